@@ -1,0 +1,3 @@
+"""copbot: communities of practice inside Slack."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,82 @@
+"""create_app(): the Bolt App with its client, stores, middleware, error handler and listeners."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Executor, ThreadPoolExecutor
+
+from slack_bolt import App
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+from bot.config import Settings
+from bot.errors import handle_error
+from bot.middleware import settings_middleware, skip_redelivered_events
+from bot.slack_client import make_client
+from handlers import register_handlers
+from storage import db
+from storage.models.installation import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
+
+LISTENER_THREADS = 16
+BOT_SCOPES = (
+    "app_mentions:read",
+    "channels:history",
+    "channels:join",
+    "channels:read",
+    "chat:write",
+    "chat:write.public",
+    "commands",
+    "files:write",
+    "groups:history",
+    "groups:read",
+    "im:history",
+    "im:write",
+    "reactions:read",
+    "users:read",
+)
+
+
+def create_app(settings: Settings, *, listener_executor: Executor | None = None) -> App:
+    """Build the Bolt App; the database must already be configured (storage.db.configure).
+
+    Args:
+        settings: the loaded configuration.
+        listener_executor: runs listeners after ack(); tests pass one they can wait on.
+    """
+    client = make_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    logger = logging.getLogger("copbot")
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret,
+        oauth_settings=_oauth_settings(settings) if settings.oauth_enabled else None,
+        logger=logger,
+        listener_executor=listener_executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS),
+        # Bolt's dev-mode check for unhandled requests logs suggestions meant for humans only.
+        raise_error_for_unhandled_request=False,
+    )
+    app.middleware(settings_middleware(settings))
+    app.middleware(skip_redelivered_events)
+    app.error(handle_error)
+    register_handlers(app)
+    return app
+
+
+def _oauth_settings(settings: Settings) -> OAuthSettings:
+    engine = db.get_engine()
+    return OAuthSettings(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret,
+        scopes=list(BOT_SCOPES),
+        installation_store=SQLAlchemyInstallationStore(
+            client_id=settings.slack_client_id or "",
+            engine=engine,
+            installations_table_name=INSTALLATIONS_TABLE,
+            bots_table_name=BOTS_TABLE,
+        ),
+        state_store=SQLAlchemyOAuthStateStore(
+            expiration_seconds=600, engine=engine, table_name=OAUTH_STATES_TABLE
+        ),
+        install_path="/slack/install",
+        redirect_uri_path="/slack/oauth_redirect",
+    )

@@ -1,0 +1,191 @@
+"""Messages and the modal about a community itself: creation, info, joining and leaving."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+from bot.blocks.kit import (
+    Block,
+    Message,
+    context,
+    divider,
+    header,
+    mrkdwn,
+    plain,
+    section,
+)
+from bot.mrkdwn import channel, escape, user
+from storage.communities import CommunityOverview
+
+CREATE_VIEW = "create_community"
+NAME_BLOCK, NAME_ACTION = "name", "name_input"
+DOMAIN_BLOCK, DOMAIN_ACTION = "domain", "domain_input"
+NAME_MAX = 80
+DOMAIN_MAX = 1000
+
+WEEKDAYS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
+KIND_LABELS = {"prompt": "Discussion prompt", "digest": "Weekly digest", "kudos": "Kudos summary"}
+
+
+class CommunityLink(NamedTuple):
+    name: str
+    channel_id: str
+
+
+def emoji_list(names: Sequence[str]) -> str:
+    return " or ".join(f":{n}:" for n in names)
+
+
+def render_created(
+    *, name: str, domain: str, channel_id: str, creator_id: str, knowledge_emojis: Sequence[str]
+) -> Message:
+    """The public announcement in the channel when a community starts."""
+    lines = [
+        f":seedling: *{escape(name)}* is now a community of practice in {channel(channel_id)}."
+    ]
+    if domain:
+        lines.append(f"*Domain:* {escape(domain)}")
+    lines.append(f"Started by {user(creator_id)}, its first facilitator.")
+    how = (
+        f"*How it works:* react with {emoji_list(knowledge_emojis)} on a message worth keeping, "
+        "and it becomes searchable community knowledge. Type `/cop help` to see everything."
+    )
+    return Message(
+        text=f"{name} is now a community of practice in this channel.",
+        blocks=[section("\n".join(lines)), section(how)],
+    )
+
+
+def _schedule_line(kind: str, weekday: int, minute: int, enabled: bool, tz: str) -> str:
+    label = KIND_LABELS.get(kind, kind)
+    if not enabled:
+        return f"• {label}: off"
+    return f"• {label}: {WEEKDAYS[weekday % 7]} at {minute // 60:02d}:{minute % 60:02d} ({tz})"
+
+
+def render_info(overview: CommunityOverview) -> Message:
+    """`/cop info`: domain, people, knowledge and schedule of one community."""
+    c = overview.community
+    facts = [f"*Domain:* {escape(c.domain) if c.domain else '_not set_'}"]
+    facts.append("*Channels:* " + ", ".join(channel(ch.channel_id) for ch in overview.channels))
+    people = ", ".join(user(u) for u in overview.facilitator_ids) or "_none_"
+    facts.append(f"*Facilitators:* {people}")
+    facts.append(
+        f"*Members:* {overview.member_count}   *Knowledge:* {overview.knowledge_count} "
+        f"snippet{'s' if overview.knowledge_count != 1 else ''}"
+    )
+    blocks: list[Block] = [header(c.name)]
+    if c.paused:
+        reason = escape(c.paused_reason or "no reason given")
+        blocks.append(section(f":double_vertical_bar: *Paused:* {reason}"))
+    blocks.append(section("\n".join(facts)))
+    schedule = [
+        _schedule_line(s.kind, s.weekday, s.minute, s.enabled, c.timezone)
+        for s in overview.schedules
+    ]
+    if schedule:
+        blocks.append(section("*Schedule*\n" + "\n".join(schedule)))
+    blocks.append(divider())
+    blocks.append(context(f"Created {c.created_at:%Y-%m-%d} by {user(c.created_by)}"))
+    text = f"{c.name}: {overview.member_count} members, {overview.knowledge_count} snippets" + (
+        " (paused)" if c.paused else ""
+    )
+    return Message(text=text, blocks=blocks)
+
+
+def _links(communities: Sequence[CommunityLink]) -> str:
+    return "\n".join(f"• *{escape(c.name)}* in {channel(c.channel_id)}" for c in communities[:10])
+
+
+def no_community_text(*, what: str, in_dm: bool, communities: Sequence[CommunityLink]) -> str:
+    """Where to go instead when a community command runs outside a community channel.
+
+    Args:
+        what: the command that was tried, e.g. "/cop info".
+        in_dm: whether it ran in a direct message.
+        communities: communities the caller could go to (already filtered for privacy).
+    """
+    if in_dm:
+        text = f"`{what}` works in a community's channel, not in a direct message."
+    else:
+        text = (
+            "This channel isn't a community yet. Start one here with "
+            "`/cop create <name> — <what it's about>`."
+        )
+    if communities:
+        text += f"\n\nTry `{what}` in one of these channels:\n" + _links(communities)
+    elif in_dm:
+        text += "\n\nThere are no communities yet: start one with `/cop create` in a channel."
+    return text
+
+
+def render_membership(*, name: str, channel_id: str, joined: bool, changed: bool) -> Message:
+    """The answer to /cop join or /cop leave."""
+    n = escape(name)
+    if joined and changed:
+        text = (
+            f":wave: Welcome to *{n}*! React with :bulb: on messages worth keeping, "
+            "share what you know with `/cop share`, and answer the weekly prompt."
+        )
+    elif joined:
+        text = f"You're already a member of *{n}*."
+    elif changed:
+        text = (
+            f"You've left *{n}*. You're still in {channel(channel_id)}; leave the channel too "
+            "if you'd rather not see its messages. `/cop join` brings you back any time."
+        )
+    else:
+        text = f"You aren't a member of *{n}*, so there's nothing to leave."
+    return Message(text=text, blocks=[section(text)])
+
+
+def create_modal(
+    *, channel_id: str, channel_name: str, name: str = "", domain: str = ""
+) -> dict[str, Any]:
+    """The modal `/cop create` opens when no name is given."""
+    name_input: Block = {
+        "type": "plain_text_input",
+        "action_id": NAME_ACTION,
+        "max_length": NAME_MAX,
+        "placeholder": plain("e.g. Python Guild"),
+    }
+    if name:
+        name_input["initial_value"] = name
+    domain_input: Block = {
+        "type": "plain_text_input",
+        "action_id": DOMAIN_ACTION,
+        "multiline": True,
+        "max_length": DOMAIN_MAX,
+        "placeholder": plain("The shared interest: what this community learns about together"),
+    }
+    if domain:
+        domain_input["initial_value"] = domain
+    where = f"#{channel_name}" if channel_name else "this channel"
+    return {
+        "type": "modal",
+        "callback_id": CREATE_VIEW,
+        "private_metadata": channel_id,
+        "title": plain("New community"),
+        "submit": plain("Create"),
+        "close": plain("Cancel"),
+        "blocks": [
+            {
+                "type": "context",
+                "elements": [mrkdwn(f"The community will live in {escape(where)}.")],
+            },
+            {
+                "type": "input",
+                "block_id": NAME_BLOCK,
+                "label": plain("Name"),
+                "element": name_input,
+            },
+            {
+                "type": "input",
+                "block_id": DOMAIN_BLOCK,
+                "optional": True,
+                "label": plain("Domain"),
+                "element": domain_input,
+            },
+        ],
+    }

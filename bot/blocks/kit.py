@@ -1,0 +1,85 @@
+"""Small Block Kit element builders that respect Slack's size limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.mrkdwn import truncate
+
+Block = dict[str, Any]
+
+MAX_MESSAGE_BLOCKS = 50
+MAX_VIEW_BLOCKS = 100
+MAX_SECTION_TEXT = 3000
+MAX_HEADER_TEXT = 150
+MAX_CONTEXT_TEXT = 2000
+MAX_BUTTON_TEXT = 75
+MAX_FALLBACK_TEXT = 3000
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message ready for chat.postMessage / respond(): fallback `text` plus `blocks`."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if len(self.blocks) > MAX_MESSAGE_BLOCKS:
+            raise ValueError(f"{len(self.blocks)} blocks exceed Slack's {MAX_MESSAGE_BLOCKS}")
+
+    def as_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for chat.postMessage, chat.postEphemeral or respond()."""
+        return {"text": truncate(self.text, MAX_FALLBACK_TEXT), "blocks": self.blocks}
+
+
+def section(text: str, *, accessory: Block | None = None) -> Block:
+    """A mrkdwn section, cut to Slack's 3,000 characters."""
+    block: Block = {"type": "section", "text": mrkdwn(truncate(text, MAX_SECTION_TEXT))}
+    if accessory is not None:
+        block["accessory"] = accessory
+    return block
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": plain(truncate(text, MAX_HEADER_TEXT))}
+
+
+def context(*texts: str) -> Block:
+    return {
+        "type": "context",
+        "elements": [mrkdwn(truncate(t, MAX_CONTEXT_TEXT)) for t in texts[:10]],
+    }
+
+
+def divider() -> Block:
+    return {"type": "divider"}
+
+
+def actions(*elements: Block, block_id: str | None = None) -> Block:
+    block: Block = {"type": "actions", "elements": list(elements)[:25]}
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def button(text: str, action_id: str, *, value: str = "", style: str | None = None) -> Block:
+    element: Block = {
+        "type": "button",
+        "text": plain(truncate(text, MAX_BUTTON_TEXT)),
+        "action_id": action_id,
+    }
+    if value:
+        element["value"] = value
+    if style:
+        element["style"] = style
+    return element
+
+
+def mrkdwn(text: str) -> Block:
+    return {"type": "mrkdwn", "text": text}
+
+
+def plain(text: str) -> Block:
+    return {"type": "plain_text", "text": text, "emoji": True}

@@ -1,0 +1,113 @@
+"""The `copbot` command: run the app, and operator tasks."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logs import configure_logging
+
+log = logging.getLogger("copbot")
+
+
+class StartupError(Exception):
+    """Start-up cannot go on; the message is the one line the operator sees."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="copbot", description="Communities of practice in Slack.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run copbot (Socket Mode when SLACK_APP_TOKEN is set)")
+    run.add_argument(
+        "--http", action="store_true", help="serve HTTP even if SLACK_APP_TOKEN is set"
+    )
+    run.add_argument("--port", type=int, default=None, help="HTTP port (default: PORT or 3000)")
+    run.add_argument("--host", default="0.0.0.0", help="HTTP interface to bind (default 0.0.0.0)")
+    run.set_defaults(handler=cmd_run)
+
+    database = sub.add_parser("db", help="database tasks")
+    db_sub = database.add_subparsers(dest="db_command", required=True, metavar="TASK")
+    upgrade = db_sub.add_parser("upgrade", help="apply migrations up to the latest schema")
+    upgrade.set_defaults(handler=cmd_db_upgrade)
+    return parser
+
+
+def prepare_database(settings: Settings) -> None:
+    """Configure the engine and apply migrations; StartupError when the database is unusable."""
+    from storage import db, migrate
+
+    try:
+        engine = db.configure(settings.database_url)
+        migrate.upgrade(engine)
+    except (SQLAlchemyError, OSError) as exc:
+        cause = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise StartupError(f"cannot use the database at DATABASE_URL: {cause}") from None
+
+
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    """copbot db upgrade."""
+    prepare_database(settings)
+    log.info("database is at the latest schema")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """copbot run [--http] [--port N]."""
+    from slack_bolt.error import BoltError
+    from slack_sdk.errors import SlackClientError
+
+    from bot.app import create_app
+
+    prepare_database(settings)
+    try:
+        app = create_app(settings)
+    except BoltError as exc:
+        raise StartupError(f"Slack refused the bot token (SLACK_BOT_TOKEN): {exc}") from None
+    except (SlackClientError, OSError) as exc:
+        raise StartupError(
+            f"cannot reach Slack at SLACK_API_URL ({settings.slack_api_url}): {exc}"
+        ) from None
+    if settings.socket_mode and not args.http:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        log.info("copbot connecting to Slack in Socket Mode")
+        SocketModeHandler(app, settings.slack_app_token).start()
+        return 0
+    from bot.http import make_http_server
+
+    port = args.port or settings.port
+    server = make_http_server(app, host=args.host, port=port)
+    log.info("copbot listening on http://%s:%s/slack/events", args.host, server.server_port)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        log.info("stopping")
+    finally:
+        server.server_close()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `copbot` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"copbot: {exc} (see .env.example)", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    try:
+        return int(args.handler(args, settings))
+    except StartupError as exc:
+        print(f"copbot: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

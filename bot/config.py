@@ -1,0 +1,159 @@
+"""One typed, frozen Settings object built from the environment and `.env`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+SLACK_API_DEFAULT = "https://slack.com/api/"
+DATABASE_DEFAULT = "sqlite:///./copbot.db"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Values people leave in a copied .env.example; treated as "not set".
+PLACEHOLDERS = ("changeme", "change-me", "your-", "...", "<")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line naming it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything copbot reads from its environment (PRODUCT.md §5)."""
+
+    slack_signing_secret: str
+    slack_bot_token: str | None = None
+    slack_app_token: str | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    slack_state_secret: str | None = None
+    slack_api_url: str = SLACK_API_DEFAULT
+    database_url: str = DATABASE_DEFAULT
+    default_timezone: str = "UTC"
+    catchup_hours: int = 12
+    message_retention_days: int = 30
+    log_level: str = "INFO"
+    port: int = 3000
+
+    @property
+    def oauth_enabled(self) -> bool:
+        return bool(self.slack_client_id and self.slack_client_secret)
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.slack_app_token)
+
+
+def _is_placeholder(value: str) -> bool:
+    lowered = value.strip().lower()
+    return any(marker in lowered for marker in PLACEHOLDERS)
+
+
+class _Reader:
+    """Reads and validates one setting at a time, raising ConfigError naming it."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = env
+
+    def text(self, name: str, *, required: bool = False, prefix: str | None = None) -> str | None:
+        raw = self.env.get(name)
+        value = raw.strip() if raw is not None else ""
+        if not value:
+            if required:
+                raise ConfigError(f"{name} is not set")
+            return None
+        if _is_placeholder(value):
+            raise ConfigError(f"{name} still holds the placeholder from .env.example")
+        if prefix and not value.startswith(prefix):
+            raise ConfigError(f"{name} should start with '{prefix}'")
+        return value
+
+    def integer(self, name: str, default: int, *, low: int, high: int) -> int:
+        raw = (self.env.get(name) or "").strip()
+        if not raw:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+        if not low <= value <= high:
+            raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
+        return value
+
+    def url(self, name: str, default: str, *, schemes: tuple[str, ...]) -> str:
+        value = (self.env.get(name) or "").strip() or default
+        if not value.startswith(schemes):
+            raise ConfigError(f"{name} must start with one of {', '.join(schemes)}, got {value!r}")
+        return value
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain PostgreSQL URLs at psycopg 3, the driver copbot ships with."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None, *, dotenv_path: str | Path | None = ".env"
+) -> Settings:
+    """Build Settings from `env` (default: the process environment over `.env`).
+
+    Args:
+        env: explicit variables; when given, `.env` is not read.
+        dotenv_path: the `.env` file merged under the process environment.
+
+    Raises:
+        ConfigError: with one line naming the first bad setting.
+    """
+    if env is None:
+        merged: dict[str, str] = {}
+        if dotenv_path and Path(dotenv_path).is_file():
+            merged.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
+        merged.update(os.environ)
+        env = merged
+    read = _Reader(env)
+
+    client_id = read.text("SLACK_CLIENT_ID")
+    client_secret = read.text("SLACK_CLIENT_SECRET", required=bool(client_id))
+    state_secret = read.text("SLACK_STATE_SECRET", required=bool(client_id))
+    if client_secret and not client_id:
+        raise ConfigError("SLACK_CLIENT_ID is not set (SLACK_CLIENT_SECRET is)")
+    bot_token = read.text("SLACK_BOT_TOKEN", required=not client_id, prefix="xoxb-")
+
+    timezone = (env.get("COP_DEFAULT_TIMEZONE") or "").strip() or "UTC"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"COP_DEFAULT_TIMEZONE is not an IANA timezone (e.g. Europe/Berlin): {timezone!r}"
+        ) from None
+
+    log_level = (env.get("LOG_LEVEL") or "").strip().upper() or "INFO"
+    if log_level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {log_level!r}")
+
+    api_url = read.url("SLACK_API_URL", SLACK_API_DEFAULT, schemes=("http://", "https://"))
+    database_url = read.url(
+        "DATABASE_URL", DATABASE_DEFAULT, schemes=("sqlite://", "postgresql", "postgres://")
+    )
+    return Settings(
+        slack_signing_secret=read.text("SLACK_SIGNING_SECRET", required=True) or "",
+        slack_bot_token=bot_token,
+        slack_app_token=read.text("SLACK_APP_TOKEN", prefix="xapp-"),
+        slack_client_id=client_id,
+        slack_client_secret=client_secret,
+        slack_state_secret=state_secret,
+        slack_api_url=api_url if api_url.endswith("/") else api_url + "/",
+        database_url=normalise_database_url(database_url),
+        default_timezone=timezone,
+        catchup_hours=read.integer("COP_CATCHUP_HOURS", 12, low=0, high=24 * 7),
+        message_retention_days=read.integer("COP_MESSAGE_RETENTION_DAYS", 30, low=1, high=3650),
+        log_level=log_level,
+        port=read.integer("PORT", 3000, low=1, high=65535),
+    )

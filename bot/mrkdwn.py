@@ -1,0 +1,39 @@
+"""Escaping and trimming of user text that copbot re-posts (PRODUCT.md §4)."""
+
+from __future__ import annotations
+
+ELLIPSIS = "…"
+
+
+def escape(text: str) -> str:
+    """Escape `&`, `<` and `>` so user text can never ping, mention or forge a link."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def truncate(text: str, limit: int, *, more: str = "") -> str:
+    """Cut `text` to at most `limit` characters, ending in "…" (and `more`, e.g. a link) if cut.
+
+    Args:
+        text: already-escaped mrkdwn or plain text.
+        limit: the maximum length of the result.
+        more: appended after the ellipsis when the text is cut (counted in the limit).
+    """
+    if len(text) <= limit:
+        return text
+    keep = max(0, limit - len(ELLIPSIS) - len(more))
+    cut = text[:keep]
+    # never leave half an escape sequence such as "&am" behind
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:] and len(cut) - amp < 5:
+        cut = cut[:amp]
+    return cut.rstrip() + ELLIPSIS + more
+
+
+def user(user_id: str) -> str:
+    """A user mention: renders as the person's name; only pings inside a posted message."""
+    return f"<@{user_id}>"
+
+
+def channel(channel_id: str) -> str:
+    """A channel link that renders as #name."""
+    return f"<#{channel_id}>"

@@ -1,0 +1,125 @@
+"""/cop create, info, join and leave."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from bot.blocks.community import create_modal, render_info, render_membership
+from handlers.commands.invocation import Invocation
+from handlers.commands.registry import EVERYONE, Subcommand
+from handlers.flows.communities import (
+    check_can_create,
+    parse_create_args,
+    require_community,
+    start_community,
+)
+from storage import communities, db
+from storage.models import Community
+
+
+def run_create(inv: Invocation) -> None:
+    """Start a community in this channel (no name: open the modal)."""
+    with db.session() as session:
+        if not inv.args:
+            check_can_create(
+                session=session,
+                client=inv.client,
+                team_id=inv.team_id,
+                channel_id=inv.channel_id,
+                name="",
+            )
+            inv.client.views_open(
+                trigger_id=inv.trigger_id,
+                view=create_modal(channel_id=inv.channel_id, channel_name=inv.channel_name),
+            )
+            return
+        new = parse_create_args(inv.args)
+        facts = check_can_create(
+            session=session,
+            client=inv.client,
+            team_id=inv.team_id,
+            channel_id=inv.channel_id,
+            name=new.name,
+        )
+        start_community(
+            session=session,
+            client=inv.client,
+            team_id=inv.team_id,
+            user_id=inv.user_id,
+            facts=facts,
+            new=new,
+            timezone=inv.settings.default_timezone,
+            bot_user_id=inv.bot_user_id,
+            logger=inv.logger,
+        )
+
+
+def _community(inv: Invocation, session: Session, what: str) -> Community:
+    return require_community(
+        session=session,
+        team_id=inv.team_id,
+        user_id=inv.user_id,
+        channel_id=inv.channel_id,
+        what=what,
+        in_dm=inv.in_dm,
+    )
+
+
+def run_info(inv: Invocation) -> None:
+    """Describe this channel's community."""
+    with db.session() as session:
+        community = _community(inv, session, "/cop info")
+        overview = communities.community_overview(session=session, community=community)
+    inv.reply(render_info(overview))
+
+
+def run_join(inv: Invocation) -> None:
+    """Become a member of this channel's community."""
+    with db.session() as session:
+        community = _community(inv, session, "/cop join")
+        changed = communities.join_community(
+            session=session, community=community, user_id=inv.user_id
+        )
+    inv.reply(
+        render_membership(
+            name=community.name, channel_id=inv.channel_id, joined=True, changed=changed
+        )
+    )
+
+
+def run_leave(inv: Invocation) -> None:
+    """Stop being a member of this channel's community."""
+    with db.session() as session:
+        community = _community(inv, session, "/cop leave")
+        changed = communities.leave_community(
+            session=session, community=community, user_id=inv.user_id
+        )
+    inv.reply(
+        render_membership(
+            name=community.name, channel_id=inv.channel_id, joined=False, changed=changed
+        )
+    )
+
+
+SUBCOMMANDS = (
+    Subcommand(
+        "create",
+        "create <name> [— domain]",
+        "start a community in this channel (no name opens a form); you become its facilitator",
+        EVERYONE,
+        run_create,
+        aliases=("new", "start"),
+    ),
+    Subcommand(
+        "info",
+        "info",
+        "this community's domain, facilitators, members, knowledge and schedule",
+        EVERYONE,
+        run_info,
+        aliases=("about",),
+    ),
+    Subcommand("join", "join", "become a member of this channel's community", EVERYONE, run_join),
+    Subcommand(
+        "leave", "leave", "stop being a member of this channel's community", EVERYONE, run_leave
+    ),
+)

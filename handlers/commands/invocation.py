@@ -1,0 +1,71 @@
+"""One run of /cop: who, where, and what they typed after the subcommand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from logging import Logger
+from typing import Any
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+
+from bot.blocks import Message
+from bot.config import Settings
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """Everything a subcommand needs, so subcommands never read the raw payload."""
+
+    team_id: str
+    user_id: str
+    channel_id: str
+    channel_name: str
+    subcommand: str
+    args: str
+    trigger_id: str
+    bot_user_id: str
+    settings: Settings
+    client: WebClient
+    respond: Respond
+    logger: Logger
+
+    @property
+    def in_dm(self) -> bool:
+        # D… is a DM with the app; G… may be a private channel or a group DM (mpim).
+        return self.channel_id.startswith("D") or self.channel_name in ("directmessage", "mpdm")
+
+    def reply(self, message: Message) -> None:
+        """Answer only the caller (ephemeral)."""
+        self.respond(response_type="ephemeral", **message.as_kwargs())
+
+    def reply_text(self, text: str) -> None:
+        self.reply(Message(text=text, blocks=[]))
+
+    @classmethod
+    def from_command(
+        cls,
+        command: dict[str, Any],
+        *,
+        context: dict[str, Any],
+        client: WebClient,
+        respond: Respond,
+        logger: Logger,
+    ) -> Invocation:
+        parts = (command.get("text") or "").strip().split(maxsplit=1)
+        head = parts[0] if parts else ""
+        rest = parts[1] if len(parts) > 1 else ""
+        return cls(
+            team_id=command.get("team_id") or context.get("team_id") or "",
+            user_id=command.get("user_id", ""),
+            channel_id=command.get("channel_id", ""),
+            channel_name=command.get("channel_name", ""),
+            subcommand=head.lower(),
+            args=rest.strip(),
+            trigger_id=command.get("trigger_id", ""),
+            bot_user_id=context.get("bot_user_id") or "",
+            settings=context["settings"],
+            client=client,
+            respond=respond,
+            logger=logger,
+        )

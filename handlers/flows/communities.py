@@ -1,0 +1,171 @@
+"""Starting a community and finding the one a command is about."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from logging import Logger
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
+
+from bot.blocks.community import (
+    DOMAIN_MAX,
+    NAME_MAX,
+    CommunityLink,
+    no_community_text,
+    render_created,
+)
+from bot.errors import CopError
+from handlers.lookups import ChannelFacts, channel_facts, channel_member_ids
+from storage import communities
+from storage.models import Community
+
+# "/cop create Python Guild — all things Python": em dash, en dash, " -- ", " - " or " | "
+_SEPARATOR = re.compile(r"\s*(?:—|–|\s--\s|\s-\s|\s\|\s)\s*")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class NewCommunity:
+    name: str
+    domain: str
+
+
+def parse_create_args(text: str) -> NewCommunity:
+    """Split `<name> [— domain]` and validate both parts.
+
+    Raises:
+        CopError: the name is empty, too long or has no letters or digits; the domain is too long.
+    """
+    parts = _SEPARATOR.split(text.strip(), maxsplit=1)
+    return validate_new_community(parts[0], parts[1] if len(parts) > 1 else "")
+
+
+def validate_new_community(name: str, domain: str) -> NewCommunity:
+    """Clean and check a community's name and domain (shared by the command and the modal)."""
+    name = " ".join(_CONTROL.sub(" ", name).split())
+    domain = _CONTROL.sub(" ", domain or "").strip()
+    if not name:
+        raise CopError("Give the community a name: `/cop create <name> — <what it's about>`.")
+    if len(name) > NAME_MAX:
+        raise CopError(f"That name is {len(name)} characters long; keep it under {NAME_MAX}.")
+    if not any(ch.isalnum() for ch in name):
+        raise CopError("A community name needs at least one letter or digit.")
+    if len(domain) > DOMAIN_MAX:
+        raise CopError(f"The domain is {len(domain)} characters long; keep it under {DOMAIN_MAX}.")
+    return NewCommunity(name=name, domain=domain)
+
+
+def check_can_create(
+    *, session: Session, client: WebClient, team_id: str, channel_id: str, name: str
+) -> ChannelFacts:
+    """Everything that must hold before a community can start in `channel_id`.
+
+    Raises:
+        CopError: a DM, an archived channel, a channel that already hosts a community,
+            a private channel copbot is not in, or a name already taken.
+    """
+    if channel_id.startswith("D"):
+        raise CopError(
+            "Communities live in channels. Run `/cop create <name>` in the channel "
+            "your community will use."
+        )
+    existing = communities.community_for_channel(
+        session=session, team_id=team_id, channel_id=channel_id
+    )
+    if existing is not None:
+        raise CopError(
+            f"This channel already hosts *{existing.name}*. `/cop info` tells you about it."
+        )
+    facts = channel_facts(client, channel_id)
+    if facts.is_im:
+        raise CopError("Communities live in channels, not in direct messages.")
+    if facts.is_archived:
+        raise CopError("This channel is archived; start the community in an active channel.")
+    if communities.community_by_name(session=session, team_id=team_id, name=name) is not None:
+        raise CopError(f"There is already a community called *{name}*; pick another name.")
+    return facts
+
+
+def start_community(
+    *,
+    session: Session,
+    client: WebClient,
+    team_id: str,
+    user_id: str,
+    facts: ChannelFacts,
+    new: NewCommunity,
+    timezone: str,
+    bot_user_id: str,
+    logger: Logger,
+) -> Community:
+    """Create the community, seed its members from the channel, and announce it there.
+
+    Raises:
+        CopError: the name was taken meanwhile.
+    """
+    if not facts.is_member and not facts.is_private:
+        # copbot must be in the channel to see its messages and reactions
+        client.conversations_join(channel=facts.id)
+    try:
+        member_ids = [u for u in channel_member_ids(client, facts.id) if u != bot_user_id]
+    except SlackApiError as exc:
+        logger.warning("could not list members of %s: %s", facts.id, exc.response.get("error"))
+        member_ids = []
+    try:
+        community = communities.create_community(
+            session=session,
+            team_id=team_id,
+            name=new.name,
+            domain=new.domain,
+            channel_id=facts.id,
+            channel_name=facts.name,
+            is_private=facts.is_private,
+            created_by=user_id,
+            timezone=timezone,
+            member_ids=member_ids,
+        )
+    except communities.NameTaken:
+        raise CopError(
+            f"There is already a community called *{new.name}*; pick another name."
+        ) from None
+    announcement = render_created(
+        name=community.name,
+        domain=community.domain,
+        channel_id=facts.id,
+        creator_id=user_id,
+        knowledge_emojis=community.knowledge_emojis,
+    )
+    client.chat_postMessage(channel=facts.id, **announcement.as_kwargs())
+    return community
+
+
+def require_community(
+    *, session: Session, team_id: str, user_id: str, channel_id: str, what: str, in_dm: bool
+) -> Community:
+    """The community of `channel_id`, or a CopError saying where to go instead."""
+    community = None
+    if not in_dm:
+        community = communities.community_for_channel(
+            session=session, team_id=team_id, channel_id=channel_id
+        )
+    if community is not None:
+        return community
+    links = visible_communities(session=session, team_id=team_id, user_id=user_id)
+    raise CopError(no_community_text(what=what, in_dm=in_dm, communities=links))
+
+
+def visible_communities(*, session: Session, team_id: str, user_id: str) -> list[CommunityLink]:
+    """Communities the user may be pointed to: public ones, and private ones they belong to."""
+    mine = {
+        c.id
+        for c in communities.communities_of_user(session=session, team_id=team_id, user_id=user_id)
+    }
+    links: dict[int, CommunityLink] = {}
+    for community, bound in communities.community_channels(session=session, team_id=team_id):
+        assert community.id is not None
+        if community.id not in links and (not bound.is_private or community.id in mine):
+            links[community.id] = CommunityLink(community.name, bound.channel_id)
+    return list(links.values())

@@ -1,0 +1,80 @@
+"""Small Slack look-ups the listeners share, each turning Slack's refusals into plain CopErrors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
+
+from bot.errors import CopError
+from storage import users
+from storage.models import UserProfile
+
+MEMBER_PAGE = 200
+MAX_SEEDED_MEMBERS = 10_000
+CANT_SEE_CHANNEL = (
+    "I can't see this channel. Invite me first with `/invite @copbot`, then try again."
+)
+
+
+@dataclass(frozen=True)
+class ChannelFacts:
+    id: str
+    name: str
+    is_private: bool
+    is_member: bool
+    is_archived: bool
+    is_im: bool
+
+
+def channel_facts(client: WebClient, channel_id: str) -> ChannelFacts:
+    """What conversations.info says about a channel.
+
+    Raises:
+        CopError: when copbot cannot see the channel (a private channel it was not invited to).
+    """
+    try:
+        info = client.conversations_info(channel=channel_id)["channel"]
+    except SlackApiError as exc:
+        if exc.response.get("error") in ("channel_not_found", "missing_scope"):
+            raise CopError(CANT_SEE_CHANNEL) from None
+        raise
+    return ChannelFacts(
+        id=channel_id,
+        name=info.get("name") or "",
+        is_private=bool(info.get("is_private") or info.get("is_group")),
+        is_member=bool(info.get("is_member")),
+        is_archived=bool(info.get("is_archived")),
+        is_im=bool(info.get("is_im") or info.get("is_mpim")),
+    )
+
+
+def channel_member_ids(client: WebClient, channel_id: str) -> list[str]:
+    """Everyone in a channel (up to MAX_SEEDED_MEMBERS), following pagination."""
+    members: list[str] = []
+    cursor = None
+    while len(members) < MAX_SEEDED_MEMBERS:
+        page = client.conversations_members(channel=channel_id, limit=MEMBER_PAGE, cursor=cursor)
+        members.extend(page.get("members") or [])
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            break
+    return members[:MAX_SEEDED_MEMBERS]
+
+
+def user_profile(
+    client: WebClient, session: Session, *, team_id: str, user_id: str
+) -> UserProfile | None:
+    """The user's profile from the cache, else from users.info (None if Slack has no such user)."""
+    profile = users.cached_profile(session=session, team_id=team_id, user_id=user_id)
+    if profile is not None:
+        return profile
+    try:
+        user = client.users_info(user=user_id)["user"]
+    except SlackApiError as exc:
+        if exc.response.get("error") in ("user_not_found", "users_not_found"):
+            return None
+        raise
+    return users.save_profile(session=session, team_id=team_id, user=user)

@@ -1,0 +1,62 @@
+"""The "New community" modal opened by `/cop create` with no name."""
+
+from __future__ import annotations
+
+from logging import Logger
+from typing import Any
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+
+from bot.blocks.community import DOMAIN_ACTION, DOMAIN_BLOCK, NAME_ACTION, NAME_BLOCK
+from bot.errors import CopError
+from handlers.flows.communities import check_can_create, start_community, validate_new_community
+from storage import db
+
+
+def _value(view: dict[str, Any], block: str, action: str) -> str:
+    state = view.get("state", {}).get("values", {})
+    return (state.get(block, {}).get(action, {}) or {}).get("value") or ""
+
+
+def create_community_submitted(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    logger: Logger,
+) -> None:
+    """Validate the form (errors go back into the modal), then start the community."""
+    team_id = context.team_id or body.get("team", {}).get("id", "")
+    user_id = body["user"]["id"]
+    channel_id = view.get("private_metadata", "")
+    with db.session() as session:
+        try:
+            new = validate_new_community(
+                _value(view, NAME_BLOCK, NAME_ACTION), _value(view, DOMAIN_BLOCK, DOMAIN_ACTION)
+            )
+            facts = check_can_create(
+                session=session,
+                client=client,
+                team_id=team_id,
+                channel_id=channel_id,
+                name=new.name,
+            )
+        except CopError as error:
+            # Slack shows these under the field and keeps the modal open.
+            reason = error.reason.replace("*", "").replace("`", "")
+            ack(response_action="errors", errors={NAME_BLOCK: reason[:150]})
+            return
+        ack()
+        start_community(
+            session=session,
+            client=client,
+            team_id=team_id,
+            user_id=user_id,
+            facts=facts,
+            new=new,
+            timezone=context["settings"].default_timezone,
+            bot_user_id=context.bot_user_id or "",
+            logger=logger,
+        )

@@ -1,0 +1,1 @@
+"""Persistence: SQLModel models, the engine, one module per concept, search and migrations."""

@@ -1,0 +1,290 @@
+"""Communities, the channels they live in, and who belongs to them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    ROLE_FACILITATOR,
+    Community,
+    CommunityChannel,
+    CommunitySchedule,
+    Member,
+    Snippet,
+)
+from storage.models.knowledge import STATUS_CONFIRMED
+from storage.models.schedule import DEFAULT_SLOTS
+from storage.types import utcnow
+
+
+class NameTaken(Exception):
+    """Another community in the workspace already has this name."""
+
+
+def name_key(name: str) -> str:
+    """The form of a name that must be unique in a workspace."""
+    return " ".join(name.casefold().split())
+
+
+def create_community(
+    *,
+    session: Session,
+    team_id: str,
+    name: str,
+    domain: str,
+    channel_id: str,
+    channel_name: str,
+    is_private: bool,
+    created_by: str,
+    timezone: str,
+    member_ids: Iterable[str] = (),
+) -> Community:
+    """Create a community bound to one channel, with its creator as facilitator.
+
+    Args:
+        session: the open session (committed here).
+        team_id: the workspace.
+        name: display name, already validated.
+        domain: the shared interest, may be empty.
+        channel_id: the channel it lives in.
+        channel_name: that channel's name, for display.
+        is_private: whether the channel is private (its knowledge stays there).
+        created_by: the creator's user id; becomes facilitator.
+        timezone: IANA timezone for its schedules.
+        member_ids: people already in the channel, who become members.
+
+    Raises:
+        NameTaken: a community of that name exists in the workspace.
+    """
+    now = utcnow()
+    community = Community(
+        team_id=team_id,
+        name=name,
+        name_key=name_key(name),
+        domain=domain,
+        timezone=timezone,
+        created_by=created_by,
+        created_at=now,
+    )
+    session.add(community)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise NameTaken(name) from None
+    assert community.id is not None
+    session.add(
+        CommunityChannel(
+            team_id=team_id,
+            community_id=community.id,
+            channel_id=channel_id,
+            channel_name=channel_name,
+            is_private=is_private,
+            added_by=created_by,
+            added_at=now,
+        )
+    )
+    for kind, (weekday, minute) in DEFAULT_SLOTS.items():
+        session.add(
+            CommunitySchedule(
+                team_id=team_id,
+                community_id=community.id,
+                kind=kind,
+                weekday=weekday,
+                minute=minute,
+                updated_at=now,
+            )
+        )
+    session.add(
+        Member(
+            team_id=team_id,
+            community_id=community.id,
+            user_id=created_by,
+            role=ROLE_FACILITATOR,
+            joined_at=now,
+        )
+    )
+    for user_id in dict.fromkeys(member_ids):
+        if user_id != created_by:
+            session.add(
+                Member(team_id=team_id, community_id=community.id, user_id=user_id, joined_at=now)
+            )
+    session.commit()
+    return community
+
+
+def community_by_name(*, session: Session, team_id: str, name: str) -> Community | None:
+    """The community called `name` (case-insensitively) in the workspace, if any."""
+    query = select(Community).where(
+        Community.team_id == team_id, Community.name_key == name_key(name)
+    )
+    return session.exec(query).first()
+
+
+def community_for_channel(*, session: Session, team_id: str, channel_id: str) -> Community | None:
+    """The community that lives in `channel_id`, if any (the oldest when several share it)."""
+    query = (
+        select(Community)
+        .join(CommunityChannel, col(CommunityChannel.community_id) == col(Community.id))
+        .where(CommunityChannel.team_id == team_id, CommunityChannel.channel_id == channel_id)
+        .order_by(col(Community.id))
+    )
+    return session.exec(query).first()
+
+
+def channels_of(*, session: Session, community_id: int) -> list[CommunityChannel]:
+    """The channels a community lives in, oldest first."""
+    query = (
+        select(CommunityChannel)
+        .where(CommunityChannel.community_id == community_id)
+        .order_by(col(CommunityChannel.id))
+    )
+    return list(session.exec(query))
+
+
+def list_communities(*, session: Session, team_id: str) -> list[Community]:
+    """Every community of the workspace, by name."""
+    query = select(Community).where(Community.team_id == team_id).order_by(Community.name_key)
+    return list(session.exec(query))
+
+
+def community_channels(
+    *, session: Session, team_id: str
+) -> list[tuple[Community, CommunityChannel]]:
+    """Every (community, channel) pair of the workspace, by community name then channel age."""
+    query = (
+        select(Community, CommunityChannel)
+        .join(CommunityChannel, col(CommunityChannel.community_id) == col(Community.id))
+        .where(Community.team_id == team_id)
+        .order_by(col(Community.name_key), col(CommunityChannel.id))
+    )
+    return [(c, ch) for c, ch in session.exec(query)]
+
+
+def communities_of_user(*, session: Session, team_id: str, user_id: str) -> list[Community]:
+    """The communities `user_id` currently belongs to, by name."""
+    query = (
+        select(Community)
+        .join(Member, col(Member.community_id) == col(Community.id))
+        .where(
+            Member.team_id == team_id,
+            Member.user_id == user_id,
+            col(Member.left_at).is_(None),
+        )
+        .order_by(Community.name_key)
+    )
+    return list(session.exec(query))
+
+
+def get_member(*, session: Session, community_id: int, user_id: str) -> Member | None:
+    """The membership row of `user_id` in a community (current or past), if any."""
+    query = select(Member).where(Member.community_id == community_id, Member.user_id == user_id)
+    return session.exec(query).first()
+
+
+def join_community(*, session: Session, community: Community, user_id: str) -> bool:
+    """Make `user_id` a current member; False when they already were.
+
+    Args:
+        session: the open session (committed here).
+        community: the community to join.
+        user_id: who joins.
+    """
+    assert community.id is not None
+    member = get_member(session=session, community_id=community.id, user_id=user_id)
+    if member is not None and member.active:
+        return False
+    if member is None:
+        member = Member(team_id=community.team_id, community_id=community.id, user_id=user_id)
+    else:
+        member.left_at = None
+        member.joined_at = utcnow()
+    session.add(member)
+    try:
+        session.commit()
+    except IntegrityError:  # joined concurrently (e.g. the channel join event and /cop join)
+        session.rollback()
+        return False
+    return True
+
+
+def leave_community(*, session: Session, community: Community, user_id: str) -> bool:
+    """End `user_id`'s membership; False when they were not a member.
+
+    Args:
+        session: the open session (committed here).
+        community: the community to leave.
+        user_id: who leaves.
+    """
+    assert community.id is not None
+    member = get_member(session=session, community_id=community.id, user_id=user_id)
+    if member is None or not member.active:
+        return False
+    member.left_at = utcnow()
+    session.add(member)
+    session.commit()
+    return True
+
+
+def facilitator_ids(*, session: Session, community_id: int) -> list[str]:
+    """User ids of the community's current facilitators, earliest first."""
+    query = (
+        select(Member.user_id)
+        .where(
+            Member.community_id == community_id,
+            Member.role == ROLE_FACILITATOR,
+            col(Member.left_at).is_(None),
+        )
+        .order_by(col(Member.joined_at))
+    )
+    return list(session.exec(query))
+
+
+@dataclass(frozen=True)
+class CommunityOverview:
+    """What `/cop info` shows about a community, as plain data."""
+
+    community: Community
+    channels: list[CommunityChannel]
+    facilitator_ids: list[str]
+    member_count: int
+    knowledge_count: int
+    schedules: list[CommunitySchedule]
+
+
+def community_overview(*, session: Session, community: Community) -> CommunityOverview:
+    """Gather the counts and lists `/cop info` shows.
+
+    Args:
+        session: the open session.
+        community: the community to describe.
+    """
+    assert community.id is not None
+    members = session.exec(
+        select(func.count())
+        .select_from(Member)
+        .where(Member.community_id == community.id, col(Member.left_at).is_(None))
+    ).one()
+    knowledge = session.exec(
+        select(func.count())
+        .select_from(Snippet)
+        .where(Snippet.community_id == community.id, Snippet.status == STATUS_CONFIRMED)
+    ).one()
+    schedules = session.exec(
+        select(CommunitySchedule)
+        .where(CommunitySchedule.community_id == community.id)
+        .order_by(col(CommunitySchedule.id))
+    )
+    return CommunityOverview(
+        community=community,
+        channels=channels_of(session=session, community_id=community.id),
+        facilitator_ids=facilitator_ids(session=session, community_id=community.id),
+        member_count=int(members),
+        knowledge_count=int(knowledge),
+        schedules=list(schedules),
+    )

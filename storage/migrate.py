@@ -1,0 +1,46 @@
+"""Apply Alembic migrations programmatically (on start and by `copbot db upgrade`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Engine
+
+SCRIPT_LOCATION = "storage:migrations"
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    """An Alembic Config pointing at copbot's migrations (no alembic.ini needed).
+
+    Args:
+        engine: when given, migrations run on one of its connections.
+    """
+    cfg = Config()
+    cfg.set_main_option("script_location", SCRIPT_LOCATION)
+    if engine is not None:
+        cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the database up to `revision`.
+
+    Args:
+        engine: the database to migrate.
+        revision: target revision, the latest by default.
+    """
+    cfg = alembic_config(engine)
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, revision)
+
+
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Leave objects Alembic cannot model (search indexes kept by hand) out of comparisons."""
+    if type_ == "table" and name is not None:
+        return not (name.startswith("snippet_fts") or name.startswith("sqlite_"))
+    return True

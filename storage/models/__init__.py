@@ -1,0 +1,41 @@
+"""Every table copbot stores; importing this package registers them all on SQLModel.metadata."""
+
+from storage.models.base import SQLModel
+from storage.models.community import (
+    ROLE_FACILITATOR,
+    ROLE_MEMBER,
+    Community,
+    CommunityChannel,
+    Member,
+)
+from storage.models.events import EventReceipt
+from storage.models.installation import bots_table, installations_table, oauth_states_table
+from storage.models.knowledge import ChannelMessage, Endorsement, Snippet, SnippetTag
+from storage.models.kudos import Kudos
+from storage.models.prompts import Prompt
+from storage.models.schedule import CommunitySchedule, ScheduledPost
+from storage.models.users import UserProfile
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "ROLE_FACILITATOR",
+    "ROLE_MEMBER",
+    "ChannelMessage",
+    "Community",
+    "CommunityChannel",
+    "CommunitySchedule",
+    "Endorsement",
+    "EventReceipt",
+    "Kudos",
+    "Member",
+    "Prompt",
+    "ScheduledPost",
+    "Snippet",
+    "SnippetTag",
+    "UserProfile",
+    "bots_table",
+    "installations_table",
+    "metadata",
+    "oauth_states_table",
+]

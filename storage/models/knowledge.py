@@ -1,0 +1,112 @@
+"""Knowledge: snippets, their tags and endorsements, and the recent-message cache."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.models.base import (
+    CHANNEL_ID_LEN,
+    TS_LEN,
+    USER_ID_LEN,
+    community_fk,
+    created_field,
+    pk_field,
+    team_field,
+    when_field,
+)
+
+STATUS_PENDING = "pending"
+STATUS_CONFIRMED = "confirmed"
+STATUS_WITHDRAWN = "withdrawn"
+
+SOURCE_REACTION = "reaction"
+SOURCE_COMMAND = "command"
+SOURCE_SHORTCUT = "shortcut"
+SOURCE_PROMPT = "prompt"
+
+
+def _snippet_fk() -> Column[int]:
+    return Column(Integer, ForeignKey("snippet.id", ondelete="CASCADE"), nullable=False, index=True)
+
+
+class Snippet(SQLModel, table=True):
+    """One piece of knowledge, captured from a message or shared directly."""
+
+    __tablename__ = "snippet"
+    __table_args__ = (
+        UniqueConstraint("team_id", "channel_id", "message_ts"),
+        Index("ix_snippet_community_status_created", "community_id", "status", "created_at"),
+    )
+
+    id: int | None = pk_field()
+    team_id: str = team_field()
+    community_id: int = community_fk()
+    channel_id: str = Field(max_length=CHANNEL_ID_LEN)
+    message_ts: str = Field(max_length=TS_LEN)
+    thread_ts: str | None = Field(default=None, max_length=TS_LEN)
+    permalink: str = Field(default="", max_length=500)
+    author_id: str = Field(sa_column=Column(String(USER_ID_LEN), nullable=False, index=True))
+    curator_id: str = Field(max_length=USER_ID_LEN)
+    title: str = Field(default="", max_length=200)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    source: str = Field(default=SOURCE_REACTION, max_length=16)
+    status: str = Field(default=STATUS_PENDING, max_length=16)
+    is_private: bool = Field(default=False)
+    created_at: datetime = created_field()
+    confirmed_at: datetime | None = when_field()
+    edited_at: datetime | None = when_field()
+    deleted_at: datetime | None = when_field()
+
+
+class SnippetTag(SQLModel, table=True):
+    """A tag on a snippet (from #hashtags or the save modal), lower-cased."""
+
+    __tablename__ = "snippet_tag"
+    __table_args__ = (Index("ix_snippet_tag_team_id_tag", "team_id", "tag"),)
+
+    snippet_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("snippet.id", ondelete="CASCADE"), primary_key=True)
+    )
+    tag: str = Field(primary_key=True, max_length=64)
+    team_id: str = team_field()
+
+
+class Endorsement(SQLModel, table=True):
+    """One person's knowledge reaction (or explicit save) on a snippet."""
+
+    __tablename__ = "endorsement"
+    __table_args__ = (UniqueConstraint("snippet_id", "user_id", "emoji"),)
+
+    id: int | None = pk_field()
+    team_id: str = team_field()
+    snippet_id: int = Field(sa_column=_snippet_fk())
+    user_id: str = Field(sa_column=Column(String(USER_ID_LEN), nullable=False, index=True))
+    # "" for an endorsement that came from a command or shortcut rather than a reaction
+    emoji: str = Field(default="", max_length=100)
+    created_at: datetime = created_field()
+
+
+class ChannelMessage(SQLModel, table=True):
+    """A recent message seen in a community channel (bounded cache, see PRODUCT.md §1)."""
+
+    __tablename__ = "channel_message"
+    __table_args__ = (
+        UniqueConstraint("team_id", "channel_id", "ts"),
+        Index("ix_channel_message_thread", "team_id", "channel_id", "thread_ts"),
+        Index("ix_channel_message_posted_at", "posted_at"),
+    )
+
+    id: int | None = pk_field()
+    team_id: str = team_field()
+    channel_id: str = Field(max_length=CHANNEL_ID_LEN)
+    ts: str = Field(max_length=TS_LEN)
+    thread_ts: str | None = Field(default=None, max_length=TS_LEN)
+    user_id: str = Field(default="", max_length=USER_ID_LEN)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    posted_at: datetime = created_field()
+    edited_at: datetime | None = when_field()
+    deleted_at: datetime | None = when_field()
+    received_at: datetime = created_field()

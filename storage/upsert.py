@@ -1,0 +1,32 @@
+"""INSERT … ON CONFLICT DO NOTHING for SQLite and PostgreSQL: the race-free way to claim a row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel
+
+
+def insert_if_absent(*, session: Session, model: type[SQLModel], values: dict[str, Any]) -> bool:
+    """Insert one row unless a unique constraint already holds it.
+
+    Args:
+        session: the open session (the caller commits).
+        model: the table model.
+        values: column values for the new row.
+
+    Returns:
+        True when this call inserted the row, False when it was already there.
+    """
+    table = model.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(table)
+        .values(**values)
+        .on_conflict_do_nothing()
+        .returning(*table.primary_key.columns)
+    )
+    # RETURNING yields a row only when this statement inserted one (rowcount is unreliable here).
+    return session.execute(statement).first() is not None

@@ -1,0 +1,62 @@
+"""The users.info cache: names for display, roles for permission checks."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from storage.models import UserProfile
+from storage.types import utcnow
+
+PROFILE_TTL = timedelta(hours=12)
+
+
+def cached_profile(
+    *, session: Session, team_id: str, user_id: str, now: datetime | None = None
+) -> UserProfile | None:
+    """The cached profile of `user_id` if it is younger than the TTL.
+
+    Args:
+        session: the open session.
+        team_id: the workspace.
+        user_id: whose profile.
+        now: the current time, for tests.
+    """
+    query = select(UserProfile).where(
+        UserProfile.team_id == team_id, UserProfile.user_id == user_id
+    )
+    profile = session.exec(query).first()
+    if profile is None or profile.fetched_at < (now or utcnow()) - PROFILE_TTL:
+        return None
+    return profile
+
+
+def save_profile(*, session: Session, team_id: str, user: dict[str, object]) -> UserProfile:
+    """Store (or refresh) what users.info said about a user.
+
+    Args:
+        session: the open session (committed here).
+        team_id: the workspace.
+        user: the `user` object of a users.info answer.
+    """
+    user_id = str(user["id"])
+    query = select(UserProfile).where(
+        UserProfile.team_id == team_id, UserProfile.user_id == user_id
+    )
+    profile = session.exec(query).first() or UserProfile(team_id=team_id, user_id=user_id)
+    raw_profile = user.get("profile")
+    details: dict[str, object] = raw_profile if isinstance(raw_profile, dict) else {}
+    profile.name = str(details.get("real_name") or user.get("real_name") or user.get("name") or "")[
+        :200
+    ]
+    profile.display_name = str(details.get("display_name") or user.get("name") or "")[:200]
+    profile.is_bot = bool(user.get("is_bot")) or user_id == "USLACKBOT"
+    profile.is_admin = bool(user.get("is_admin"))
+    profile.is_owner = bool(user.get("is_owner") or user.get("is_primary_owner"))
+    profile.deleted = bool(user.get("deleted"))
+    profile.tz = str(user.get("tz") or "")[:64]
+    profile.fetched_at = utcnow()
+    session.add(profile)
+    session.commit()
+    return profile

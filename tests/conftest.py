@@ -1,0 +1,57 @@
+"""Shared fixtures: databases on SQLite and PostgreSQL, the Slack stand-in, and the running app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from tests.databases import (
+    PG_ENV,
+    PostgresDatabase,
+    make_sqlite_template,
+    postgres_server_url,
+    sqlite_copy,
+    use_database,
+)
+
+DATABASES = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_sqlite_template(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[PostgresDatabase | None]:
+    server = postgres_server_url()
+    if server is None:
+        yield None
+        return
+    database = PostgresDatabase(server)
+    database.create()
+    try:
+        yield database
+    finally:
+        database.drop()
+
+
+@pytest.fixture(params=DATABASES)
+def engine(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sqlite_template: Path,
+    postgres_database: PostgresDatabase | None,
+) -> Iterator[Engine]:
+    """A migrated, empty database configured as storage.db's engine: SQLite, then PostgreSQL."""
+    if request.param == "sqlite":
+        yield from use_database(sqlite_copy(sqlite_template, tmp_path))
+        return
+    if postgres_database is None:
+        pytest.skip(f"PostgreSQL tests need {PG_ENV} (make test-pg, or .ci/run)")
+    for engine in use_database(postgres_database.url):
+        postgres_database.empty(engine)
+        yield engine

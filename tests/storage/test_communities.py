@@ -1,0 +1,74 @@
+"""Communities, channels and membership in storage."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from storage import communities, db
+from storage.models import ROLE_FACILITATOR
+
+TEAM = "T0001"
+
+
+def _create(name: str = "Python Guild", channel: str = "C1", members: tuple[str, ...] = ()):
+    with db.session() as session:
+        return communities.create_community(
+            session=session,
+            team_id=TEAM,
+            name=name,
+            domain="All things Python",
+            channel_id=channel,
+            channel_name="python",
+            is_private=False,
+            created_by="UALICE",
+            timezone="Europe/Berlin",
+            member_ids=members,
+        )
+
+
+def test_create_makes_creator_facilitator_and_seeds_members(engine: Engine) -> None:
+    community = _create(members=("UALICE", "UBOB", "UBOB", "UCAROL"))
+    with db.session() as session:
+        overview = communities.community_overview(session=session, community=community)
+        creator = communities.get_member(
+            session=session, community_id=community.id, user_id="UALICE"
+        )
+    assert overview.member_count == 3
+    assert overview.facilitator_ids == ["UALICE"]
+    assert creator is not None and creator.role == ROLE_FACILITATOR
+    assert [s.kind for s in overview.schedules] == ["prompt", "digest", "kudos"]
+    assert [c.channel_id for c in overview.channels] == ["C1"]
+
+
+def test_names_are_unique_per_workspace_ignoring_case(engine: Engine) -> None:
+    _create()
+    with pytest.raises(communities.NameTaken):
+        _create(name="python  GUILD", channel="C2")
+    with db.session() as session:
+        assert [c.name for c in communities.list_communities(session=session, team_id=TEAM)] == [
+            "Python Guild"
+        ]
+        found = communities.community_by_name(session=session, team_id=TEAM, name="PYTHON guild")
+    assert found is not None
+
+
+def test_workspaces_never_mix(engine: Engine) -> None:
+    _create()
+    with db.session() as session:
+        assert communities.community_for_channel(session=session, team_id="T0002", channel_id="C1") is None
+        assert communities.list_communities(session=session, team_id="T0002") == []
+
+
+def test_join_and_leave_are_idempotent(engine: Engine) -> None:
+    community = _create()
+    with db.session() as session:
+        assert communities.join_community(session=session, community=community, user_id="UBOB")
+        assert not communities.join_community(session=session, community=community, user_id="UBOB")
+        assert communities.leave_community(session=session, community=community, user_id="UBOB")
+        assert not communities.leave_community(session=session, community=community, user_id="UBOB")
+        assert communities.join_community(session=session, community=community, user_id="UBOB")
+        mine = communities.communities_of_user(session=session, team_id=TEAM, user_id="UBOB")
+        overview = communities.community_overview(session=session, community=community)
+    assert [c.name for c in mine] == ["Python Guild"]
+    assert overview.member_count == 2
