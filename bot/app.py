@@ -19,20 +19,14 @@ from storage import db
 from storage.models.installation import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
 
 LISTENER_THREADS = 16
+# Kept in step with manifest.yml by tests/test_manifest.py.
 BOT_SCOPES = (
-    "app_mentions:read",
-    "channels:history",
     "channels:join",
     "channels:read",
     "chat:write",
-    "chat:write.public",
     "commands",
-    "files:write",
-    "groups:history",
     "groups:read",
-    "im:history",
     "im:write",
-    "reactions:read",
     "users:read",
 )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from logging import Logger
 from typing import Any
 
@@ -12,6 +14,10 @@ from slack_sdk.webhook import WebhookClient
 SOMETHING_WENT_WRONG = (
     ":warning: Sorry, something went wrong on copbot's side and nothing was changed. "
     "Please try again in a moment; if it keeps happening, tell your workspace admin."
+)
+SLACK_FAILED = (
+    ":warning: Slack didn't accept what copbot tried to do (`{error}`), so it isn't done. "
+    "Please try again in a moment."
 )
 
 
@@ -28,6 +34,11 @@ def handle_error(error: Exception, body: dict[str, Any], client: WebClient, logg
     if isinstance(error, CopError):
         logger.info("refused: %s", error.reason)
         tell_user(body, client, f":information_source: {error.reason}", logger)
+        return
+    if isinstance(error, SlackApiError):
+        # Slack refused a call after the client's retries: worth a line, not a traceback.
+        logger.warning("Slack API error: %s", error.response.get("error") or error)
+        tell_user(body, client, SLACK_FAILED.format(error=error.response.get("error")), logger)
         return
     logger.exception("unhandled error in a listener", exc_info=error)
     tell_user(body, client, SOMETHING_WENT_WRONG, logger)
@@ -57,3 +68,43 @@ def tell_user(body: dict[str, Any], client: WebClient, text: str, logger: Logger
 def _first_response_url(body: dict[str, Any]) -> str | None:
     urls = body.get("response_urls") or []
     return urls[0].get("response_url") if urls else None
+
+
+def guarded(listener: Callable[..., Any]) -> Callable[..., None]:
+    """Wrap a listener so that any error it raises goes through `handle_error` inside it.
+
+    Bolt's threaded runner resets an already-sent ack() to None when the listener raises after
+    it (slack_bolt/listener/thread_runner.py), so a quick CopError after ack() made Bolt answer
+    Slack 404 three seconds later. Handling the error inside the listener keeps the ack intact.
+    The wrapped function stays plain and importable; the wrapper only adds the arguments the
+    error path needs.
+    """
+    wanted = tuple(inspect.signature(listener).parameters)
+
+    def run(
+        ack: Any,
+        body: dict[str, Any],
+        payload: Any,
+        command: Any,
+        event: Any,
+        view: Any,
+        action: Any,
+        shortcut: Any,
+        message: Any,
+        respond: Any,
+        say: Any,
+        client: WebClient,
+        context: Any,
+        logger: Logger,
+    ) -> None:
+        available = locals()
+        try:
+            listener(**{name: available[name] for name in wanted})
+        except Exception as error:  # every error reaches handle_error, which logs our bugs in full
+            if ack is not None and getattr(ack, "response", None) is None:
+                ack()
+            handle_error(error, body, client, logger)
+
+    run.__name__ = run.__qualname__ = listener.__name__
+    run.__doc__ = listener.__doc__
+    return run

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from storage.models import (
     ROLE_FACILITATOR,
+    ROLE_MEMBER,
     Community,
     CommunityChannel,
     CommunitySchedule,
@@ -20,6 +21,7 @@ from storage.models import (
 from storage.models.knowledge import STATUS_CONFIRMED
 from storage.models.schedule import DEFAULT_SLOTS
 from storage.types import utcnow
+from storage.upsert import insert_if_absent
 
 
 class NameTaken(Exception):
@@ -42,7 +44,6 @@ def create_community(
     is_private: bool,
     created_by: str,
     timezone: str,
-    member_ids: Iterable[str] = (),
 ) -> Community:
     """Create a community bound to one channel, with its creator as facilitator.
 
@@ -56,7 +57,6 @@ def create_community(
         is_private: whether the channel is private (its knowledge stays there).
         created_by: the creator's user id; becomes facilitator.
         timezone: IANA timezone for its schedules.
-        member_ids: people already in the channel, who become members.
 
     Raises:
         NameTaken: a community of that name exists in the workspace.
@@ -109,13 +109,37 @@ def create_community(
             joined_at=now,
         )
     )
-    for user_id in dict.fromkeys(member_ids):
-        if user_id != created_by:
-            session.add(
-                Member(team_id=team_id, community_id=community.id, user_id=user_id, joined_at=now)
-            )
     session.commit()
     return community
+
+
+def add_members(*, session: Session, community: Community, user_ids: Iterable[str]) -> int:
+    """Make everyone in `user_ids` a member unless they already have a membership row.
+
+    Args:
+        session: the open session (committed here).
+        community: the community they join.
+        user_ids: people to add (duplicates are fine).
+
+    Returns:
+        How many were added.
+    """
+    added = 0
+    for user_id in dict.fromkeys(user_ids):
+        added += insert_if_absent(
+            session=session,
+            model=Member,
+            values={
+                "team_id": community.team_id,
+                "community_id": community.id,
+                "user_id": user_id,
+                "role": ROLE_MEMBER,
+                "joined_at": utcnow(),
+                "muted": False,
+            },
+        )
+    session.commit()
+    return added
 
 
 def community_by_name(*, session: Session, team_id: str, name: str) -> Community | None:

@@ -16,6 +16,8 @@ from tests.databases import (
     sqlite_copy,
     use_database,
 )
+from tests.harness import Copbot, running_copbot, seed_workspace, settings_for
+from tests.slack import SlackStandIn
 
 DATABASES = ["sqlite", "postgresql"]
 
@@ -55,3 +57,19 @@ def engine(
     for engine in use_database(postgres_database.url):
         postgres_database.empty(engine)
         yield engine
+
+
+@pytest.fixture
+def standin() -> Iterator[SlackStandIn]:
+    """The Slack Web API stand-in, seeded with the demo workspace."""
+    with SlackStandIn() as slack:
+        seed_workspace(slack)
+        yield slack
+
+
+@pytest.fixture
+def copbot(engine: Engine, standin: SlackStandIn) -> Iterator[Copbot]:
+    """The real app over HTTP against the stand-in, on each test database."""
+    settings = settings_for(standin, engine.url.render_as_string(hide_password=False))
+    with running_copbot(standin, settings) as bot:
+        yield bot

@@ -50,7 +50,9 @@ class PostgresDatabase:
     def __init__(self, server_url: str) -> None:
         self.server_url = server_url
         self.name = f"copbot_test_{uuid.uuid4().hex[:10]}"
-        self.url = make_url(server_url).set(database=self.name).render_as_string(hide_password=False)
+        self.url = (
+            make_url(server_url).set(database=self.name).render_as_string(hide_password=False)
+        )
 
     def create(self) -> None:
         admin = create_engine(self.server_url, isolation_level="AUTOCOMMIT")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.errors import guarded
 from handlers.commands.router import cop_command
 
 COMMAND = "/cop"
@@ -11,4 +12,4 @@ COMMAND = "/cop"
 
 def register(app: Any) -> None:
     """Wire /cop."""
-    app.command(COMMAND)(cop_command)
+    app.command(COMMAND)(guarded(cop_command))

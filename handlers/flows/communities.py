@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from logging import Logger
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.blocks.community import (
@@ -18,7 +17,7 @@ from bot.blocks.community import (
     render_created,
 )
 from bot.errors import CopError
-from handlers.lookups import ChannelFacts, channel_facts, channel_member_ids
+from handlers.lookups import ChannelFacts, channel_facts, channel_member_ids, user_profile
 from storage import communities
 from storage.models import Community
 
@@ -110,11 +109,6 @@ def start_community(
         # copbot must be in the channel to see its messages and reactions
         client.conversations_join(channel=facts.id)
     try:
-        member_ids = [u for u in channel_member_ids(client, facts.id) if u != bot_user_id]
-    except SlackApiError as exc:
-        logger.warning("could not list members of %s: %s", facts.id, exc.response.get("error"))
-        member_ids = []
-    try:
         community = communities.create_community(
             session=session,
             team_id=team_id,
@@ -125,7 +119,6 @@ def start_community(
             is_private=facts.is_private,
             created_by=user_id,
             timezone=timezone,
-            member_ids=member_ids,
         )
     except communities.NameTaken:
         raise CopError(
@@ -139,7 +132,24 @@ def start_community(
         knowledge_emojis=community.knowledge_emojis,
     )
     client.chat_postMessage(channel=facts.id, **announcement.as_kwargs())
+    seed_members(session=session, client=client, community=community, bot_user_id=bot_user_id)
     return community
+
+
+def seed_members(
+    *, session: Session, client: WebClient, community: Community, bot_user_id: str
+) -> int:
+    """Everyone already in the community's channel becomes a member, bots excepted."""
+    assert community.id is not None
+    people = []
+    for channel in communities.channels_of(session=session, community_id=community.id):
+        for member_id in channel_member_ids(client, channel.channel_id):
+            if member_id == bot_user_id:
+                continue
+            profile = user_profile(client, session, team_id=community.team_id, user_id=member_id)
+            if profile is not None and not profile.is_bot and not profile.deleted:
+                people.append(member_id)
+    return communities.add_members(session=session, community=community, user_ids=people)
 
 
 def require_community(

@@ -56,7 +56,10 @@ def test_names_are_unique_per_workspace_ignoring_case(engine: Engine) -> None:
 def test_workspaces_never_mix(engine: Engine) -> None:
     _create()
     with db.session() as session:
-        assert communities.community_for_channel(session=session, team_id="T0002", channel_id="C1") is None
+        assert (
+            communities.community_for_channel(session=session, team_id="T0002", channel_id="C1")
+            is None
+        )
         assert communities.list_communities(session=session, team_id="T0002") == []
 
 

@@ -22,11 +22,11 @@ def test_migrated_schema_matches_models(engine: Engine) -> None:
 def test_every_model_table_exists_with_its_unique_constraints(engine: Engine) -> None:
     inspector = inspect(engine)
     assert set(metadata.tables) <= set(inspector.get_table_names())
-    uniques = {
-        tuple(u["column_names"]) for u in inspector.get_unique_constraints("scheduled_post")
-    }
+    uniques = {tuple(u["column_names"]) for u in inspector.get_unique_constraints("scheduled_post")}
     assert ("community_id", "kind", "period") in uniques
-    snippet_uniques = {tuple(u["column_names"]) for u in inspector.get_unique_constraints("snippet")}
+    snippet_uniques = {
+        tuple(u["column_names"]) for u in inspector.get_unique_constraints("snippet")
+    }
     assert ("team_id", "channel_id", "message_ts") in snippet_uniques
 
 

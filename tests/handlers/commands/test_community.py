@@ -1,0 +1,161 @@
+"""/cop create, info, join and leave, end to end over HTTP."""
+
+from __future__ import annotations
+
+from storage import communities, db
+from tests.harness import TEAM, Copbot
+from tests.slack import state_value, view_submission_payload
+
+
+def _community(channel: str = "CPYTHON"):
+    with db.session() as session:
+        return communities.community_for_channel(session=session, team_id=TEAM, channel_id=channel)
+
+
+def test_create_then_info(copbot: Copbot) -> None:
+    reply = copbot.cop("/cop create Python Guild — everything about writing good Python")
+    assert reply.status == 200
+    announcement = copbot.standin.last_message("CPYTHON")
+    assert "Python Guild" in announcement["text"]
+    assert "<@UALICE>" in str(announcement["blocks"])
+
+    info = copbot.cop("/cop info", user="UBOB")
+    assert "Python Guild" in info
+    assert "everything about writing good Python" in info
+    assert "<@UALICE>" in info  # the creator is facilitator
+    # Alice and Bob are in the channel; copbot and the CI bot are not members
+    assert "*Members:* 2" in info
+    assert "Mondays at 10:00 (UTC)" in info
+    assert info.responses[0]["response_type"] == "ephemeral"
+
+
+def test_create_accepts_other_separators_and_trims(copbot: Copbot) -> None:
+    copbot.cop("/cop create   Data   Folks  --  dashboards and SQL  ")
+    community = _community()
+    assert community is not None
+    assert (community.name, community.domain) == ("Data Folks", "dashboards and SQL")
+
+
+def test_create_without_a_name_opens_the_modal_and_submitting_it_creates(copbot: Copbot) -> None:
+    reply = copbot.cop("/cop create")
+    assert reply.status == 200
+    [call] = copbot.standin.calls_to("views.open")
+    view = call.args["view"]
+    assert view["callback_id"] == "create_community"
+    assert view["private_metadata"] == "CPYTHON"
+
+    submission = view_submission_payload(
+        user_id="UALICE",
+        callback_id="create_community",
+        private_metadata="CPYTHON",
+        values={
+            "name": {"name_input": state_value("Testing Circle")},
+            "domain": {"domain_input": state_value("pytest, hypothesis and friends")},
+        },
+    )
+    answer = copbot.interactive(submission)
+    assert answer.status == 200
+    community = _community()
+    assert community is not None and community.name == "Testing Circle"
+    assert "Testing Circle" in copbot.standin.last_message("CPYTHON")["text"]
+
+
+def test_modal_errors_stay_in_the_modal(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild", channel="CSECRET")
+    submission = view_submission_payload(
+        user_id="UALICE",
+        callback_id="create_community",
+        private_metadata="CPYTHON",
+        values={
+            "name": {"name_input": state_value("python guild")},
+            "domain": {"domain_input": state_value(None)},
+        },
+    )
+    answer = copbot.interactive(submission)
+    assert answer.json()["response_action"] == "errors"
+    assert "already a community called" in answer.json()["errors"]["name"]
+    assert _community("CPYTHON") is None
+
+
+def test_create_refuses_in_a_dm(copbot: Copbot) -> None:
+    reply = copbot.cop("/cop create Python Guild", channel="DALICE")
+    assert "Communities live in channels" in reply
+    assert _community("DALICE") is None
+
+
+def test_create_refuses_a_second_community_in_the_same_channel(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    reply = copbot.cop("/cop create Another One", user="UBOB")
+    # a refusal right after ack() must not undo the ack (Bolt would answer 404 after 3 s)
+    assert reply.status == 200
+    assert "This channel already hosts *Python Guild*" in reply
+
+
+def test_create_refuses_a_taken_name(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    reply = copbot.cop("/cop create PYTHON guild", channel="CSECRET")
+    assert "already a community called" in reply
+    assert _community("CSECRET") is None
+
+
+def test_create_validates_the_name(copbot: Copbot) -> None:
+    assert "at least one letter or digit" in copbot.cop("/cop create ---- — things")
+    assert "keep it under 80" in copbot.cop("/cop create " + "n" * 81)
+    assert _community() is None
+
+
+def test_create_in_a_private_channel_copbot_is_not_in_asks_for_an_invite(copbot: Copbot) -> None:
+    reply = copbot.cop("/cop create Hidden Club", channel="CHIDDEN")
+    assert "/invite @copbot" in reply
+    assert _community("CHIDDEN") is None
+
+
+def test_create_in_a_private_channel_is_marked_private(copbot: Copbot) -> None:
+    copbot.cop("/cop create Secret Society", channel="CSECRET")
+    community = _community("CSECRET")
+    assert community is not None
+    with db.session() as session:
+        [channel] = communities.channels_of(session=session, community_id=community.id)
+    assert channel.is_private
+
+
+def test_create_in_a_public_channel_joins_it_first(copbot: Copbot) -> None:
+    copbot.cop("/cop create Random Thoughts", channel="CRANDOM")
+    assert [c.args["channel"] for c in copbot.standin.calls_to("conversations.join")] == ["CRANDOM"]
+    assert "Random Thoughts" in copbot.standin.last_message("CRANDOM")["text"]
+    assert "*Members:* 3" in copbot.cop("/cop info", channel="CRANDOM")
+
+
+def test_info_outside_a_community_says_what_to_do(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.cop("/cop create Secret Society", channel="CSECRET")
+    reply = copbot.cop("/cop info", user="UBOB", channel="CRANDOM")
+    assert "isn't a community yet" in reply
+    assert "/cop create <name>" in reply
+    assert "Python Guild" in reply
+    assert "Secret Society" not in reply  # Bob is not in the private channel
+
+
+def test_info_in_a_dm_points_to_community_channels(copbot: Copbot) -> None:
+    copbot.cop("/cop create Secret Society", channel="CSECRET")
+    reply = copbot.cop("/cop info", channel="DALICE")
+    assert "not in a direct message" in reply
+    assert "Secret Society" in reply  # Alice is a member, so she may see it
+
+
+def test_info_with_no_communities_at_all(copbot: Copbot) -> None:
+    assert "no communities yet" in copbot.cop("/cop info", channel="DALICE")
+
+
+def test_join_and_leave(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    assert "already a member" in copbot.cop("/cop join", user="UBOB")
+    assert "You've left *Python Guild*" in copbot.cop("/cop leave", user="UBOB")
+    assert "nothing to leave" in copbot.cop("/cop leave", user="UBOB")
+    assert "*Members:* 1" in copbot.cop("/cop info")
+    assert "Welcome to *Python Guild*" in copbot.cop("/cop join", user="UBOB")
+    assert "*Members:* 2" in copbot.cop("/cop info")
+
+
+def test_join_outside_a_community(copbot: Copbot) -> None:
+    assert "isn't a community yet" in copbot.cop("/cop join", channel="CRANDOM")

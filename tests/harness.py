@@ -1,0 +1,176 @@
+"""The real copbot app served over HTTP, wired to the Slack stand-in: what scenario tests drive."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.http import make_http_server
+from tests.slack import SlackSender, SlackStandIn
+
+SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
+TEAM = "T0001"
+
+# The demo workspace every scenario starts from.
+USERS = {
+    "UALICE": dict(name="alice", real_name="Alice Liddell"),
+    "UBOB": dict(name="bob", real_name="Bob Builder"),
+    "UCAROL": dict(name="carol", real_name="Carol Danvers"),
+    "UADMIN": dict(name="ada", real_name="Ada Admin", is_admin=True),
+    "UOTHERBOT": dict(name="ci-bot", real_name="CI Bot", is_bot=True),
+}
+CHANNELS = {
+    "CPYTHON": dict(name="python", members=["UALICE", "UBOB", "UCOPBOT", "UOTHERBOT"]),
+    "CRANDOM": dict(name="random", members=["UALICE", "UBOB", "UCAROL"]),
+    "CSECRET": dict(name="secret", is_private=True, members=["UALICE", "UCOPBOT"]),
+    "CHIDDEN": dict(name="hidden", is_private=True, members=["UALICE"]),
+}
+
+
+class TrackingExecutor(ThreadPoolExecutor):
+    """Runs Bolt listeners like production does, and lets a test wait until none is running."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=8, thread_name_prefix="listener")
+        self._pending = 0
+        self._idle = threading.Condition()
+        self.errors: list[BaseException] = []
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        with self._idle:
+            self._pending += 1
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, future: Future[Any]) -> None:
+        if future.exception() is not None:
+            self.errors.append(future.exception())  # type: ignore[arg-type]
+        with self._idle:
+            self._pending -= 1
+            self._idle.notify_all()
+
+    def wait_idle(self, timeout: float = 30.0) -> None:
+        with self._idle:
+            if not self._idle.wait_for(lambda: self._pending == 0, timeout=timeout):
+                raise AssertionError(f"listeners still running after {timeout}s")
+
+
+def flatten_text(payload: Any) -> str:
+    """Every human-readable string in a message payload (text fallback and blocks), joined."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "text" and isinstance(value, str):
+                    found.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(payload)
+    return "\n".join(found)
+
+
+@dataclass
+class Reply:
+    """What a /cop command produced: the HTTP ack and what was sent to its response_url."""
+
+    status: int
+    ack_body: str
+    responses: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join([self.ack_body, *(flatten_text(r) for r in self.responses)]).strip()
+
+    def __contains__(self, needle: str) -> bool:
+        return needle in self.text
+
+
+class Copbot:
+    """A running copbot: HTTP server on a free port, real Bolt app, stand-in Slack."""
+
+    def __init__(self, standin: SlackStandIn, settings: Settings) -> None:
+        self.standin = standin
+        self.settings = settings
+        self.executor = TrackingExecutor()
+        self.app = create_app(settings, listener_executor=self.executor)
+        self.server = make_http_server(self.app, host="127.0.0.1", port=0)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self.sender = SlackSender(f"{self.url}/slack/events", SIGNING_SECRET, standin)
+
+    def start(self) -> Copbot:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+        self.executor.shutdown(wait=True)
+
+    def wait_idle(self) -> None:
+        self.executor.wait_idle()
+
+    def cop(
+        self, text: str = "", *, user: str = "UALICE", channel: str = "CPYTHON", **kw: Any
+    ) -> Reply:
+        """Type `/cop <text>` as `user` in `channel`; returns once copbot has finished with it."""
+        if text.startswith("/cop"):
+            text = text[len("/cop") :].strip()
+        sent = self.sender.command(text, user=user, channel=channel, **kw)
+        self.wait_idle()
+        responses = [r["body"] for r in self.standin.responses if r["url"] == sent.response_url]
+        return Reply(status=sent.status, ack_body=sent.body, responses=responses)
+
+    def event(self, event: dict[str, Any], **kw: Any) -> Any:
+        """Deliver an Events API event; returns the HTTP response once listeners are done."""
+        sent = self.sender.event(event, **kw)
+        self.wait_idle()
+        return sent
+
+    def interactive(self, payload: dict[str, Any], **kw: Any) -> Any:
+        sent = self.sender.interactive(payload, **kw)
+        self.wait_idle()
+        return sent
+
+
+def seed_workspace(standin: SlackStandIn) -> None:
+    for user_id, attrs in USERS.items():
+        standin.add_user(user_id, **attrs)
+    for channel_id, attrs in CHANNELS.items():
+        standin.add_channel(channel_id, **attrs)
+    standin.add_im("DALICE", "UALICE")
+
+
+def settings_for(standin: SlackStandIn, database_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = dict(
+        slack_signing_secret=SIGNING_SECRET,
+        slack_bot_token=standin.bot_token,
+        slack_api_url=standin.api_url,
+        database_url=database_url,
+    )
+    values.update(overrides)
+    return Settings(**values)
+
+
+@contextmanager
+def running_copbot(standin: SlackStandIn, settings: Settings) -> Iterator[Copbot]:
+    bot = Copbot(standin, settings).start()
+    try:
+        yield bot
+    finally:
+        bot.stop()

@@ -1,0 +1,310 @@
+"""A real HTTP stand-in for the Slack Web API: slack_sdk's WebClient works against it unchanged.
+
+Usage::
+
+    with SlackStandIn() as slack:
+        slack.add_channel("C1", "general", members=[slack.bot_user_id])
+        WebClient(token=slack.bot_token, base_url=slack.api_url).chat_postMessage(...)
+        assert slack.last_message("C1")["text"] == ...
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import uuid
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from .api_chat import CHAT, post_as
+from .api_conversations import CONVERSATIONS
+from .api_views import VIEWS
+from .checks import (
+    MAX_MESSAGE_BLOCKS,
+    SlackError,
+    block_problems,
+    load_required,
+    missing_arguments,
+)
+from .params import Handler
+from .payloads import new_trigger_id
+from .shapes import Actor
+from .state import Workspace
+from .wire import Answer, Failure, bearer, failure_answer, parse_args
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SPEC = Path(__file__).resolve().parents[2].parent / "shared/slack/slack_web_openapi_v2.json"
+METHODS: dict[str, Handler] = {**CHAT, **CONVERSATIONS, **VIEWS}
+# Request headers worth keeping on a Call (names as sent, case-insensitive in lookups).
+SKIPPED_HEADERS = {"user-agent", "host", "content-length", "accept-encoding", "connection"}
+T = TypeVar("T")
+
+
+@dataclass
+class Call:
+    """One request to /api/<method>, as the stand-in saw and answered it."""
+
+    method: str
+    args: dict[str, Any]
+    token: str | None
+    at: float
+    failed: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    response: dict[str, Any] | None = None
+
+
+class SlackStandIn(Workspace):
+    """The Slack Web API on 127.0.0.1, with a workspace model, call log and failure injection."""
+
+    def __init__(
+        self,
+        *,
+        team_id: str = "T0001",
+        team_name: str = "Test Team",
+        bot_token: str = "xoxb-test-token",
+        bot_user_id: str = "UCOPBOT",
+        bot_id: str = "BCOPBOT",
+        app_id: str = "A0001",
+        spec_path: Path | None = DEFAULT_SPEC,
+    ) -> None:
+        super().__init__(
+            team_id=team_id,
+            team_name=team_name,
+            bot_token=bot_token,
+            bot_user_id=bot_user_id,
+            bot_id=bot_id,
+            app_id=app_id,
+        )
+        self._required = load_required(spec_path) if spec_path else None
+        self.spec_loaded = self._required is not None
+        self.calls: list[Call] = []
+        self.responses: list[dict[str, Any]] = []
+        self._failures: dict[str, deque[Failure]] = defaultdict(deque)
+        self._response_urls: dict[str, dict[str, str | None]] = {}
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # ----- lifecycle ---------------------------------------------------------------------
+    def start(self) -> SlackStandIn:
+        if self._server is None:
+            self._server = _Server(self)
+            self._thread = threading.Thread(
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": 0.01},
+                name=f"slack-standin-{self.port}",
+                daemon=True,
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, thread, self._server, self._thread = self._server, self._thread, None, None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if thread is not None:
+            thread.join()
+
+    def __enter__(self) -> SlackStandIn:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("the Slack stand-in is not started")
+        return int(self._server.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        """The WebClient base_url: slack_sdk appends the method name, so it ends with '/'."""
+        return f"{self.base_url}/api/"
+
+    # ----- what tests look at ----------------------------------------------------------------
+    def calls_to(self, method: str) -> list[Call]:
+        with self.lock:
+            return [call for call in self.calls if call.method == method]
+
+    def clear_calls(self) -> None:
+        with self.lock:
+            self.calls.clear()
+
+    def wait_for(self, predicate: Callable[[], T], timeout: float = 5.0) -> T:
+        """Poll until predicate() is truthy and return its value; AssertionError on timeout."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = predicate()
+            if value:
+                return value
+            if time.monotonic() >= deadline:
+                with self.lock:
+                    seen = [call.method for call in self.calls[-20:]]
+                name = getattr(predicate, "__name__", repr(predicate))
+                raise AssertionError(
+                    f"{name} still {value!r} after {timeout}s; last calls to the stand-in: {seen}"
+                )
+            time.sleep(0.01)
+
+    def fail(
+        self,
+        method: str,
+        *,
+        error: str | None = None,
+        status: int = 200,
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Make the next `times` calls to `method` fail: 429, a 5xx, or `ok: false, error`."""
+        if status == 200 and not error:
+            raise ValueError("a failure with status 200 needs an error code")
+        with self.lock:
+            self._failures[method].extend([Failure(error, status, retry_after)] * times)
+
+    def new_response_url(self, channel: str | None = None, *, user: str | None = None) -> str:
+        """A response_url; `in_channel` responses to it are posted in `channel`."""
+        key = uuid.uuid4().hex
+        with self.lock:
+            self._response_urls[key] = {"channel": channel, "user": user}
+        return f"{self.base_url}/response/{key}"
+
+    def new_trigger_id(self) -> str:
+        return new_trigger_id()
+
+    # ----- request handling ----------------------------------------------------------------
+    def _handle(self, request: _RequestHandler) -> None:
+        url = urlsplit(request.path)
+        raw = request.rfile.read(int(request.headers.get("Content-Length") or 0))
+        if url.path.startswith("/api/"):
+            answer = self._api(request, url.path.removeprefix("/api/"), url.query, raw)
+        elif url.path.startswith("/response/"):
+            answer = self._response(url.path.removeprefix("/response/"), raw)
+        else:
+            answer = Answer.text(404, "not found")
+        request.send_response(answer.status)
+        request.send_header("Content-Type", answer.content_type)
+        request.send_header("Content-Length", str(len(answer.body)))
+        for name, value in answer.headers.items():
+            request.send_header(name, value)
+        request.end_headers()
+        request.wfile.write(answer.body)
+
+    def _api(self, request: _RequestHandler, method: str, query: str, raw: bytes) -> Answer:
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in SKIPPED_HEADERS}
+        at = time.time()
+        args: dict[str, Any] = {}
+        unreadable: SlackError | None = None
+        try:
+            args = parse_args(query, raw, request.headers.get("Content-Type", ""))
+        except SlackError as exc:
+            unreadable = exc
+        token = bearer(request.headers.get("Authorization")) or args.get("token") or None
+        args.pop("token", None)
+        with self.lock:
+            queued = self._failures.get(method)
+            failure = queued.popleft() if queued else None
+        failed = None
+        if failure is not None:
+            answer, failed = failure_answer(failure)
+        elif unreadable is not None:
+            answer = Answer.of(unreadable.body())
+        else:
+            answer = Answer.of(self._answer(method, token, args))
+        json_body = answer.content_type.startswith("application/json")
+        call = Call(
+            method, args, token, at, failed, headers, json.loads(answer.body) if json_body else None
+        )
+        with self.lock:
+            self.calls.append(call)
+        return answer
+
+    def _answer(self, method: str, token: str | None, args: dict[str, Any]) -> dict[str, Any]:
+        handler = METHODS.get(method)
+        if handler is None:
+            return {"ok": False, "error": "unknown_method", "req_method": method}
+        try:
+            actor = self._authenticate(method, token)
+            missing_arguments(self._required, method, args)
+            with self.lock:
+                return {"ok": True, **handler(self, actor, args)}
+        except SlackError as exc:
+            return exc.body()
+        except Exception:
+            logger.exception("Slack stand-in: %s failed on %r", method, args)
+            return {"ok": False, "error": "fatal_error"}
+
+    def _authenticate(self, method: str, token: str | None) -> Actor:
+        if method == "api.test":
+            return Actor(token or "", self.team_id, "")
+        if not token:
+            raise SlackError("not_authed")
+        actor = self.actor_for(token)
+        if actor is None:
+            raise SlackError("invalid_auth")
+        return actor
+
+    def _response(self, key: str, raw: bytes) -> Answer:
+        """A POST to a response_url (what Bolt's respond() does)."""
+        with self.lock:
+            target = self._response_urls.get(key)
+        try:
+            body = json.loads(raw or b"null")
+        except ValueError:
+            body = raw.decode("utf-8", "replace")
+        record = {"url": f"{self.base_url}/response/{key}", "body": body, "at": time.time()}
+        record.update(target or {})
+        with self.lock:
+            self.responses.append(record)
+        if target is None:
+            return Answer.text(404, "no_service")
+        if not isinstance(body, dict):
+            return Answer.text(400, "invalid_payload")
+        if "blocks" in body and block_problems(body["blocks"], limit=MAX_MESSAGE_BLOCKS):
+            return Answer.text(400, "invalid_blocks")
+        channel = target["channel"]
+        if body.get("response_type") == "in_channel" and channel in self.channels:
+            # Slack posts in_channel responses even where the bot is not a member.
+            with self.lock:
+                try:
+                    post_as(self, self.tokens[self.bot_token], self.channels[channel], body)
+                except SlackError as exc:
+                    return Answer.text(404, exc.error)
+        return Answer.text(200, "ok")
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    server: _Server
+    timeout = 10  # a client that never sends its body cannot hold stop() forever
+
+    def do_POST(self) -> None:
+        self.server.standin._handle(self)
+
+    do_GET = do_POST
+
+    def log_message(self, format: str, *args: Any) -> None:
+        logger.debug("%s %s", self.address_string(), format % args)
+
+
+class _Server(ThreadingHTTPServer):
+    # Non-daemon request threads are joined by server_close(): stop() leaves no thread behind.
+    daemon_threads = False
+
+    def __init__(self, standin: SlackStandIn) -> None:
+        self.standin = standin
+        super().__init__(("127.0.0.1", 0), _RequestHandler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        logger.debug("Slack stand-in: error answering %s", client_address, exc_info=True)

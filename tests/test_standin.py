@@ -1,0 +1,482 @@
+"""The Slack stand-in and signer, driven through the real slack_sdk clients."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.signature import SignatureVerifier
+from slack_sdk.webhook import WebhookClient
+
+from tests.slack import (
+    SlackSender,
+    SlackStandIn,
+    event_body,
+    interactive_body,
+    sign_request,
+    state_value,
+    view_submission_payload,
+)
+from tests.slack.params import page
+
+SECRET = "test-signing-secret"
+
+
+@pytest.fixture
+def standin() -> Iterator[SlackStandIn]:
+    with SlackStandIn() as slack:
+        slack.add_user("U1", "alice")
+        slack.add_user("U2", "bob")
+        slack.add_channel("C1", "general", members=["U1", "U2", slack.bot_user_id])
+        yield slack
+
+
+@pytest.fixture
+def client(standin: SlackStandIn) -> WebClient:
+    return WebClient(token=standin.bot_token, base_url=standin.api_url)
+
+
+def error_of(call: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """The body of the SlackApiError a client call raises."""
+    with pytest.raises(SlackApiError) as raised:
+        call(*args, **kwargs)
+    return dict(raised.value.response.data)
+
+
+def section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+# ----- identity and messages ------------------------------------------------------------
+def test_auth_test_names_the_bot(client: WebClient, standin: SlackStandIn) -> None:
+    answer = client.auth_test()
+    assert answer["team_id"] == "T0001" and answer["user_id"] == "UCOPBOT"
+    assert answer["bot_id"] == "BCOPBOT" and answer["url"] == "https://test.slack.com/"
+    assert standin.calls_to("auth.test")[0].token == "xoxb-test-token"
+
+
+def test_posted_message_is_stored_and_recorded(client: WebClient, standin: SlackStandIn) -> None:
+    posted = client.chat_postMessage(channel="C1", text="hello", blocks=[section("*hello*")])
+    stored = standin.last_message("C1")
+    assert stored is not None and stored["ts"] == posted["ts"] == posted["message"]["ts"]
+    assert stored["text"] == "hello" and stored["bot_id"] == "BCOPBOT"
+    assert stored["user"] == "UCOPBOT" and stored["blocks"] == [section("*hello*")]
+    call = standin.calls_to("chat.postMessage")[0]
+    assert call.args["blocks"] == [section("*hello*")] and call.failed is None
+    assert call.headers["Content-Type"].startswith("application/json")
+    assert call.response is not None and call.response["ts"] == posted["ts"]
+
+
+def test_blocks_sent_as_form_json_strings_are_decoded(
+    client: WebClient, standin: SlackStandIn
+) -> None:
+    blocks = json.dumps([section("form")])
+    client.api_call("chat.postMessage", params={"channel": "C1", "text": "t", "blocks": blocks})
+    assert standin.calls_to("chat.postMessage")[0].args["blocks"] == [section("form")]
+
+
+def test_auto_ts_increases_strictly(standin: SlackStandIn) -> None:
+    stamps = [standin.add_message("C1", "U1", f"m{i}")["ts"] for i in range(50)]
+    assert stamps == sorted(stamps, key=float) and len(set(stamps)) == 50
+    assert all(len(ts.split(".")[1]) == 6 for ts in stamps)
+
+
+def test_replies_update_root_and_come_back_in_order(
+    client: WebClient, standin: SlackStandIn
+) -> None:
+    root = standin.add_message("C1", "U1", "question", ts="1700000000.000100")
+    client.chat_postMessage(channel="C1", text="answer", thread_ts=root["ts"])
+    standin.add_message("C1", "U2", "me too", thread_ts=root["ts"])
+    thread = client.conversations_replies(channel="C1", ts=root["ts"])["messages"]
+    assert [m["text"] for m in thread] == ["question", "answer", "me too"]
+    assert thread[0]["reply_count"] == 2 and thread[0]["reply_users"] == ["UCOPBOT", "U2"]
+    assert thread[0]["latest_reply"] == thread[2]["ts"] and thread[1]["parent_user_id"] == "U1"
+    assert error_of(client.conversations_replies, channel="C1", ts="1.000001")["error"] == (
+        "thread_not_found"
+    )
+
+
+def test_history_is_newest_first_paginated_and_windowed(
+    client: WebClient, standin: SlackStandIn
+) -> None:
+    for i in range(1, 6):
+        standin.add_message("C1", "U1", f"m{i}", ts=f"170000000{i}.000000")
+    standin.add_message("C1", "U2", "reply", thread_ts="1700000001.000000")
+    client.chat_postMessage(
+        channel="C1", text="shout", thread_ts="1700000002.000000", reply_broadcast=True
+    )
+    texts, cursor = [], None
+    while True:
+        answer = client.conversations_history(channel="C1", limit=2, cursor=cursor)
+        texts += [m["text"] for m in answer["messages"]]
+        cursor = answer["response_metadata"]["next_cursor"]
+        assert answer["has_more"] == bool(cursor)
+        if not cursor:
+            break
+    assert texts == ["shout", "m5", "m4", "m3", "m2", "m1"]
+    window = client.conversations_history(
+        channel="C1", oldest="1700000002.000000", latest="1700000004.000000"
+    )
+    assert [m["text"] for m in window["messages"]] == ["m3"]
+    window = client.conversations_history(
+        channel="C1", oldest="1700000002.000000", latest="1700000004.000000", inclusive=True
+    )
+    assert [m["text"] for m in window["messages"]] == ["m4", "m3", "m2"]
+
+
+def test_members_paginate(client: WebClient, standin: SlackStandIn) -> None:
+    standin.set_members("C1", [f"U{i}" for i in range(7)])
+    first = client.conversations_members(channel="C1", limit=5)
+    rest = client.conversations_members(
+        channel="C1", limit=5, cursor=first["response_metadata"]["next_cursor"]
+    )
+    assert first["members"] + rest["members"] == standin.channel_members("C1")
+    assert rest["response_metadata"]["next_cursor"] == ""
+
+
+def test_permalinks(client: WebClient, standin: SlackStandIn) -> None:
+    root = standin.add_message("C1", "U1", "root", ts="1700000000.000100")
+    reply = standin.add_message("C1", "U2", "reply", thread_ts=root["ts"])
+    link = client.chat_getPermalink(channel="C1", message_ts=root["ts"])["permalink"]
+    assert link == "https://test.slack.com/archives/C1/p1700000000000100"
+    link = client.chat_getPermalink(channel="C1", message_ts=reply["ts"])["permalink"]
+    assert link.endswith(f"?thread_ts={root['ts']}&cid=C1")
+    assert error_of(client.chat_getPermalink, channel="C1", message_ts="1.000002")["error"] == (
+        "message_not_found"
+    )
+
+
+def test_ephemerals_are_recorded_for_members_only(client: WebClient, standin: SlackStandIn) -> None:
+    answer = client.chat_postEphemeral(channel="C1", user="U1", text="only you")
+    assert standin.ephemerals == [
+        {
+            "channel": "C1",
+            "user": "U1",
+            "text": "only you",
+            "blocks": None,
+            "attachments": None,
+            "thread_ts": None,
+            "ts": answer["message_ts"],
+        }
+    ]
+    standin.add_user("U3", "carol")
+    error = error_of(client.chat_postEphemeral, channel="C1", user="U3", text="x")
+    assert error["error"] == "user_not_in_channel"
+    assert standin.messages("C1") == []
+
+
+def test_update_and_delete_own_messages_only(client: WebClient, standin: SlackStandIn) -> None:
+    ts = client.chat_postMessage(channel="C1", text="draft")["ts"]
+    client.chat_update(channel="C1", ts=ts, text="final")
+    assert standin.message("C1", ts)["text"] == "final"  # type: ignore[index]
+    theirs = standin.add_message("C1", "U1", "mine")["ts"]
+    assert error_of(client.chat_update, channel="C1", ts=theirs, text="x")["error"] == (
+        "cant_update_message"
+    )
+    assert error_of(client.chat_update, channel="C1", ts="1.000003", text="x")["error"] == (
+        "message_not_found"
+    )
+    client.chat_delete(channel="C1", ts=ts)
+    assert standin.message("C1", ts) is None
+
+
+def test_reactions_and_deleted_thread_roots(client: WebClient, standin: SlackStandIn) -> None:
+    root = client.chat_postMessage(channel="C1", text="root")["ts"]
+    standin.add_message("C1", "U1", "reply", thread_ts=root)
+    client.reactions_add(channel="C1", name=":bulb:", timestamp=root)
+    assert standin.message("C1", root)["reactions"] == [  # type: ignore[index]
+        {"name": "bulb", "users": ["UCOPBOT"], "count": 1}
+    ]
+    assert error_of(client.reactions_add, channel="C1", name="bulb", timestamp=root)["error"] == (
+        "already_reacted"
+    )
+    client.chat_delete(channel="C1", ts=root)
+    thread = client.conversations_replies(channel="C1", ts=root)["messages"]
+    assert thread[0]["subtype"] == "tombstone" and thread[1]["text"] == "reply"
+
+
+def test_channel_errors_match_slack(client: WebClient, standin: SlackStandIn) -> None:
+    standin.add_channel("C2", "random")
+    standin.add_channel("C3", "secret", is_private=True, members=["U1"])
+    standin.add_channel("C4", "old", members=[standin.bot_user_id], is_archived=True)
+    post = client.chat_postMessage
+    assert error_of(post, channel="C404", text="x")["error"] == "channel_not_found"
+    assert error_of(post, channel="C2", text="x")["error"] == "not_in_channel"
+    assert error_of(post, channel="C3", text="x")["error"] == "channel_not_found"
+    assert error_of(post, channel="C4", text="x")["error"] == "is_archived"
+    assert error_of(client.conversations_info, channel="C3")["error"] == "channel_not_found"
+    assert error_of(client.conversations_join, channel="C3")["error"] == (
+        "method_not_supported_for_channel_type"
+    )
+    joined = client.conversations_join(channel="#random")["channel"]
+    assert joined["id"] == "C2" and joined["is_member"]
+    assert client.chat_postMessage(channel="C2", text="now I can")["ok"]
+
+
+def test_post_to_a_user_opens_the_dm(client: WebClient, standin: SlackStandIn) -> None:
+    posted = client.chat_postMessage(channel="U1", text="psst")
+    info = client.conversations_info(channel=posted["channel"])["channel"]
+    assert posted["channel"].startswith("D") and info["is_im"] and info["user"] == "U1"
+    assert client.conversations_open(users="U1")["channel"]["id"] == posted["channel"]
+
+
+def test_users_info(client: WebClient, standin: SlackStandIn) -> None:
+    standin.add_user("U9", "dana", real_name="Dana Admin", is_admin=True, tz="Europe/Paris")
+    user = client.users_info(user="U9")["user"]
+    assert user["profile"]["real_name"] == "Dana Admin" and user["is_admin"]
+    assert user["tz"] == "Europe/Paris" and user["tz_offset"] in (3600, 7200)
+    assert error_of(client.users_info, user="U404")["error"] == "user_not_found"
+
+
+# ----- refusals ---------------------------------------------------------------------------
+def test_auth_errors(standin: SlackStandIn) -> None:
+    anonymous = WebClient(base_url=standin.api_url)
+    assert error_of(anonymous.auth_test)["error"] == "not_authed"
+    stranger = WebClient(token="xoxb-nope", base_url=standin.api_url)
+    assert error_of(stranger.auth_test)["error"] == "invalid_auth"
+    standin.add_token("xoxp-user", user_id="U1")
+    assert WebClient(token="xoxp-user", base_url=standin.api_url).auth_test()["user_id"] == "U1"
+
+
+def test_unknown_method(client: WebClient) -> None:
+    assert error_of(client.api_call, "files.frobnicate")["error"] == "unknown_method"
+
+
+def test_required_arguments_come_from_the_spec(client: WebClient, standin: SlackStandIn) -> None:
+    if not standin.spec_loaded:
+        pytest.skip("shared/slack/slack_web_openapi_v2.json is absent: spec checks are off")
+    error = error_of(client.api_call, "chat.postEphemeral", json={"channel": "C1", "text": "x"})
+    assert error["error"] == "invalid_arguments"
+    assert error["response_metadata"]["messages"] == ["[ERROR] missing required field: user"]
+
+
+def test_without_a_spec_argument_checks_are_off() -> None:
+    assert not SlackStandIn(spec_path=None).spec_loaded
+
+
+@pytest.mark.filterwarnings("ignore:The top-level `text` argument is missing")
+def test_message_needs_text_or_blocks(client: WebClient) -> None:
+    assert error_of(client.chat_postMessage, channel="C1")["error"] == "no_text"
+    assert error_of(client.chat_postMessage, channel="C1", text="x" * 40_001)["error"] == (
+        "msg_too_long"
+    )
+
+
+def button(text: str, action_id: str = "go") -> dict[str, Any]:
+    return {"type": "button", "text": {"type": "plain_text", "text": text}, "action_id": action_id}
+
+
+@pytest.mark.parametrize(
+    ("blocks", "pointer"),
+    [
+        ([section("x")] * 51, "/blocks"),
+        ([section("x" * 3001)], "/blocks/0/text/text"),
+        ([{"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}], "/blocks/0"),
+        ([{"type": "section", "fields": [{"type": "mrkdwn", "text": "f" * 2001}]}], "fields/0"),
+        ([{"text": {"type": "mrkdwn", "text": "no type"}}], "/blocks/0"),
+        ([{"type": "actions", "elements": [button("b" * 76)]}], "/elements/0/text/text"),
+        ([{"type": "actions", "elements": [button("ok", "a" * 256)]}], "/elements/0/action_id"),
+    ],
+)
+def test_block_kit_limits(client: WebClient, blocks: list[Any], pointer: str) -> None:
+    error = error_of(client.chat_postMessage, channel="C1", text="t", blocks=blocks)
+    assert error["error"] == "invalid_blocks"
+    assert pointer in error["response_metadata"]["messages"][0]
+
+
+def test_fifty_blocks_are_fine(client: WebClient) -> None:
+    assert client.chat_postMessage(channel="C1", text="t", blocks=[section("x")] * 50)["ok"]
+
+
+# ----- views ------------------------------------------------------------------------------
+def modal(title: str = "Share", blocks: list[Any] | None = None) -> dict[str, Any]:
+    return {"type": "modal", "title": {"type": "plain_text", "text": title}, "blocks": blocks or []}
+
+
+def test_views_are_stored_and_checked(client: WebClient, standin: SlackStandIn) -> None:
+    view = client.views_open(trigger_id="123.456.abc", view=modal())["view"]
+    assert standin.views[view["id"]]["title"]["text"] == "Share" and view["hash"]
+    assert standin.trigger_ids == ["123.456.abc"]
+    updated = client.views_update(view_id=view["id"], hash=view["hash"], view=modal("Saved"))
+    assert updated["view"]["id"] == view["id"] and updated["view"]["hash"] != view["hash"]
+    stale = error_of(client.views_update, view_id=view["id"], hash=view["hash"], view=modal())
+    assert stale["error"] == "hash_conflict"
+    too_long = error_of(client.views_open, trigger_id="t", view=modal("t" * 25))
+    assert "/view/title/text" in too_long["response_metadata"]["messages"][0]
+    too_many = error_of(client.views_open, trigger_id="t", view=modal(blocks=[section("x")] * 101))
+    assert "no more than 100 items" in too_many["response_metadata"]["messages"][0]
+    assert client.views_push(trigger_id="t", view=modal(blocks=[section("x")] * 100))["ok"]
+
+
+def test_views_publish_keeps_one_home_per_user(client: WebClient, standin: SlackStandIn) -> None:
+    first = client.views_publish(user_id="U1", view={"type": "home", "blocks": [section("a")]})
+    again = client.views_publish(user_id="U1", view={"type": "home", "blocks": [section("b")]})
+    assert first["view"]["id"] == again["view"]["id"]
+    assert standin.home_views["U1"]["blocks"] == [section("b")]
+
+
+# ----- failure injection ------------------------------------------------------------------
+def test_rate_limit_is_retried_after_retry_after(
+    standin: SlackStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slept: list[float] = []
+    monkeypatch.setattr("slack_sdk.http_retry.builtin_handlers.time.sleep", slept.append)
+    standin.fail("chat.postMessage", status=429, retry_after=7)
+    patient = WebClient(
+        token=standin.bot_token,
+        base_url=standin.api_url,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=1)],
+    )
+    assert patient.chat_postMessage(channel="C1", text="eventually")["ok"]
+    assert len(slept) == 1 and 7 <= slept[0] < 8
+    assert [c.failed for c in standin.calls_to("chat.postMessage")] == ["ratelimited", None]
+    assert standin.calls_to("chat.postMessage")[0].response == {"ok": False, "error": "ratelimited"}
+
+
+def test_rate_limit_without_retry_shows_429(client: WebClient, standin: SlackStandIn) -> None:
+    standin.fail("conversations.history", status=429)
+    with pytest.raises(SlackApiError) as raised:
+        client.conversations_history(channel="C1")
+    assert raised.value.response.status_code == 429
+    assert raised.value.response.headers["Retry-After"] == "1"
+
+
+def test_server_errors_are_consumed_one_per_call(client: WebClient, standin: SlackStandIn) -> None:
+    standin.fail("chat.postMessage", status=500, times=2)
+    for _ in range(2):
+        with pytest.raises(SlackApiError) as raised:
+            client.chat_postMessage(channel="C1", text="x")
+        assert raised.value.response.status_code == 500
+    assert client.chat_postMessage(channel="C1", text="x")["ok"]
+    failed = [call.failed for call in standin.calls_to("chat.postMessage")]
+    assert failed == ["http_500", "http_500", None]
+
+
+def test_injected_error_code(client: WebClient, standin: SlackStandIn) -> None:
+    standin.fail("conversations.info", error="channel_not_found")
+    assert error_of(client.conversations_info, channel="C1")["error"] == "channel_not_found"
+    assert client.conversations_info(channel="C1")["channel"]["name"] == "general"
+
+
+# ----- response_url -----------------------------------------------------------------------
+def test_response_urls_are_recorded(standin: SlackStandIn) -> None:
+    url = standin.new_response_url(channel="C1", user="U1")
+    quiet = WebhookClient(url).send(text="just you")
+    loud = WebhookClient(url).send(text="everyone", response_type="in_channel")
+    assert (quiet.status_code, quiet.body, loud.status_code) == (200, "ok", 200)
+    assert [r["body"]["text"] for r in standin.responses] == ["just you", "everyone"]
+    assert standin.responses[0]["url"] == url and standin.responses[0]["channel"] == "C1"
+    assert [m["text"] for m in standin.messages("C1")] == ["everyone"]
+    too_many = WebhookClient(url).send(text="t", blocks=[section("x")] * 51)
+    assert (too_many.status_code, too_many.body) == (400, "invalid_blocks")
+    unknown = WebhookClient(f"{standin.base_url}/response/nope").send(text="t")
+    assert unknown.status_code == 404
+
+
+# ----- plumbing -----------------------------------------------------------------------------
+def test_wait_for_returns_value_or_explains_timeout(standin: SlackStandIn) -> None:
+    assert standin.wait_for(lambda: 42) == 42
+    with pytest.raises(AssertionError, match="last calls to the stand-in"):
+        standin.wait_for(lambda: standin.calls_to("chat.postMessage"), timeout=0.05)
+
+
+def test_start_stop_is_fast_and_leaks_no_threads() -> None:
+    def ours() -> set[threading.Thread]:
+        names = ("slack-standin", "process_request_thread")
+        return {t for t in threading.enumerate() if any(n in t.name for n in names)}
+
+    before = ours()
+    started = time.monotonic()
+    for _ in range(100):
+        with SlackStandIn() as slack:
+            WebClient(base_url=slack.api_url).api_test()
+    assert ours() == before
+    assert time.monotonic() - started < 5
+
+
+@given(st.lists(st.integers(), max_size=30), st.integers(min_value=1, max_value=12))
+def test_pages_cover_every_item_once(items: list[int], limit: int) -> None:
+    seen, cursor = [], ""
+    while True:
+        chunk, cursor = page(items, {"limit": limit, "cursor": cursor}, default_limit=100)
+        seen += chunk
+        if not cursor:
+            break
+    assert seen == items
+
+
+# ----- signing and the sender ----------------------------------------------------------------
+def test_signature_is_what_slack_sdk_verifies() -> None:
+    body = "token=x&command=%2Fcop&text=help"
+    headers = sign_request(body, SECRET)
+    assert SignatureVerifier(SECRET).is_valid_request(body, headers)
+    assert not SignatureVerifier("other-secret").is_valid_request(body, headers)
+    stale = sign_request(body, SECRET, timestamp=int(time.time()) - 600)
+    assert not SignatureVerifier(SECRET).is_valid_request(body, stale)
+
+
+def test_payload_builders_match_slack_shapes() -> None:
+    first = json.loads(event_body({"type": "app_home_opened", "user": "U1"}))
+    second = json.loads(event_body({"type": "app_home_opened", "user": "U1"}))
+    assert first["type"] == "event_callback" and first["event_id"] != second["event_id"]
+    assert first["authorizations"][0]["user_id"] == "UCOPBOT"
+    submission = view_submission_payload(
+        user_id="U1", callback_id="share", values={"title": {"title": state_value("Tips")}}
+    )
+    decoded = json.loads(parse_qs(interactive_body(submission))["payload"][0])
+    assert decoded["view"]["state"]["values"]["title"]["title"]["value"] == "Tips"
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    """A stand-in for the app: checks the signature and echoes what arrived."""
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+        valid = SignatureVerifier(SECRET).is_valid_request(body, dict(self.headers.items()))
+        answer = json.dumps({"body": body, "retry": self.headers.get("X-Slack-Retry-Num")})
+        self.send_response(200 if valid else 401)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(answer.encode())
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def sender(standin: SlackStandIn) -> Iterator[SlackSender]:
+    app = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=app.serve_forever, kwargs={"poll_interval": 0.01})
+    thread.start()
+    yield SlackSender(f"http://127.0.0.1:{app.server_address[1]}/slack/events", SECRET, standin)
+    app.shutdown()
+    app.server_close()
+    thread.join()
+
+
+def test_sender_signs_commands_events_and_interactions(
+    sender: SlackSender, standin: SlackStandIn
+) -> None:
+    sent = sender.command("share tips #python", user="U1", channel="C1")
+    form = parse_qs(sent.json()["body"])
+    assert sent.status == 200 and form["command"] == ["/cop"] and form["user_name"] == ["alice"]
+    assert form["text"] == ["share tips #python"] and form["channel_name"] == ["general"]
+    assert form["response_url"] == [sent.response_url]
+    assert sent.response_url is not None and sent.response_url.startswith(standin.base_url)
+    retried = sender.event({"type": "app_home_opened", "user": "U1"}, retry_num=1)
+    assert retried.status == 200 and retried.json()["retry"] == "1"
+    assert json.loads(retried.json()["body"])["event_id"] == retried.event_id
+    assert sender.interactive({"type": "shortcut", "callback_id": "share"}).status == 200
+    assert sender.command("help", user="U1", channel="C1", timestamp=1).status == 401
+    assert sender.post_raw("x=1", {"X-Slack-Signature": "v0=bad"}).status == 401
