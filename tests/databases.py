@@ -1,4 +1,4 @@
-"""Test databases: a migrated SQLite file per test, and PostgreSQL when COP_TEST_DATABASE_URL is set.
+"""Test databases: a migrated SQLite file per test; PostgreSQL when COP_TEST_DATABASE_URL is set.
 
 PostgreSQL tests run in a database of their own, created (and migrated) once per test run on the
 server COP_TEST_DATABASE_URL names and dropped at the end; tables are emptied between tests.

@@ -13,7 +13,7 @@ TEAM = "T0001"
 
 def _create(name: str = "Python Guild", channel: str = "C1", members: tuple[str, ...] = ()):
     with db.session() as session:
-        return communities.create_community(
+        community = communities.create_community(
             session=session,
             team_id=TEAM,
             name=name,
@@ -23,8 +23,9 @@ def _create(name: str = "Python Guild", channel: str = "C1", members: tuple[str,
             is_private=False,
             created_by="UALICE",
             timezone="Europe/Berlin",
-            member_ids=members,
         )
+        communities.add_members(session=session, community=community, user_ids=members)
+        return community
 
 
 def test_create_makes_creator_facilitator_and_seeds_members(engine: Engine) -> None:

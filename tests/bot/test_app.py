@@ -1,0 +1,123 @@
+"""The app over HTTP: request verification, de-duplication, retries and error handling."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import pytest
+
+from bot.errors import SOMETHING_WENT_WRONG
+from storage import communities
+from tests.harness import SIGNING_SECRET, Copbot
+from tests.slack import sign_request, slash_command_body
+
+
+def _mention(text: str = "hello") -> dict[str, Any]:
+    return {
+        "type": "app_mention",
+        "user": "UALICE",
+        "text": f"<@UCOPBOT> {text}",
+        "channel": "CPYTHON",
+        "ts": "1700000000.000100",
+    }
+
+
+def _command_body(copbot: Copbot, text: str = "help") -> str:
+    return slash_command_body(
+        "/cop",
+        text,
+        user_id="UALICE",
+        channel_id="CPYTHON",
+        response_url=copbot.standin.new_response_url("CPYTHON"),
+    )
+
+
+def test_a_bad_signature_is_refused(copbot: Copbot) -> None:
+    body = _command_body(copbot)
+    headers = sign_request(body, "not-the-secret")
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    assert copbot.sender.post_raw(body, headers).status == 401
+    assert copbot.standin.responses == []
+
+
+def test_a_request_older_than_five_minutes_is_refused(copbot: Copbot) -> None:
+    stale = int(time.time()) - 6 * 60
+    assert (
+        copbot.sender.command("help", user="UALICE", channel="CPYTHON", timestamp=stale).status
+        == 401
+    )
+    copbot.wait_idle()
+    assert copbot.standin.responses == []
+
+
+def test_a_correctly_signed_request_passes(copbot: Copbot) -> None:
+    body = _command_body(copbot)
+    headers = sign_request(body, SIGNING_SECRET)
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    assert copbot.sender.post_raw(body, headers).status == 200
+
+
+def test_the_same_event_delivered_twice_has_one_effect(copbot: Copbot) -> None:
+    seen: list[str] = []
+    copbot.app.event("app_mention")(lambda event: seen.append(event["text"]))
+    first = copbot.event(_mention(), event_id="Ev0DUPLICATE")
+    again = copbot.event(_mention(), event_id="Ev0DUPLICATE", retry_num=1)
+    socket_mode_resend = copbot.event(_mention(), event_id="Ev0DUPLICATE")
+    other = copbot.event(_mention("again"), event_id="Ev0OTHER")
+    assert [r.status for r in (first, again, socket_mode_resend, other)] == [200] * 4
+    assert seen == ["<@UCOPBOT> hello", "<@UCOPBOT> again"]
+
+
+def test_a_rate_limited_call_is_retried_after_retry_after(copbot: Copbot) -> None:
+    copbot.standin.fail("chat.postMessage", status=429, retry_after=1)
+    reply = copbot.cop("/cop create Python Guild")
+    assert reply.status == 200
+    calls = copbot.standin.calls_to("chat.postMessage")
+    assert [c.failed for c in calls] == ["ratelimited", None]
+    assert calls[1].at - calls[0].at >= 1.0  # Retry-After was honoured
+    assert "Python Guild" in copbot.standin.last_message("CPYTHON")["text"]
+
+
+def test_a_server_error_is_retried(copbot: Copbot) -> None:
+    copbot.standin.fail("conversations.info", status=500)
+    copbot.cop("/cop create Python Guild")
+    assert [c.failed for c in copbot.standin.calls_to("conversations.info")] == ["http_500", None]
+    assert "Python Guild" in copbot.standin.last_message("CPYTHON")["text"]
+
+
+def test_a_slack_error_is_explained_without_a_traceback(
+    copbot: Copbot, caplog: pytest.LogCaptureFixture
+) -> None:
+    copbot.standin.fail("conversations.info", error="fatal_error")
+    with caplog.at_level(logging.INFO):
+        reply = copbot.cop("/cop create Python Guild")
+    assert reply.status == 200
+    assert "Slack didn't accept" in reply and "fatal_error" in reply
+    assert not [r for r in caplog.records if r.exc_info]
+
+
+def test_a_refusal_is_logged_without_a_traceback(
+    copbot: Copbot, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        reply = copbot.cop("/cop create Python Guild", channel="DALICE")
+    assert "Communities live in channels" in reply
+    assert not [r for r in caplog.records if r.exc_info]
+
+
+def test_our_own_bug_is_logged_with_its_traceback_and_the_user_is_told(
+    copbot: Copbot, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(**kwargs: Any) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(communities, "community_overview", broken)
+    copbot.cop("/cop create Python Guild")
+    with caplog.at_level(logging.INFO):
+        reply = copbot.cop("/cop info")
+    assert reply.status == 200
+    assert SOMETHING_WENT_WRONG in reply
+    [record] = [r for r in caplog.records if r.exc_info]
+    assert "boom" in str(record.exc_info[1])
