@@ -73,32 +73,26 @@ def run_info(inv: Invocation) -> None:
     inv.reply(render_info(overview))
 
 
-def run_join(inv: Invocation) -> None:
-    """Become a member of this channel's community."""
+def _membership(inv: Invocation, *, join: bool) -> None:
     with db.session() as session:
-        community = _community(inv, session, "/cop join")
-        changed = communities.join_community(
-            session=session, community=community, user_id=inv.user_id
-        )
+        community = _community(inv, session, "/cop join" if join else "/cop leave")
+        change = communities.join_community if join else communities.leave_community
+        changed = change(session=session, community=community, user_id=inv.user_id)
     inv.reply(
         render_membership(
-            name=community.name, channel_id=inv.channel_id, joined=True, changed=changed
+            name=community.name, channel_id=inv.channel_id, joined=join, changed=changed
         )
     )
+
+
+def run_join(inv: Invocation) -> None:
+    """Become a member of this channel's community."""
+    _membership(inv, join=True)
 
 
 def run_leave(inv: Invocation) -> None:
     """Stop being a member of this channel's community."""
-    with db.session() as session:
-        community = _community(inv, session, "/cop leave")
-        changed = communities.leave_community(
-            session=session, community=community, user_id=inv.user_id
-        )
-    inv.reply(
-        render_membership(
-            name=community.name, channel_id=inv.channel_id, joined=False, changed=changed
-        )
-    )
+    _membership(inv, join=False)
 
 
 SUBCOMMANDS = (

@@ -33,7 +33,11 @@ class Invocation:
     @property
     def in_dm(self) -> bool:
         # D… is a DM with the app; G… may be a private channel or a group DM (mpim).
-        return self.channel_id.startswith("D") or self.channel_name in ("directmessage", "mpdm")
+        return (
+            self.channel_id.startswith("D")
+            or self.channel_name == "directmessage"
+            or (self.channel_name.startswith("mpdm-"))
+        )
 
     def reply(self, message: Message) -> None:
         """Answer only the caller (ephemeral)."""
