@@ -40,6 +40,7 @@ def create_app(settings: Settings, *, listener_executor: Executor | None = None)
     """
     client = make_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
     logger = logging.getLogger("copbot")
+    logger.addFilter(_not_the_client_token_warning)
     app = App(
         client=client,
         signing_secret=settings.slack_signing_secret,
@@ -54,6 +55,12 @@ def create_app(settings: Settings, *, listener_executor: Executor | None = None)
     app.error(handle_error)
     register_handlers(app)
     return app
+
+
+def _not_the_client_token_warning(record: logging.LogRecord) -> bool:
+    # Bolt reads SLACK_BOT_TOKEN from the environment by itself and then warns that the client
+    # we pass (which already holds that token) wins; that is exactly what we want.
+    return "will be unused" not in record.getMessage()
 
 
 def _oauth_settings(settings: Settings) -> OAuthSettings:

@@ -13,5 +13,5 @@ def configure_logging(level: str) -> None:
         datefmt="%Y-%m-%dT%H:%M:%S",
     )
     if level != "DEBUG":
-        for noisy in ("slack_bolt", "slack_sdk", "urllib3"):
+        for noisy in ("slack_bolt", "slack_sdk", "urllib3", "alembic"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
