@@ -42,5 +42,5 @@ def include_object(
 ) -> bool:
     """Leave objects Alembic cannot model (search indexes kept by hand) out of comparisons."""
     if type_ == "table" and name is not None:
-        return not (name.startswith("snippet_fts") or name.startswith("sqlite_"))
+        return not name.startswith(("snippet_fts", "snippet_search", "sqlite_"))
     return True

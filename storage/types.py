@@ -15,6 +15,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def no_nul(text: str) -> str:
+    """`text` without NUL characters, which PostgreSQL text columns cannot hold."""
+    return text.replace("\x00", "")
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores naive UTC on every database and always hands back aware UTC datetimes.
 

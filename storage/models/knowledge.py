@@ -55,6 +55,10 @@ class Snippet(SQLModel, table=True):
     source: str = Field(default=SOURCE_REACTION, max_length=16)
     status: str = Field(default=STATUS_PENDING, max_length=16)
     is_private: bool = Field(default=False)
+    # distinct people who endorsed it; always recomputed from Endorsement rows, never incremented
+    endorsements: int = Field(default=0)
+    # the facilitator who confirmed it, when the community requires confirmation
+    confirmed_by: str | None = Field(default=None, max_length=USER_ID_LEN)
     created_at: datetime = created_field()
     confirmed_at: datetime | None = when_field()
     edited_at: datetime | None = when_field()

@@ -1,0 +1,297 @@
+"""Snippets: capture, endorsements, status, edits and withdrawal."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, col, delete, select
+
+from storage.models import Community, Endorsement, Snippet, SnippetTag
+from storage.models.knowledge import (
+    SOURCE_REACTION,
+    STATUS_CONFIRMED,
+    STATUS_PENDING,
+    STATUS_WITHDRAWN,
+)
+from storage.search import index_snippet, snippet_tags
+from storage.types import no_nul, utcnow
+from storage.upsert import insert_if_absent
+
+
+@dataclass(frozen=True)
+class NewSnippet:
+    """What is known about a piece of knowledge when it is first captured."""
+
+    channel_id: str
+    message_ts: str
+    author_id: str
+    curator_id: str
+    text: str
+    title: str
+    tags: Sequence[str]
+    permalink: str
+    source: str
+    is_private: bool
+    thread_ts: str | None = None
+
+
+def get_snippet(
+    *, session: Session, team_id: str, channel_id: str, message_ts: str
+) -> Snippet | None:
+    """The snippet captured from a message, if any (whatever its status)."""
+    query = select(Snippet).where(
+        Snippet.team_id == team_id,
+        Snippet.channel_id == channel_id,
+        Snippet.message_ts == message_ts,
+    )
+    return session.exec(query).first()
+
+
+def snippet_by_id(*, session: Session, team_id: str, snippet_id: int) -> Snippet | None:
+    """A snippet of the workspace by id."""
+    query = select(Snippet).where(Snippet.team_id == team_id, Snippet.id == snippet_id)
+    return session.exec(query).first()
+
+
+def capture_snippet(
+    *, session: Session, community: Community, new: NewSnippet
+) -> tuple[Snippet, bool]:
+    """Record a snippet unless the message was already captured.
+
+    Args:
+        session: the open session (committed here).
+        community: the community it belongs to.
+        new: the snippet's content.
+
+    Returns:
+        The snippet and whether this call created it (False: it existed already, possibly
+        captured at the same moment by another reaction).
+    """
+    now = utcnow()
+    created = insert_if_absent(
+        session=session,
+        model=Snippet,
+        values={
+            "team_id": community.team_id,
+            "community_id": community.id,
+            "channel_id": new.channel_id,
+            "message_ts": new.message_ts,
+            "thread_ts": new.thread_ts,
+            "permalink": new.permalink[:500],
+            "author_id": new.author_id,
+            "curator_id": new.curator_id,
+            "title": no_nul(new.title)[:200],
+            "text": no_nul(new.text),
+            "source": new.source,
+            "status": STATUS_PENDING,
+            "is_private": new.is_private,
+            "endorsements": 0,
+            "created_at": now,
+        },
+    )
+    snippet = get_snippet(
+        session=session,
+        team_id=community.team_id,
+        channel_id=new.channel_id,
+        message_ts=new.message_ts,
+    )
+    assert snippet is not None
+    if created:
+        _write_tags(session, snippet, new.tags)
+        index_snippet(session=session, snippet=snippet, tags=new.tags)
+    session.commit()
+    return snippet, created
+
+
+def _write_tags(session: Session, snippet: Snippet, tags: Sequence[str]) -> None:
+    session.execute(delete(SnippetTag).where(col(SnippetTag.snippet_id) == snippet.id))
+    for tag in dict.fromkeys(tags):
+        session.add(SnippetTag(snippet_id=snippet.id, tag=tag, team_id=snippet.team_id))
+    session.flush()
+
+
+def add_endorsement(*, session: Session, snippet: Snippet, user_id: str, emoji: str) -> bool:
+    """Record that `user_id` endorsed the snippet (with a reaction `emoji`, or "" explicitly).
+
+    Args:
+        session: the open session (committed here).
+        snippet: the snippet.
+        user_id: who endorsed it.
+        emoji: the reaction name, "" for a save by command or shortcut.
+
+    Returns:
+        False when exactly this endorsement was already recorded (a re-delivery).
+    """
+    added = insert_if_absent(
+        session=session,
+        model=Endorsement,
+        values={
+            "team_id": snippet.team_id,
+            "snippet_id": snippet.id,
+            "user_id": user_id,
+            "emoji": emoji,
+            "created_at": utcnow(),
+        },
+    )
+    session.commit()
+    return added
+
+
+def remove_endorsement(*, session: Session, snippet: Snippet, user_id: str, emoji: str) -> bool:
+    """Undo one endorsement; False when there was none to undo.
+
+    Args:
+        session: the open session (committed here).
+        snippet: the snippet.
+        user_id: whose endorsement.
+        emoji: the reaction that was removed.
+    """
+    result = session.execute(
+        delete(Endorsement).where(
+            col(Endorsement.snippet_id) == snippet.id,
+            col(Endorsement.user_id) == user_id,
+            col(Endorsement.emoji) == emoji,
+        )
+    )
+    session.commit()
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def endorser_ids(*, session: Session, snippet: Snippet) -> list[str]:
+    """Distinct people who endorsed the snippet, earliest first."""
+    query = (
+        select(Endorsement.user_id, func.min(Endorsement.created_at))
+        .where(Endorsement.snippet_id == snippet.id)
+        .group_by(col(Endorsement.user_id))
+        .order_by(func.min(Endorsement.created_at))
+    )
+    return [user_id for user_id, _ in session.exec(query)]
+
+
+def reaction_count(*, session: Session, snippet: Snippet) -> int:
+    """Knowledge reactions still on the message (endorsements that came from a reaction)."""
+    query = (
+        select(func.count())
+        .select_from(Endorsement)
+        .where(Endorsement.snippet_id == snippet.id, Endorsement.emoji != "")
+    )
+    return int(session.exec(query).one())
+
+
+def refresh_snippet(
+    *,
+    session: Session,
+    snippet: Snippet,
+    community: Community,
+    facilitator_ids: Collection[str] = (),
+) -> Snippet:
+    """Recompute a snippet's endorsement count and status from the stored rows.
+
+    Nothing is incremented or decremented, so re-delivered or out-of-order events can never
+    leave a count negative or doubled.
+
+    Args:
+        session: the open session (committed here).
+        snippet: the snippet to refresh.
+        community: its community (threshold and confirmation rule).
+        facilitator_ids: which of its endorsers are facilitators (their endorsement confirms).
+    """
+    endorsers = endorser_ids(session=session, snippet=snippet)
+    snippet.endorsements = len(endorsers)
+    confirming = [u for u in endorsers if u in facilitator_ids]
+    if snippet.confirmed_by and snippet.confirmed_by not in endorsers:
+        snippet.confirmed_by = None  # the confirming facilitator took their reaction back
+    if confirming and not snippet.confirmed_by:
+        snippet.confirmed_by = confirming[0]
+    snippet.status = _derive_status(session, snippet, community, len(endorsers))
+    if snippet.status == STATUS_CONFIRMED and snippet.confirmed_at is None:
+        snippet.confirmed_at = utcnow()
+    session.add(snippet)
+    session.commit()
+    return snippet
+
+
+def _derive_status(session: Session, snippet: Snippet, community: Community, endorsers: int) -> str:
+    if snippet.deleted_at is not None:
+        return STATUS_WITHDRAWN
+    if snippet.source == SOURCE_REACTION:
+        if reaction_count(session=session, snippet=snippet) == 0:
+            return STATUS_WITHDRAWN
+        if endorsers < max(1, community.reactions_required):
+            return STATUS_PENDING
+    if community.require_confirmation and not snippet.confirmed_by:
+        return STATUS_PENDING
+    return STATUS_CONFIRMED
+
+
+def confirm_snippet(
+    *, session: Session, snippet: Snippet, community: Community, facilitator_id: str
+) -> Snippet:
+    """A facilitator confirms a pending snippet, which also counts as their endorsement.
+
+    Args:
+        session: the open session (committed here).
+        snippet: the snippet.
+        community: its community.
+        facilitator_id: who confirmed it (the caller checked the role).
+    """
+    add_endorsement(session=session, snippet=snippet, user_id=facilitator_id, emoji="")
+    snippet.confirmed_by = facilitator_id
+    return refresh_snippet(
+        session=session, snippet=snippet, community=community, facilitator_ids={facilitator_id}
+    )
+
+
+def update_snippet_text(
+    *, session: Session, snippet: Snippet, text: str, title: str, tags: Sequence[str]
+) -> Snippet:
+    """Apply an edit of the captured message.
+
+    Args:
+        session: the open session (committed here).
+        snippet: the snippet.
+        text: its new text.
+        title: its new title.
+        tags: its new tags.
+    """
+    snippet.text = no_nul(text)
+    snippet.title = no_nul(title)[:200]
+    snippet.edited_at = utcnow()
+    session.add(snippet)
+    session.flush()
+    _write_tags(session, snippet, tags)
+    index_snippet(session=session, snippet=snippet, tags=tags)
+    session.commit()
+    return snippet
+
+
+def withdraw_snippet(*, session: Session, snippet: Snippet) -> Snippet:
+    """The captured message was deleted: the snippet is withdrawn for good.
+
+    Args:
+        session: the open session (committed here).
+        snippet: the snippet.
+    """
+    snippet.deleted_at = utcnow()
+    snippet.status = STATUS_WITHDRAWN
+    session.add(snippet)
+    session.commit()
+    return snippet
+
+
+def tags_of(*, session: Session, snippet: Snippet) -> list[str]:
+    """A snippet's tags, alphabetical."""
+    assert snippet.id is not None
+    return snippet_tags(session=session, snippet_ids=[snippet.id])[snippet.id]
+
+
+def knowledge_count(*, session: Session, community_id: int) -> int:
+    """Confirmed snippets of a community."""
+    query = (
+        select(func.count())
+        .select_from(Snippet)
+        .where(Snippet.community_id == community_id, Snippet.status == STATUS_CONFIRMED)
+    )
+    return int(session.exec(query).one())

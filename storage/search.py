@@ -1,0 +1,304 @@
+"""Full-text search over snippets: SQLite FTS5 or PostgreSQL tsvector, behind one function.
+
+Whatever the user typed is reduced to plain words before it reaches either engine, so quotes,
+`*`, `-`, `OR`, parentheses or SQL can never be read as query syntax: they are searched as text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, text
+from sqlmodel import Session, col, select
+
+from storage.models import Snippet, SnippetTag
+from storage.models.knowledge import STATUS_CONFIRMED
+
+MAX_TERMS = 16
+MAX_TERM_LENGTH = 40
+_WORD = re.compile(r"[^\W_]+")
+# Dropped from SQLite queries (PostgreSQL's english configuration drops its own), so that
+# "how to use fixtures" still finds a snippet about fixtures.
+STOP_WORDS = frozenset(
+    ["a", "an", "and", "are", "as", "at", "be", "but", "by", "do", "does", "for", "from", "has", "have", "how", "i", "in", "is", "it", "of", "on", "or", "our", "so", "than", "that", "the", "their", "there", "this", "to", "us", "was", "we", "what", "when", "where", "which", "who", "why", "will", "with", "you", "your", "about", "know"]
+)
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of `query` that are searched: lower-cased letters and digits only, deduplicated."""
+    words = [w[:MAX_TERM_LENGTH] for w in _WORD.findall(query.casefold())]
+    return list(dict.fromkeys(words))[:MAX_TERMS]
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of results, best first; `has_more` when another page exists."""
+
+    snippets: list[Snippet]
+    tags: dict[int, list[str]]
+    has_more: bool
+
+
+def search_snippets(
+    *,
+    session: Session,
+    team_id: str,
+    query: str,
+    tags: Sequence[str] = (),
+    author_ids: Sequence[str] = (),
+    private_channel_ids: Collection[str] = (),
+    limit: int = 5,
+    offset: int = 0,
+) -> SearchPage:
+    """Confirmed snippets of a workspace matching `query`, ranked by relevance and endorsements.
+
+    Args:
+        session: the open session.
+        team_id: the workspace searched.
+        query: free text as the user typed it; only its words are used.
+        tags: every one of these tags must be on a result.
+        author_ids: when given, results are by one of these authors.
+        private_channel_ids: private channels whose knowledge the searcher may see.
+        limit: page size.
+        offset: results to skip (page * limit).
+    """
+    terms = search_terms(query)
+    # PostgreSQL refuses NUL in text parameters; no tag or user id can contain one anyway
+    tags = [t for t in tags if t and "\x00" not in t]
+    author_ids = [a for a in author_ids if a and "\x00" not in a]
+    dialect = session.get_bind().dialect.name
+    ids: list[int] = []
+    if terms:
+        ranked = _ranked_ids_postgres if dialect == "postgresql" else _ranked_ids_sqlite
+        ids = ranked(
+            session, team_id, terms, tags, author_ids, private_channel_ids, limit + 1, offset
+        )
+        if not ids and len(terms) > 1 and offset == 0:
+            # nothing has every word: fall back to results with any of them
+            ids = ranked(
+                session,
+                team_id,
+                terms,
+                tags,
+                author_ids,
+                private_channel_ids,
+                limit + 1,
+                0,
+                any_term=True,
+            )
+    elif tags or author_ids:
+        ids = _browse_ids(
+            session, team_id, tags, author_ids, private_channel_ids, limit + 1, offset
+        )
+    has_more = len(ids) > limit
+    ids = ids[:limit]
+    return SearchPage(
+        snippets=_load_in_order(session, ids),
+        tags=snippet_tags(session=session, snippet_ids=ids),
+        has_more=has_more,
+    )
+
+
+def _filters(
+    tags: Sequence[str], author_ids: Sequence[str], private_channel_ids: Collection[str]
+) -> tuple[str, dict[str, object], list[str]]:
+    """SQL conditions on snippet `s` shared by both engines, with their parameters."""
+    sql = " AND s.team_id = :team AND s.status = :confirmed"
+    params: dict[str, object] = {"confirmed": STATUS_CONFIRMED}
+    expanding: list[str] = []
+    if private_channel_ids:
+        sql += " AND (s.is_private = :no OR s.channel_id IN :private)"
+        params["private"] = list(private_channel_ids)
+        expanding.append("private")
+    else:
+        sql += " AND s.is_private = :no"
+    params["no"] = False
+    if author_ids:
+        sql += " AND s.author_id IN :authors"
+        params["authors"] = list(author_ids)
+        expanding.append("authors")
+    for i, tag in enumerate(dict.fromkeys(tags)):
+        sql += f" AND EXISTS (SELECT 1 FROM snippet_tag t{i} WHERE t{i}.snippet_id = s.id AND t{i}.tag = :tag{i})"
+        params[f"tag{i}"] = tag
+    return sql, params, expanding
+
+
+def _run_ids(
+    session: Session, sql: str, params: dict[str, object], expanding: list[str]
+) -> list[int]:
+    statement = text(sql)
+    if expanding:
+        statement = statement.bindparams(*(bindparam(name, expanding=True) for name in expanding))
+    return [row[0] for row in session.connection().execute(statement, params)]
+
+
+def _ranked_ids_sqlite(
+    session: Session,
+    team_id: str,
+    terms: list[str],
+    tags: Sequence[str],
+    author_ids: Sequence[str],
+    private_channel_ids: Collection[str],
+    limit: int,
+    offset: int,
+    *,
+    any_term: bool = False,
+) -> list[int]:
+    words = [t for t in terms if t not in STOP_WORDS] or terms
+    match = (" OR " if any_term else " ").join(f'"{w}"*' for w in words)
+    where, params, expanding = _filters(tags, author_ids, private_channel_ids)
+    sql = (
+        "SELECT s.id FROM snippet_fts f JOIN snippet s ON s.id = f.rowid "
+        "WHERE snippet_fts MATCH :match" + where + " "
+        "ORDER BY bm25(snippet_fts, 4.0, 1.0, 2.0) * (1.0 + 0.1 * MIN(s.endorsements, 10)), s.id DESC "
+        "LIMIT :limit OFFSET :offset"
+    )
+    params.update(match=match, team=team_id, limit=limit, offset=offset)
+    return _run_ids(session, sql, params, expanding)
+
+
+def _ranked_ids_postgres(
+    session: Session,
+    team_id: str,
+    terms: list[str],
+    tags: Sequence[str],
+    author_ids: Sequence[str],
+    private_channel_ids: Collection[str],
+    limit: int,
+    offset: int,
+    *,
+    any_term: bool = False,
+) -> list[int]:
+    tsquery = (" | " if any_term else " & ").join(f"{w}:*" for w in terms)
+    where, params, expanding = _filters(tags, author_ids, private_channel_ids)
+    sql = (
+        "SELECT s.id FROM snippet_search f JOIN snippet s ON s.id = f.snippet_id, "
+        "to_tsquery('english', :tsquery) q "
+        "WHERE f.document @@ q" + where + " "
+        "ORDER BY ts_rank_cd(f.document, q) * (1 + 0.1 * LEAST(s.endorsements, 10)) DESC, s.id DESC "
+        "LIMIT :limit OFFSET :offset"
+    )
+    params.update(tsquery=tsquery, team=team_id, limit=limit, offset=offset)
+    return _run_ids(session, sql, params, expanding)
+
+
+def _browse_ids(
+    session: Session,
+    team_id: str,
+    tags: Sequence[str],
+    author_ids: Sequence[str],
+    private_channel_ids: Collection[str],
+    limit: int,
+    offset: int,
+) -> list[int]:
+    where, params, expanding = _filters(tags, author_ids, private_channel_ids)
+    sql = (
+        "SELECT s.id FROM snippet s WHERE 1 = 1" + where + " "
+        "ORDER BY s.endorsements DESC, s.created_at DESC, s.id DESC LIMIT :limit OFFSET :offset"
+    )
+    params.update(team=team_id, limit=limit, offset=offset)
+    return _run_ids(session, sql, params, expanding)
+
+
+def _load_in_order(session: Session, ids: list[int]) -> list[Snippet]:
+    if not ids:
+        return []
+    found = {s.id: s for s in session.exec(select(Snippet).where(col(Snippet.id).in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def snippet_tags(*, session: Session, snippet_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Tags of each snippet, alphabetical.
+
+    Args:
+        session: the open session.
+        snippet_ids: the snippets wanted.
+    """
+    tags: dict[int, list[str]] = {i: [] for i in snippet_ids}
+    if snippet_ids:
+        rows = session.exec(
+            select(SnippetTag.snippet_id, SnippetTag.tag)
+            .where(col(SnippetTag.snippet_id).in_(snippet_ids))
+            .order_by(col(SnippetTag.tag))
+        )
+        for snippet_id, tag in rows:
+            tags[snippet_id].append(tag)
+    return tags
+
+
+def index_snippet(*, session: Session, snippet: Snippet, tags: Sequence[str]) -> None:
+    """(Re)write the search index entry of a snippet; call after its text, title or tags change.
+
+    Args:
+        session: the open session (the caller commits).
+        snippet: the snippet, already flushed so it has an id.
+        tags: its tags.
+    """
+    conn = session.connection()
+    values = {
+        "id": snippet.id,
+        "title": snippet.title,
+        "body": snippet.text,
+        "tags": " ".join(tags),
+    }
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text(
+                "INSERT INTO snippet_search (snippet_id, document) VALUES (:id, "
+                "setweight(to_tsvector('english', :title), 'A') || "
+                "setweight(to_tsvector('english', :tags), 'B') || "
+                "setweight(to_tsvector('english', :body), 'D')) "
+                "ON CONFLICT (snippet_id) DO UPDATE SET document = EXCLUDED.document"
+            ),
+            values,
+        )
+        return
+    conn.execute(text("DELETE FROM snippet_fts WHERE rowid = :id"), values)
+    conn.execute(
+        text(
+            "INSERT INTO snippet_fts (rowid, title, body, tags) VALUES (:id, :title, :body, :tags)"
+        ),
+        values,
+    )
+
+
+def unindex_snippets(*, session: Session, snippet_ids: Sequence[int]) -> None:
+    """Remove snippets from the index (PostgreSQL does it by cascade when the row goes).
+
+    Args:
+        session: the open session (the caller commits).
+        snippet_ids: the snippets being deleted.
+    """
+    conn = session.connection()
+    if conn.dialect.name == "sqlite" and snippet_ids:
+        statement = text("DELETE FROM snippet_fts WHERE rowid IN :ids").bindparams(
+            bindparam("ids", expanding=True)
+        )
+        conn.execute(statement, {"ids": list(snippet_ids)})
+
+
+def popular_tags(*, session: Session, team_id: str, limit: int = 8) -> list[str]:
+    """The most used tags of the workspace's public confirmed knowledge (for "try these").
+
+    Args:
+        session: the open session.
+        team_id: the workspace.
+        limit: how many.
+    """
+    from sqlalchemy import func
+
+    rows = session.exec(
+        select(SnippetTag.tag, func.count())
+        .join(Snippet, col(Snippet.id) == col(SnippetTag.snippet_id))
+        .where(
+            SnippetTag.team_id == team_id,
+            Snippet.status == STATUS_CONFIRMED,
+            col(Snippet.is_private).is_(False),
+        )
+        .group_by(col(SnippetTag.tag))
+        .order_by(func.count().desc(), col(SnippetTag.tag))
+        .limit(limit)
+    )
+    return [tag for tag, _ in rows]

@@ -1,0 +1,173 @@
+"""Full-text search on SQLite FTS5 and PostgreSQL tsvector: same behaviour, never a syntax error."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy.engine import Engine
+
+from storage import db, knowledge
+from storage.search import SearchPage, popular_tags, search_snippets, search_terms
+from tests.storage.knowledge_helpers import TEAM, add_snippet, make_community
+
+
+def search(query: str = "", **kw: object) -> SearchPage:
+    with db.session() as session:
+        return search_snippets(session=session, team_id=TEAM, query=query, **kw)  # type: ignore[arg-type]
+
+
+def texts(page: SearchPage) -> list[str]:
+    return [s.text for s in page.snippets]
+
+
+@pytest.fixture
+def library(engine: Engine):
+    guild = make_community()
+    add_snippet(guild, "Use pytest fixtures to share set-up between tests", tags=["testing"])
+    add_snippet(guild, "Parametrize tests with pytest.mark.parametrize", tags=["testing"])
+    add_snippet(guild, "Type hints make refactoring safer", title="Typing", author="UBOB")
+    add_snippet(guild, "The secret handshake is three knocks", channel="CSECRET", private=True)
+    return guild
+
+
+def test_words_prefixes_and_stems_match(library) -> None:
+    assert texts(search("fixtures")) == ["Use pytest fixtures to share set-up between tests"]
+    assert texts(search("fixt")) == ["Use pytest fixtures to share set-up between tests"]
+    assert "Use pytest fixtures to share set-up between tests" in texts(search("fixture"))
+    assert len(search("pytest").snippets) == 2
+
+
+def test_every_word_must_match_before_any_word_does(library) -> None:
+    assert texts(search("pytest parametrize")) == ["Parametrize tests with pytest.mark.parametrize"]
+    # no snippet has both words: results with either come back instead of nothing
+    assert set(texts(search("handshake refactoring"))) == {"Type hints make refactoring safer"}
+
+
+def test_natural_questions_still_find_things(library) -> None:
+    assert texts(search("how do I use fixtures?"))[0].startswith("Use pytest fixtures")
+
+
+def test_title_matches_rank_above_body_matches(engine: Engine) -> None:
+    guild = make_community()
+    add_snippet(guild, "we talked about many things including typing at length")
+    add_snippet(guild, "short note", title="Typing")
+    assert texts(search("typing"))[0] == "short note"
+
+
+def test_endorsements_break_ties(engine: Engine) -> None:
+    guild = make_community()
+    add_snippet(guild, "caching with functools lru_cache", endorsers=["U1"])
+    add_snippet(guild, "caching with functools lru_cache!", endorsers=["U1", "U2", "U3"])
+    assert texts(search("caching"))[0] == "caching with functools lru_cache!"
+
+
+def test_tag_and_author_filters(library) -> None:
+    assert len(search("", tags=["testing"]).snippets) == 2
+    assert texts(search("pytest", tags=["testing"], author_ids=["UBOB"])) == []
+    assert texts(search("", author_ids=["UBOB"])) == ["Type hints make refactoring safer"]
+    assert texts(search("tests", tags=["nope"])) == []
+
+
+def test_private_knowledge_only_for_its_channel_members(library) -> None:
+    assert texts(search("handshake")) == []
+    assert texts(search("handshake", private_channel_ids=["COTHER"])) == []
+    assert texts(search("handshake", private_channel_ids=["CSECRET"])) == [
+        "The secret handshake is three knocks"
+    ]
+
+
+def test_pending_and_withdrawn_knowledge_is_not_found(engine: Engine) -> None:
+    guild = make_community()
+    gone = add_snippet(guild, "deleted wisdom about asyncio")
+    with db.session() as session:
+        knowledge.withdraw_snippet(session=session, snippet=gone)
+    assert texts(search("asyncio")) == []
+
+
+def test_workspaces_never_mix(library) -> None:
+    with db.session() as session:
+        page = search_snippets(session=session, team_id="T0002", query="pytest")
+    assert page.snippets == []
+
+
+def test_pages_of_five_with_more(engine: Engine) -> None:
+    guild = make_community()
+    for i in range(12):
+        add_snippet(guild, f"tip number {i} about logging")
+    first, second, third = (search("logging", limit=5, offset=o) for o in (0, 5, 10))
+    assert (len(first.snippets), first.has_more) == (5, True)
+    assert (len(second.snippets), second.has_more) == (5, True)
+    assert (len(third.snippets), third.has_more) == (2, False)
+    seen = texts(first) + texts(second) + texts(third)
+    assert len(set(seen)) == 12
+
+
+def test_results_carry_their_tags(library) -> None:
+    page = search("fixtures")
+    assert page.tags[page.snippets[0].id] == ["testing"]
+
+
+def test_popular_tags_leave_out_private_knowledge(engine: Engine) -> None:
+    guild = make_community()
+    add_snippet(guild, "a", tags=["python", "testing"])
+    add_snippet(guild, "b", tags=["python"])
+    add_snippet(guild, "c", tags=["secret"], private=True, channel="CSECRET")
+    with db.session() as session:
+        assert popular_tags(session=session, team_id=TEAM) == ["python", "testing"]
+
+
+def test_search_terms_are_plain_words() -> None:
+    assert search_terms('"pytest" OR (fixtures* -mock); DROP TABLE snippet;--') == [
+        "pytest",
+        "or",
+        "fixtures",
+        "mock",
+        "drop",
+        "table",
+        "snippet",
+    ]
+    assert len(search_terms("word " * 5000)) == 1
+    assert len(search_terms(" ".join(f"w{i}" for i in range(100)))) == 16
+
+
+NASTY = [
+    '"',
+    '"unbalanced',
+    "*",
+    "fix*",
+    "-pytest",
+    "pytest OR fixtures",
+    "NOT pytest",
+    "NEAR(pytest fixtures)",
+    "((pytest",
+    "pytest)",
+    "'; DROP TABLE snippet; --",
+    "title:pytest",
+    "^start",
+    "a & b | !c <-> d:*",
+    "\x00\x01",
+    "ﬁxtures ǅ Ⅻ ⁂ ㊙ 𝔭𝔶𝔱𝔢𝔰𝔱",
+    "x" * 5000,
+    "pytest " * 1000,
+]
+
+
+@pytest.mark.parametrize("query", NASTY)
+def test_query_syntax_never_errors(library, query: str) -> None:
+    page = search(query)
+    assert isinstance(page, SearchPage)
+
+
+@settings(
+    max_examples=int(os.environ.get("COP_HYPOTHESIS_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(query=st.text(max_size=300), tag=st.text(max_size=20))
+def test_any_text_is_searched_as_text(library, query: str, tag: str) -> None:
+    page = search(query, tags=[tag] if tag else [])
+    assert isinstance(page, SearchPage)
+    assert all(s.status == "confirmed" for s in page.snippets)
