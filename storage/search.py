@@ -22,7 +22,11 @@ _WORD = re.compile(r"[^\W_]+")
 # Dropped from SQLite queries (PostgreSQL's english configuration drops its own), so that
 # "how to use fixtures" still finds a snippet about fixtures.
 STOP_WORDS = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "but", "by", "do", "does", "for", "from", "has", "have", "how", "i", "in", "is", "it", "of", "on", "or", "our", "so", "than", "that", "the", "their", "there", "this", "to", "us", "was", "we", "what", "when", "where", "which", "who", "why", "will", "with", "you", "your", "about", "know"]
+    (
+        "a an and are as at be but by do does for from has have how i in is it of on or our so "
+        "than that the their there this to us was we what when where which who why will with "
+        "you your about know"
+    ).split()  # noqa: SIM905
 )
 
 
@@ -120,7 +124,10 @@ def _filters(
         params["authors"] = list(author_ids)
         expanding.append("authors")
     for i, tag in enumerate(dict.fromkeys(tags)):
-        sql += f" AND EXISTS (SELECT 1 FROM snippet_tag t{i} WHERE t{i}.snippet_id = s.id AND t{i}.tag = :tag{i})"
+        sql += (
+            f" AND EXISTS (SELECT 1 FROM snippet_tag t{i}"
+            f" WHERE t{i}.snippet_id = s.id AND t{i}.tag = :tag{i})"
+        )
         params[f"tag{i}"] = tag
     return sql, params, expanding
 
@@ -152,7 +159,9 @@ def _ranked_ids_sqlite(
     sql = (
         "SELECT s.id FROM snippet_fts f JOIN snippet s ON s.id = f.rowid "
         "WHERE snippet_fts MATCH :match" + where + " "
-        "ORDER BY bm25(snippet_fts, 4.0, 1.0, 2.0) * (1.0 + 0.1 * MIN(s.endorsements, 10)), s.id DESC "
+        # bm25 is negative, lower is better; weights: title 4, body 1, tags 2
+        "ORDER BY bm25(snippet_fts, 4.0, 1.0, 2.0) * (1.0 + 0.1 * MIN(s.endorsements, 10)),"
+        " s.id DESC "
         "LIMIT :limit OFFSET :offset"
     )
     params.update(match=match, team=team_id, limit=limit, offset=offset)
@@ -177,7 +186,8 @@ def _ranked_ids_postgres(
         "SELECT s.id FROM snippet_search f JOIN snippet s ON s.id = f.snippet_id, "
         "to_tsquery('english', :tsquery) q "
         "WHERE f.document @@ q" + where + " "
-        "ORDER BY ts_rank_cd(f.document, q) * (1 + 0.1 * LEAST(s.endorsements, 10)) DESC, s.id DESC "
+        "ORDER BY ts_rank_cd(f.document, q) * (1 + 0.1 * LEAST(s.endorsements, 10)) DESC,"
+        " s.id DESC "
         "LIMIT :limit OFFSET :offset"
     )
     params.update(tsquery=tsquery, team=team_id, limit=limit, offset=offset)
