@@ -26,7 +26,7 @@ STOP_WORDS = frozenset(
         "a an and are as at be but by do does for from has have how i in is it of on or our so "
         "than that the their there this to us was we what when where which who why will with "
         "you your about know"
-    ).split()  # noqa: SIM905
+    ).split()
 )
 
 
