@@ -21,12 +21,16 @@ from storage.models.installation import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_S
 LISTENER_THREADS = 16
 # Kept in step with manifest.yml by tests/test_manifest.py.
 BOT_SCOPES = (
+    "app_mentions:read",
+    "channels:history",
     "channels:join",
     "channels:read",
     "chat:write",
     "commands",
+    "groups:history",
     "groups:read",
     "im:write",
+    "reactions:read",
     "users:read",
 )
 

@@ -66,3 +66,12 @@ def title_from(text: str, limit: int = TITLE_LENGTH) -> str:
             cut = line[: limit - 1].rsplit(" ", 1)[0]
             return (cut or line[: limit - 1]) + "…"
     return ""
+
+
+def compose_thread(root_text: str, replies: list[tuple[str, str]]) -> str:
+    """A thread as one snippet text: the root, then each reply as "— name: text"."""
+    lines = [root_text.strip()]
+    if replies:
+        lines.append("")
+        lines.extend(f"— {name}: {text.strip()}" for name, text in replies if text.strip())
+    return "\n".join(lines)

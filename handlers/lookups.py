@@ -78,3 +78,51 @@ def user_profile(
             return None
         raise
     return users.save_profile(session=session, team_id=team_id, user=user)
+
+
+def display_names(
+    client: WebClient, session: Session, *, team_id: str, user_ids: list[str]
+) -> dict[str, str]:
+    """Names to show for people (never @-mentions, so nobody is pinged)."""
+    names: dict[str, str] = {}
+    for user_id in dict.fromkeys(user_ids):
+        try:
+            profile = user_profile(client, session, team_id=team_id, user_id=user_id)
+        except SlackApiError:
+            profile = None
+        names[user_id] = (profile.display_name or profile.name) if profile else "someone"
+    return names
+
+
+def permalink(client: WebClient, channel_id: str, ts: str) -> str:
+    """A message's permalink, or "" when Slack will not give one."""
+    try:
+        return str(
+            client.chat_getPermalink(channel=channel_id, message_ts=ts).get("permalink") or ""
+        )
+    except SlackApiError:
+        return ""
+
+
+NOT_IN_CHANNEL = "I can't post in this channel: invite me with `/invite @copbot`, then try again."
+
+
+def post_message(client: WebClient, channel_id: str, **message: object) -> dict[str, object]:
+    """chat.postMessage, with the channel problems a person can fix turned into a CopError."""
+    try:
+        return dict(client.chat_postMessage(channel=channel_id, **message).data)  # type: ignore[arg-type]
+    except SlackApiError as exc:
+        error = exc.response.get("error")
+        if error in ("not_in_channel", "channel_not_found"):
+            raise CopError(NOT_IN_CHANNEL) from None
+        if error == "is_archived":
+            raise CopError("This channel is archived, so nothing can be posted in it.") from None
+        raise
+
+
+def tell(client: WebClient, *, channel_id: str, user_id: str, text: str) -> None:
+    """A private note to `user_id`: ephemeral in the channel, or a DM if that is refused."""
+    try:
+        client.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
+    except SlackApiError:
+        client.chat_postMessage(channel=user_id, text=text)

@@ -106,6 +106,7 @@ def capture_snippet(
 
 
 def _write_tags(session: Session, snippet: Snippet, tags: Sequence[str]) -> None:
+    assert snippet.id is not None
     session.execute(delete(SnippetTag).where(col(SnippetTag.snippet_id) == snippet.id))
     for tag in dict.fromkeys(tags):
         session.add(SnippetTag(snippet_id=snippet.id, tag=tag, team_id=snippet.team_id))
@@ -170,16 +171,6 @@ def endorser_ids(*, session: Session, snippet: Snippet) -> list[str]:
     return [user_id for user_id, _ in session.exec(query)]
 
 
-def reaction_count(*, session: Session, snippet: Snippet) -> int:
-    """Knowledge reactions still on the message (endorsements that came from a reaction)."""
-    query = (
-        select(func.count())
-        .select_from(Endorsement)
-        .where(Endorsement.snippet_id == snippet.id, Endorsement.emoji != "")
-    )
-    return int(session.exec(query).one())
-
-
 def refresh_snippet(
     *,
     session: Session,
@@ -205,7 +196,7 @@ def refresh_snippet(
         snippet.confirmed_by = None  # the confirming facilitator took their reaction back
     if confirming and not snippet.confirmed_by:
         snippet.confirmed_by = confirming[0]
-    snippet.status = _derive_status(session, snippet, community, len(endorsers))
+    snippet.status = _derive_status(snippet, community, len(endorsers))
     if snippet.status == STATUS_CONFIRMED and snippet.confirmed_at is None:
         snippet.confirmed_at = utcnow()
     session.add(snippet)
@@ -213,11 +204,12 @@ def refresh_snippet(
     return snippet
 
 
-def _derive_status(session: Session, snippet: Snippet, community: Community, endorsers: int) -> str:
+def _derive_status(snippet: Snippet, community: Community, endorsers: int) -> str:
     if snippet.deleted_at is not None:
         return STATUS_WITHDRAWN
     if snippet.source == SOURCE_REACTION:
-        if reaction_count(session=session, snippet=snippet) == 0:
+        # every reaction (and explicit save) was taken back
+        if endorsers == 0:
             return STATUS_WITHDRAWN
         if endorsers < max(1, community.reactions_required):
             return STATUS_PENDING

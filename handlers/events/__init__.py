@@ -1,4 +1,4 @@
-"""Event listeners: channel membership (reactions, messages and more come with their issues)."""
+"""Event listeners: membership, messages, reactions and mentions."""
 
 from __future__ import annotations
 
@@ -6,9 +6,16 @@ from typing import Any
 
 from bot.errors import guarded
 from handlers.events.membership import member_joined_channel, member_left_channel
+from handlers.events.mentions import app_mention
+from handlers.events.messages import message
+from handlers.events.reactions import reaction_added, reaction_removed
 
 
 def register(app: Any) -> None:
     """Wire the Events API listeners."""
     app.event("member_joined_channel")(guarded(member_joined_channel))
     app.event("member_left_channel")(guarded(member_left_channel))
+    app.event("message")(guarded(message))
+    app.event("reaction_added")(guarded(reaction_added))
+    app.event("reaction_removed")(guarded(reaction_removed))
+    app.event("app_mention")(guarded(app_mention))

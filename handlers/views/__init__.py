@@ -5,10 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from bot.blocks.community import CREATE_VIEW
+from bot.blocks.knowledge import SAVE_VIEW, SEARCH_MORE, SHARE_VIEW
 from bot.errors import guarded
 from handlers.views.create_community import create_community_submitted
+from handlers.views.knowledge import save_knowledge_submitted, share_knowledge_submitted
+from handlers.views.search_more import search_more_clicked
 
 
 def register(app: Any) -> None:
-    """Wire modal submissions."""
+    """Wire modal submissions and buttons."""
     app.view(CREATE_VIEW)(guarded(create_community_submitted))
+    app.view(SAVE_VIEW)(guarded(save_knowledge_submitted))
+    app.view(SHARE_VIEW)(guarded(share_knowledge_submitted))
+    app.action(SEARCH_MORE)(guarded(search_more_clicked))

@@ -60,14 +60,15 @@ def test_a_correctly_signed_request_passes(copbot: Copbot) -> None:
 
 
 def test_the_same_event_delivered_twice_has_one_effect(copbot: Copbot) -> None:
-    seen: list[str] = []
-    copbot.app.event("app_mention")(lambda event: seen.append(event["text"]))
-    first = copbot.event(_mention(), event_id="Ev0DUPLICATE")
-    again = copbot.event(_mention(), event_id="Ev0DUPLICATE", retry_num=1)
-    socket_mode_resend = copbot.event(_mention(), event_id="Ev0DUPLICATE")
-    other = copbot.event(_mention("again"), event_id="Ev0OTHER")
-    assert [r.status for r in (first, again, socket_mode_resend, other)] == [200] * 4
-    assert seen == ["<@UCOPBOT> hello", "<@UCOPBOT> again"]
+    asked = copbot.standin.add_message("CPYTHON", "UALICE", "<@UCOPBOT> what about fixtures?")
+    mention = {**_mention("what about fixtures?"), "ts": asked["ts"]}
+    first = copbot.event(mention, event_id="Ev0DUPLICATE")
+    again = copbot.event(mention, event_id="Ev0DUPLICATE", retry_num=1)
+    socket_mode_resend = copbot.event(mention, event_id="Ev0DUPLICATE")
+    assert [r.status for r in (first, again, socket_mode_resend)] == [200] * 3
+    assert len(copbot.standin.calls_to("chat.postMessage")) == 1
+    copbot.event(mention, event_id="Ev0OTHER")
+    assert len(copbot.standin.calls_to("chat.postMessage")) == 2
 
 
 def test_a_rate_limited_call_is_retried_after_retry_after(copbot: Copbot) -> None:

@@ -1,0 +1,125 @@
+"""Messages in community channels: cached as they arrive; edits and deletes reach their snippets."""
+
+from __future__ import annotations
+
+from logging import Logger
+from typing import Any
+
+from slack_bolt import BoltContext
+from slack_sdk import WebClient
+from sqlmodel import Session
+
+from bot.text import title_from
+from handlers.flows.knowledge import SlackMessage, edited_tags, remember, snippet_text
+from storage import communities, db, knowledge, messages
+from storage.models import Snippet
+
+
+def message(event: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger) -> None:
+    """Every message event: new messages are cached, edits and deletions are applied."""
+    team_id = event.get("team") or context.team_id or ""
+    channel_id = event.get("channel") or ""
+    if channel_id.startswith("D"):
+        return
+    with db.session() as session:
+        if (
+            communities.channel_binding(session=session, team_id=team_id, channel_id=channel_id)
+            is None
+        ):
+            return
+        subtype = event.get("subtype") or ""
+        if subtype == "message_changed":
+            _changed(session, client, team_id, channel_id, event, logger)
+        elif subtype == "message_deleted":
+            _deleted(session, client, team_id, channel_id, event, logger)
+        else:
+            remember(session, team_id, channel_id, SlackMessage.from_slack(event))
+
+
+def _changed(
+    session: Session,
+    client: WebClient,
+    team_id: str,
+    channel_id: str,
+    event: dict[str, Any],
+    logger: Logger,
+) -> None:
+    edited = SlackMessage.from_slack(event.get("message") or {})
+    if not edited.ts:
+        return
+    cached = messages.edit_cached_message(
+        session=session, team_id=team_id, channel_id=channel_id, ts=edited.ts, text=edited.text
+    )
+    if cached is None:
+        remember(session, team_id, channel_id, edited)
+    root_ts = edited.thread_ts if edited.is_reply else edited.ts
+    _refresh_text(session, client, team_id, channel_id, root_ts, edited, logger)
+
+
+def _deleted(
+    session: Session,
+    client: WebClient,
+    team_id: str,
+    channel_id: str,
+    event: dict[str, Any],
+    logger: Logger,
+) -> None:
+    ts = event.get("deleted_ts") or (event.get("previous_message") or {}).get("ts") or ""
+    previous = SlackMessage.from_slack(event.get("previous_message") or {"ts": ts})
+    messages.delete_cached_message(session=session, team_id=team_id, channel_id=channel_id, ts=ts)
+    snippet = knowledge.get_snippet(
+        session=session, team_id=team_id, channel_id=channel_id, message_ts=ts
+    )
+    if snippet is not None:
+        knowledge.withdraw_snippet(session=session, snippet=snippet)
+        logger.info("snippet %s withdrawn: its message was deleted", snippet.id)
+    elif previous.is_reply and previous.thread_ts:
+        # a reply of a captured thread went away: the thread snippet loses it
+        _refresh_text(session, client, team_id, channel_id, previous.thread_ts, None, logger)
+
+
+def _refresh_text(
+    session: Session,
+    client: WebClient,
+    team_id: str,
+    channel_id: str,
+    root_ts: str | None,
+    edited: SlackMessage | None,
+    logger: Logger,
+) -> None:
+    """Rebuild the text of the snippet captured from `root_ts` (a message or a thread root)."""
+    if not root_ts:
+        return
+    snippet = knowledge.get_snippet(
+        session=session, team_id=team_id, channel_id=channel_id, message_ts=root_ts
+    )
+    if snippet is None or snippet.deleted_at is not None:
+        return
+    root = _root_message(session, team_id, channel_id, snippet, edited)
+    text = snippet_text(client, session, team_id=team_id, channel_id=channel_id, message=root)
+    if text == snippet.text:
+        return
+    old_root = snippet.text.split("\n\n— ", 1)[0]
+    auto_title = snippet.title == title_from(old_root)
+    knowledge.update_snippet_text(
+        session=session,
+        snippet=snippet,
+        text=text,
+        title=title_from(root.text) if auto_title else snippet.title,
+        tags=edited_tags(knowledge.tags_of(session=session, snippet=snippet), snippet.text, text),
+    )
+    logger.info("snippet %s follows an edit", snippet.id)
+
+
+def _root_message(
+    session: Session, team_id: str, channel_id: str, snippet: Snippet, edited: SlackMessage | None
+) -> SlackMessage:
+    if edited is not None and edited.ts == snippet.message_ts:
+        return edited
+    cached = messages.cached_message(
+        session=session, team_id=team_id, channel_id=channel_id, ts=snippet.message_ts
+    )
+    if cached is not None:
+        return SlackMessage(cached.ts, cached.user_id, cached.text, cached.thread_ts)
+    # the root is no longer cached: keep the text captured for it
+    return SlackMessage(snippet.message_ts, snippet.author_id, snippet.text.split("\n\n— ", 1)[0])

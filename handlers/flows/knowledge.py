@@ -1,0 +1,218 @@
+"""Capturing knowledge from Slack messages: reactions, shortcuts, shares, edits and deletes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
+
+from bot.text import compose_thread, hashtags, normalise_tags, title_from
+from handlers.flows.roles import facilitators_among
+from handlers.lookups import display_names, permalink
+from storage import communities, knowledge, messages
+from storage.knowledge import NewSnippet
+from storage.models import Community, Snippet
+from storage.models.knowledge import STATUS_CONFIRMED
+
+# Plain messages by people; joins, topic changes, bot posts and the like are not knowledge.
+KNOWLEDGE_SUBTYPES = frozenset({"", "thread_broadcast", "file_share", "me_message"})
+MAX_THREAD_REPLIES = 200
+
+
+@dataclass(frozen=True)
+class SlackMessage:
+    """The parts of a Slack message copbot uses."""
+
+    ts: str
+    user: str
+    text: str
+    thread_ts: str | None = None
+    reply_count: int = 0
+    subtype: str = ""
+    bot_id: str | None = None
+
+    @classmethod
+    def from_slack(cls, message: dict[str, Any]) -> SlackMessage:
+        return cls(
+            ts=str(message.get("ts", "")),
+            user=str(message.get("user") or ""),
+            text=str(message.get("text") or ""),
+            thread_ts=message.get("thread_ts"),
+            reply_count=int(message.get("reply_count") or 0),
+            subtype=str(message.get("subtype") or ""),
+            bot_id=message.get("bot_id"),
+        )
+
+    @property
+    def is_knowledge(self) -> bool:
+        return (
+            self.subtype in KNOWLEDGE_SUBTYPES
+            and not self.bot_id
+            and bool(self.user)
+            and bool(self.text.strip())
+        )
+
+    @property
+    def is_reply(self) -> bool:
+        return bool(self.thread_ts) and self.thread_ts != self.ts
+
+
+def remember(session: Session, team_id: str, channel_id: str, message: SlackMessage) -> None:
+    """Put a message in the cache so nothing needs to fetch it again."""
+    if message.is_knowledge:
+        messages.cache_message(
+            session=session,
+            team_id=team_id,
+            channel_id=channel_id,
+            ts=message.ts,
+            user_id=message.user,
+            text=message.text,
+            thread_ts=message.thread_ts,
+        )
+
+
+def fetch_message(
+    client: WebClient, session: Session, *, team_id: str, channel_id: str, ts: str
+) -> SlackMessage | None:
+    """A message from the cache, else from Slack (history, then replies for thread replies).
+
+    Non-Marketplace apps get about one history call a minute, so the cache comes first.
+    """
+    cached = messages.cached_message(session=session, team_id=team_id, channel_id=channel_id, ts=ts)
+    if cached is not None:
+        return SlackMessage(cached.ts, cached.user_id, cached.text, cached.thread_ts)
+    try:
+        found = (
+            client.conversations_history(
+                channel=channel_id, latest=ts, inclusive=True, limit=1
+            ).get("messages")
+            or []
+        )
+        match = [m for m in found if m.get("ts") == ts]
+        if not match:
+            thread = client.conversations_replies(channel=channel_id, ts=ts).get("messages") or []
+            match = [m for m in thread if m.get("ts") == ts]
+    except SlackApiError as exc:
+        if exc.response.get("error") in ("channel_not_found", "not_in_channel", "thread_not_found"):
+            return None
+        raise
+    if not match:
+        return None
+    message = SlackMessage.from_slack(match[0])
+    remember(session, team_id, channel_id, message)
+    return message
+
+
+def thread_replies(
+    client: WebClient, session: Session, *, team_id: str, channel_id: str, root: SlackMessage
+) -> list[SlackMessage]:
+    """The replies of a thread root, from the cache when it holds them all, else from Slack."""
+    cached = [
+        SlackMessage(m.ts, m.user_id, m.text, m.thread_ts)
+        for m in messages.thread_replies(
+            session=session, team_id=team_id, channel_id=channel_id, thread_ts=root.ts
+        )
+    ]
+    if root.reply_count <= len(cached):
+        return cached
+    try:
+        found = (
+            client.conversations_replies(
+                channel=channel_id, ts=root.ts, limit=MAX_THREAD_REPLIES
+            ).get("messages")
+            or []
+        )
+    except SlackApiError as exc:
+        if exc.response.get("error") in ("channel_not_found", "not_in_channel", "thread_not_found"):
+            return cached
+        raise
+    replies = [SlackMessage.from_slack(m) for m in found if m.get("ts") != root.ts]
+    for reply in replies:
+        remember(session, team_id, channel_id, reply)
+    return [r for r in replies if r.is_knowledge]
+
+
+def snippet_text(
+    client: WebClient, session: Session, *, team_id: str, channel_id: str, message: SlackMessage
+) -> str:
+    """The text a snippet keeps: the message, or the whole thread when it is a thread root."""
+    if message.is_reply:
+        return message.text
+    replies = thread_replies(client, session, team_id=team_id, channel_id=channel_id, root=message)
+    if not replies:
+        return message.text
+    names = display_names(client, session, team_id=team_id, user_ids=[r.user for r in replies])
+    return compose_thread(message.text, [(names[r.user], r.text) for r in replies])
+
+
+def new_snippet(
+    client: WebClient,
+    session: Session,
+    *,
+    team_id: str,
+    channel_id: str,
+    message: SlackMessage,
+    curator_id: str,
+    source: str,
+    title: str = "",
+    tags: list[str] | None = None,
+) -> NewSnippet:
+    """Everything a snippet captured from `message` holds."""
+    text = snippet_text(client, session, team_id=team_id, channel_id=channel_id, message=message)
+    binding = communities.channel_binding(session=session, team_id=team_id, channel_id=channel_id)
+    return NewSnippet(
+        channel_id=channel_id,
+        message_ts=message.ts,
+        thread_ts=message.thread_ts if message.is_reply else None,
+        author_id=message.user,
+        curator_id=curator_id,
+        text=text,
+        title=title or title_from(message.text),
+        tags=normalise_tags([*(tags or []), *hashtags(text)]),
+        permalink=permalink(client, channel_id, message.ts),
+        source=source,
+        is_private=bool(binding and binding.is_private) or channel_id.startswith("G"),
+    )
+
+
+def endorse(
+    client: WebClient,
+    session: Session,
+    *,
+    community: Community,
+    snippet: Snippet,
+    user_id: str,
+    emoji: str,
+    add: bool = True,
+) -> Snippet:
+    """Add (or take back) one person's endorsement and recompute the snippet from stored rows."""
+    if add:
+        knowledge.add_endorsement(session=session, snippet=snippet, user_id=user_id, emoji=emoji)
+    else:
+        knowledge.remove_endorsement(session=session, snippet=snippet, user_id=user_id, emoji=emoji)
+    endorsers = knowledge.endorser_ids(session=session, snippet=snippet)
+    facilitators = facilitators_among(session, client, community, endorsers)
+    return knowledge.refresh_snippet(
+        session=session, snippet=snippet, community=community, facilitator_ids=facilitators
+    )
+
+
+def pending_reason(session: Session, community: Community, snippet: Snippet) -> str:
+    """Why a snippet does not count yet, in words for the person who saved it."""
+    if snippet.status == STATUS_CONFIRMED:
+        return ""
+    missing = community.reactions_required - snippet.endorsements
+    if snippet.source == "reaction" and missing > 0:
+        emoji = ":" + (community.knowledge_emojis or ["bulb"])[0] + ":"
+        who = "1 more person reacts" if missing == 1 else f"{missing} more people react"
+        return f"it counts once {who} with {emoji}."
+    return "it counts once a facilitator confirms it (they can react with :bulb: too)."
+
+
+def edited_tags(old_tags: list[str], old_text: str, new_text: str) -> list[str]:
+    """Tags after an edit: hashtags follow the text, tags given in a form stay."""
+    kept = [t for t in old_tags if t not in hashtags(old_text)]
+    return normalise_tags([*kept, *hashtags(new_text)])

@@ -1,0 +1,43 @@
+"""Who may do facilitator things: the community's facilitators and workspace admins/owners."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from slack_sdk import WebClient
+from sqlmodel import Session
+
+from bot.errors import CopError
+from handlers.lookups import user_profile
+from storage import communities
+from storage.models import Community
+
+
+def is_facilitator(session: Session, client: WebClient, community: Community, user_id: str) -> bool:
+    """True for the community's facilitators and for workspace admins and owners."""
+    assert community.id is not None
+    if user_id in communities.facilitator_ids(session=session, community_id=community.id):
+        return True
+    profile = user_profile(client, session, team_id=community.team_id, user_id=user_id)
+    return bool(profile and (profile.is_admin or profile.is_owner))
+
+
+def facilitators_among(
+    session: Session, client: WebClient, community: Community, user_ids: Iterable[str]
+) -> set[str]:
+    """Which of `user_ids` are facilitators of `community`."""
+    return {u for u in set(user_ids) if is_facilitator(session, client, community, u)}
+
+
+def require_facilitator(
+    session: Session, client: WebClient, community: Community, user_id: str, *, what: str
+) -> None:
+    """Refuse a facilitator-only action, in plain words, to anyone else.
+
+    Raises:
+        CopError: `user_id` is not a facilitator of the community.
+    """
+    if not is_facilitator(session, client, community, user_id):
+        raise CopError(
+            f"Only facilitators of *{community.name}* can {what}. `/cop info` shows who they are."
+        )

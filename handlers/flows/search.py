@@ -1,0 +1,105 @@
+"""Searching knowledge for a person (privacy applied) and turning results into Hits."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+from sqlmodel import Session
+
+from bot.blocks.kit import Message
+from bot.blocks.knowledge import PAGE_SIZE, Hit, render_search_results
+from bot.text import normalise_tags, user_mentions
+from handlers.lookups import display_names
+from storage import communities
+from storage.search import SearchPage, popular_tags, search_snippets, search_terms
+
+_TAG = re.compile(r"(?<![\w&<])#([^\s#]+)")
+_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    text: str
+    tags: list[str]
+    author_ids: list[str]
+
+    @property
+    def empty(self) -> bool:
+        return not (search_terms(self.text) or self.tags or self.author_ids)
+
+
+def parse_query(raw: str) -> ParsedQuery:
+    """Split "fixtures #testing @bob" into words, tags and authors (mentions arrive escaped)."""
+    tags = normalise_tags(_TAG.findall(raw))
+    authors = user_mentions(raw)
+    text = _MENTION.sub(" ", _TAG.sub(" ", raw))
+    return ParsedQuery(text=" ".join(text.split()), tags=tags, author_ids=authors)
+
+
+def to_hits(client: WebClient, session: Session, team_id: str, page: SearchPage) -> list[Hit]:
+    names = display_names(
+        client, session, team_id=team_id, user_ids=[s.author_id for s in page.snippets]
+    )
+    return [
+        Hit(
+            title=s.title,
+            text=s.text,
+            permalink=s.permalink,
+            author_name=names.get(s.author_id, "someone"),
+            tags=page.tags.get(s.id or 0, []),
+            endorsements=s.endorsements,
+            channel_id=s.channel_id,
+            created_at=s.created_at,
+        )
+        for s in page.snippets
+    ]
+
+
+def find(
+    session: Session,
+    *,
+    team_id: str,
+    query: ParsedQuery,
+    private_channel_ids: Collection[str],
+    limit: int,
+    offset: int = 0,
+) -> SearchPage:
+    return search_snippets(
+        session=session,
+        team_id=team_id,
+        query=query.text,
+        tags=query.tags,
+        author_ids=query.author_ids,
+        private_channel_ids=private_channel_ids,
+        limit=limit,
+        offset=offset,
+    )
+
+
+def search_message(
+    client: WebClient, session: Session, *, team_id: str, user_id: str, raw: str, offset: int = 0
+) -> Message:
+    """One page of `/cop search` results for `user_id` (private knowledge of their channels too)."""
+    query = parse_query(raw)
+    private = communities.private_channel_ids(session=session, team_id=team_id, user_id=user_id)
+    page = find(
+        session,
+        team_id=team_id,
+        query=query,
+        private_channel_ids=private,
+        limit=PAGE_SIZE,
+        offset=offset,
+    )
+    hits = to_hits(client, session, team_id, page)
+    suggestions = [] if hits else popular_tags(session=session, team_id=team_id)
+    return render_search_results(
+        query=raw,
+        hits=hits,
+        terms=search_terms(query.text),
+        offset=offset,
+        has_more=page.has_more,
+        suggestions=suggestions,
+    )

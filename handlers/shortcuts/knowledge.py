@@ -1,0 +1,79 @@
+""" "Save to community knowledge" (message shortcut) and "Share knowledge" (global shortcut)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+
+from bot.blocks.knowledge import no_community_modal, save_modal, share_modal
+from bot.text import hashtags, readable, title_from
+from handlers.flows.knowledge import SlackMessage, remember
+from storage import communities, db
+
+NOT_PEOPLE = (
+    "copbot keeps what people write. This message came from an app or is a channel notice, "
+    "so it can't be saved as knowledge."
+)
+NO_COMMUNITY = (
+    "You aren't in any community yet. Join one with `/cop join` in its channel, or start one "
+    "with `/cop create <name>` in a channel."
+)
+PRIVATE_ELSEWHERE = (
+    "This message is in a private channel that isn't a community, so it can only be kept by a "
+    "community that lives in this channel. Start one here with `/cop create <name>`."
+)
+
+
+def save_knowledge_shortcut(
+    ack: Ack, shortcut: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """Open the save modal for the message (or explain why it cannot be saved)."""
+    ack()
+    team_id = context.team_id or (shortcut.get("team") or {}).get("id", "")
+    user_id = shortcut["user"]["id"]
+    channel_id = (shortcut.get("channel") or {}).get("id", "")
+    message = SlackMessage.from_slack(shortcut.get("message") or {})
+    trigger_id = shortcut["trigger_id"]
+    if not message.is_knowledge:
+        client.views_open(trigger_id=trigger_id, view=no_community_modal(NOT_PEOPLE))
+        return
+    with db.session() as session:
+        home = communities.community_for_channel(
+            session=session, team_id=team_id, channel_id=channel_id
+        )
+        mine = communities.communities_of_user(session=session, team_id=team_id, user_id=user_id)
+        if home is None and not mine:
+            client.views_open(trigger_id=trigger_id, view=no_community_modal(NO_COMMUNITY))
+            return
+        if home is None and channel_id.startswith("G"):
+            client.views_open(trigger_id=trigger_id, view=no_community_modal(PRIVATE_ELSEWHERE))
+            return
+        # the submission reads the message back from the cache rather than from Slack
+        remember(session, team_id, channel_id, message)
+    view = save_modal(
+        metadata={"channel": channel_id, "ts": message.ts, "community": home.id if home else None},
+        title=title_from(message.text),
+        tags=hashtags(message.text),
+        excerpt_text=readable(message.text),
+        communities=[(c.id or 0, c.name) for c in mine],
+        fixed_community=home.name if home else None,
+    )
+    client.views_open(trigger_id=trigger_id, view=view)
+
+
+def share_knowledge_shortcut(
+    ack: Ack, shortcut: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """Open the share modal with the caller's communities."""
+    ack()
+    team_id = context.team_id or (shortcut.get("team") or {}).get("id", "")
+    user_id = shortcut["user"]["id"]
+    with db.session() as session:
+        mine = communities.communities_of_user(session=session, team_id=team_id, user_id=user_id)
+    if not mine:
+        view = no_community_modal(NO_COMMUNITY)
+    else:
+        view = share_modal(communities=[(c.id or 0, c.name) for c in mine], initial=mine[0].id)
+    client.views_open(trigger_id=shortcut["trigger_id"], view=view)

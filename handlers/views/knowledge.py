@@ -1,0 +1,191 @@
+"""Submissions of the "Save knowledge" and "Share knowledge" modals."""
+
+from __future__ import annotations
+
+import json
+from logging import Logger
+from typing import Any
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+from sqlmodel import Session
+
+from bot.blocks.knowledge import (
+    COMMUNITY_ACTION,
+    COMMUNITY_BLOCK,
+    TAGS_ACTION,
+    TAGS_BLOCK,
+    TEXT_ACTION,
+    TEXT_BLOCK,
+    TITLE_ACTION,
+    TITLE_BLOCK,
+    capture_confirmation,
+    render_shared,
+)
+from bot.text import hashtags, normalise_tags
+from handlers.flows.knowledge import endorse, fetch_message, new_snippet, pending_reason
+from handlers.lookups import permalink, post_message, tell
+from storage import communities, db, knowledge
+from storage.knowledge import NewSnippet
+from storage.models import Community
+from storage.models.knowledge import SOURCE_SHORTCUT
+
+
+def form_value(view: dict[str, Any], block: str, action: str) -> str:
+    """A text input's value, or a select's chosen option value ("" when empty)."""
+    state = (view.get("state", {}).get("values", {}).get(block, {}) or {}).get(action) or {}
+    if state.get("selected_option"):
+        return str(state["selected_option"].get("value") or "")
+    return str(state.get("value") or "")
+
+
+def _chosen_community(
+    session: Session, team_id: str, user_id: str, community_id: object
+) -> Community | None:
+    """The community picked in a form, if it exists and the person belongs to it."""
+    try:
+        wanted = int(str(community_id))
+    except ValueError:
+        return None
+    mine = communities.communities_of_user(session=session, team_id=team_id, user_id=user_id)
+    return next((c for c in mine if c.id == wanted), None)
+
+
+def save_knowledge_submitted(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    logger: Logger,
+) -> None:
+    """Save the shortcut's message (with the title and tags given) as a snippet."""
+    team_id = context.team_id or (body.get("team") or {}).get("id", "")
+    user_id = body["user"]["id"]
+    meta = json.loads(view.get("private_metadata") or "{}")
+    channel_id, ts = str(meta.get("channel", "")), str(meta.get("ts", ""))
+    title = form_value(view, TITLE_BLOCK, TITLE_ACTION).strip()
+    tags = normalise_tags(form_value(view, TAGS_BLOCK, TAGS_ACTION))
+    with db.session() as session:
+        if meta.get("community"):
+            community = communities.get_community(
+                session=session, team_id=team_id, community_id=int(meta["community"])
+            )
+        else:
+            picked = form_value(view, COMMUNITY_BLOCK, COMMUNITY_ACTION)
+            community = _chosen_community(session, team_id, user_id, picked)
+        if community is None:
+            ack(response_action="errors", errors={COMMUNITY_BLOCK: "Pick one of your communities."})
+            return
+        ack()
+        message = fetch_message(client, session, team_id=team_id, channel_id=channel_id, ts=ts)
+        if message is None:
+            tell(
+                client,
+                channel_id=channel_id,
+                user_id=user_id,
+                text="I can't read that message any more, so it wasn't saved.",
+            )
+            return
+        snippet = knowledge.get_snippet(
+            session=session, team_id=team_id, channel_id=channel_id, message_ts=ts
+        )
+        if snippet is None:
+            new = new_snippet(
+                client,
+                session,
+                team_id=team_id,
+                channel_id=channel_id,
+                message=message,
+                curator_id=user_id,
+                source=SOURCE_SHORTCUT,
+                title=title,
+                tags=tags,
+            )
+            snippet, _ = knowledge.capture_snippet(session=session, community=community, new=new)
+        else:
+            # saved before (by reaction, say): the title and tags given now improve it
+            knowledge.update_snippet_text(
+                session=session,
+                snippet=snippet,
+                text=snippet.text,
+                title=title or snippet.title,
+                tags=normalise_tags([*knowledge.tags_of(session=session, snippet=snippet), *tags]),
+            )
+            home = communities.get_community(
+                session=session, team_id=team_id, community_id=snippet.community_id
+            )
+            community = home or community
+        snippet = endorse(
+            client, session, community=community, snippet=snippet, user_id=user_id, emoji=""
+        )
+        note = capture_confirmation(
+            community_name=community.name,
+            title=snippet.title,
+            status=snippet.status,
+            needed=pending_reason(session, community, snippet),
+        )
+    tell(client, channel_id=channel_id, user_id=user_id, text=note)
+
+
+def share_knowledge_submitted(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    logger: Logger,
+) -> None:
+    """Post the shared knowledge in the community's channel and record it."""
+    team_id = context.team_id or (body.get("team") or {}).get("id", "")
+    user_id = body["user"]["id"]
+    text = form_value(view, TEXT_BLOCK, TEXT_ACTION).strip()
+    title = " ".join(form_value(view, TITLE_BLOCK, TITLE_ACTION).split())
+    tags = normalise_tags(
+        [*normalise_tags(form_value(view, TAGS_BLOCK, TAGS_ACTION)), *hashtags(text)]
+    )
+    with db.session() as session:
+        community = _chosen_community(
+            session, team_id, user_id, form_value(view, COMMUNITY_BLOCK, COMMUNITY_ACTION)
+        )
+        errors = {}
+        if community is None:
+            errors[COMMUNITY_BLOCK] = "Pick one of your communities."
+        if not text:
+            errors[TEXT_BLOCK] = "Write what you know first."
+        if errors or community is None:
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        assert community.id is not None
+        channel = communities.channels_of(session=session, community_id=community.id)[0]
+        post = render_shared(
+            sharer_id=user_id, text=text, title=title, tags=tags, community_name=community.name
+        )
+        ts = str(post_message(client, channel.channel_id, **post.as_kwargs())["ts"])
+        snippet, _ = knowledge.capture_snippet(
+            session=session,
+            community=community,
+            new=NewSnippet(
+                channel_id=channel.channel_id,
+                message_ts=ts,
+                author_id=user_id,
+                curator_id=user_id,
+                text=text,
+                title=title,
+                tags=tags,
+                permalink=permalink(client, channel.channel_id, ts),
+                source=SOURCE_SHORTCUT,
+                is_private=channel.is_private,
+            ),
+        )
+        snippet = endorse(
+            client, session, community=community, snippet=snippet, user_id=user_id, emoji=""
+        )
+        note = capture_confirmation(
+            community_name=community.name,
+            title=snippet.title,
+            status=snippet.status,
+            needed=pending_reason(session, community, snippet),
+        )
+    tell(client, channel_id=channel.channel_id, user_id=user_id, text=note)
