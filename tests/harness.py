@@ -12,7 +12,7 @@ from typing import Any
 from bot.app import create_app
 from bot.config import Settings
 from bot.http import make_http_server
-from tests.slack import SlackSender, SlackStandIn
+from tests.slack import SlackSender, SlackStandIn, message_event, reaction_event
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 TEAM = "T0001"
@@ -141,6 +141,38 @@ class Copbot:
         sent = self.sender.event(event, **kw)
         self.wait_idle()
         return sent
+
+    def say(
+        self,
+        text: str,
+        *,
+        user: str = "UBOB",
+        channel: str = "CPYTHON",
+        thread_ts: str | None = None,
+        deliver: bool = True,
+    ) -> str:
+        """`user` posts `text` in Slack; copbot gets the message event unless deliver=False."""
+        posted = self.standin.add_message(channel, user, text, thread_ts=thread_ts)
+        if deliver:
+            self.event(message_event(channel, user, text, posted["ts"], thread_ts=thread_ts))
+        return str(posted["ts"])
+
+    def react(
+        self,
+        ts: str,
+        *,
+        user: str = "UALICE",
+        emoji: str = "bulb",
+        channel: str = "CPYTHON",
+        removed: bool = False,
+        **kw: Any,
+    ) -> Any:
+        """`user` adds (or removes) a reaction on a message."""
+        author = (self.standin.message(channel, ts) or {}).get("user")
+        event = reaction_event(
+            user, emoji, channel=channel, ts=ts, item_user=author, removed=removed
+        )
+        return self.event(event, **kw)
 
     def interactive(self, payload: dict[str, Any], **kw: Any) -> Any:
         sent = self.sender.interactive(payload, **kw)

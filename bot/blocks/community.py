@@ -52,7 +52,7 @@ def render_created(
         "and it becomes searchable community knowledge. Type `/cop help` to see everything."
     )
     return Message(
-        text=f"{name} is now a community of practice in this channel.",
+        text=f"{escape(name)} is now a community of practice in this channel.",
         blocks=[section("\n".join(lines)), section(how)],
     )
 

@@ -74,7 +74,9 @@ def _link(url: str, label: str) -> str:
 def hit_blocks(hit: Hit, terms: Sequence[str]) -> list[Block]:
     """A result: linked title, excerpt, then author, tags, endorsements and where it lives."""
     title = hit.title or readable(hit.text).split("\n", 1)[0][:80] or "Untitled"
-    body = f"*{_link(hit.permalink, truncate(title, 150))}*\n{excerpt(hit.text, terms)}"
+    body = f"*{_link(hit.permalink, truncate(title, 150))}*"
+    if " ".join(readable(hit.text).split()) != title:  # a one-liner is its own title
+        body += "\n" + excerpt(hit.text, terms)
     meta = [f"by {escape(hit.author_name)}"]
     if hit.tags:
         meta.append(" ".join(f"#{escape(t)}" for t in hit.tags))
@@ -125,7 +127,7 @@ def render_search_results(
             "\nKnow the answer? Share it with `/cop share`, or react with :bulb: on a message "
             "that has it."
         )
-        return Message(text=f"Nothing matches {truncate(query, 100)} yet.", blocks=[section(text)])
+        return Message(text=f"Nothing matches {shown} yet.", blocks=[section(text)])
     first, last = offset + 1, offset + len(hits)
     blocks: list[Block] = [section(f":mag: Results {first}–{last} for *{shown}*")]
     for hit in hits:
@@ -137,8 +139,8 @@ def render_search_results(
                 button("More results", SEARCH_MORE, value=more_value(query, offset + len(hits)))
             )
         )
-    fallback = f"{len(hits)} results for {truncate(query, 100)}: " + "; ".join(
-        truncate(h.title or readable(h.text), 60) for h in hits
+    fallback = f"{len(hits)} results for {shown}: " + "; ".join(
+        escape(truncate(h.title or readable(h.text), 60)) for h in hits
     )
     return Message(text=fallback, blocks=blocks)
 
@@ -154,12 +156,12 @@ def render_mention_answer(*, query: str, hits: Sequence[Hit], terms: Sequence[st
             f"I couldn't find anything about *{shown}* in community knowledge yet. "
             "If someone here knows, react with :bulb: on their answer to keep it."
         )
-        return Message(text=f"Nothing found about {truncate(query, 100)}.", blocks=[section(text)])
+        return Message(text=f"Nothing found about {shown}.", blocks=[section(text)])
     blocks: list[Block] = [section(f"Here's what the community knows about *{shown}*:")]
     for hit in hits:
         blocks.extend(hit_blocks(hit, terms))
     blocks.append(context(f"More with `/cop search {escape(truncate(query, 200))}`"))
-    return Message(text=f"{len(hits)} results about {truncate(query, 100)}", blocks=blocks)
+    return Message(text=f"{len(hits)} results about {shown}", blocks=blocks)
 
 
 def chunks(text: str, size: int) -> list[str]:

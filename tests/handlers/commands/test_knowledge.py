@@ -1,0 +1,123 @@
+"""/cop share and /cop search, with paging, privacy and escaping."""
+
+from __future__ import annotations
+
+import json
+
+from tests.handlers.knowledge_helpers import snippet_at, tags_at
+from tests.harness import Copbot, flatten_text
+from tests.slack import block_actions_payload
+
+
+def test_share_posts_with_attribution_and_is_found(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    reply = copbot.cop("/cop share Use pytest fixtures for set-up #testing", user="UBOB")
+    assert reply.status == 200
+    post = copbot.standin.last_message("CPYTHON")
+    assert "Use pytest fixtures for set-up" in str(post["blocks"]) and "<@UBOB>" in str(
+        post["blocks"]
+    )
+    snippet = snippet_at(post["ts"])
+    assert (snippet.author_id, snippet.source, snippet.status) == ("UBOB", "command", "confirmed")
+    assert tags_at(post["ts"]) == ["testing"]
+    found = copbot.cop("/cop search fixtures", user="UALICE")
+    assert "Use pytest fixtures for set-up" in found
+    assert "by bob" in found and "#testing" in found
+
+
+def test_share_needs_text_and_a_community(copbot: Copbot) -> None:
+    assert "Share what?" in copbot.cop("/cop share   ")
+    assert "isn't a community yet" in copbot.cop("/cop share a tip", channel="CRANDOM")
+
+
+def test_share_after_leaving_asks_to_join_again(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.cop("/cop leave", user="UBOB")
+    assert "/cop join" in copbot.cop("/cop share a tip", user="UBOB")
+
+
+def test_share_in_a_channel_copbot_was_removed_from_explains(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.standin.set_members("CPYTHON", ["UALICE", "UBOB"])
+    reply = copbot.cop("/cop share a tip")
+    assert "/invite @copbot" in reply
+
+
+def test_search_needs_a_query(copbot: Copbot) -> None:
+    assert "Search for what?" in copbot.cop("/cop search")
+    assert "Search for what?" in copbot.cop("/cop search ?! ...")
+
+
+def test_nothing_found_suggests_tags(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.cop("/cop share Use ruff #linting")
+    reply = copbot.cop("/cop search kubernetes")
+    assert "Nothing in community knowledge matches *kubernetes* yet" in reply
+    assert "`#linting`" in reply
+
+
+def test_tag_and_person_filters(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.cop("/cop share Prefer pathlib #stdlib", user="UALICE")
+    copbot.cop("/cop share Prefer httpx #http", user="UBOB")
+    by_tag = copbot.cop("/cop search #stdlib")
+    assert "pathlib" in by_tag and "httpx" not in by_tag
+    by_person = copbot.cop("/cop search prefer <@UBOB|bob>")
+    assert "httpx" in by_person and "pathlib" not in by_person
+
+
+def test_results_come_five_at_a_time_with_more(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    for i in range(7):
+        copbot.cop(f"/cop share Logging tip number {i}")
+    first = copbot.cop("/cop search logging")
+    assert "Results 1–5" in first
+    [more] = [
+        e for b in first.responses[0]["blocks"] if b["type"] == "actions" for e in b["elements"]
+    ]
+    payload = block_actions_payload(
+        user_id="UALICE",
+        action_id=more["action_id"],
+        value=more["value"],
+        response_url=copbot.standin.new_response_url("CPYTHON"),
+        channel_id="CPYTHON",
+    )
+    copbot.interactive(payload)
+    page_two = copbot.standin.responses[-1]["body"]
+    assert page_two["replace_original"] is True
+    assert "Results 6–7" in flatten_text(page_two)
+    assert not [b for b in page_two["blocks"] if b["type"] == "actions"]
+
+
+def test_private_knowledge_is_only_for_its_channel_members(copbot: Copbot) -> None:
+    copbot.cop("/cop create Secret Society", channel="CSECRET")
+    copbot.cop("/cop share The vault code is in 1Password", channel="CSECRET")
+    assert "vault code" in copbot.cop("/cop search vault", user="UALICE", channel="DALICE")
+    assert "vault code" not in copbot.cop("/cop search vault", user="UBOB", channel="CRANDOM")
+
+
+def test_reposted_text_can_never_ping_or_forge_links(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    nasty = "Deploy tips <!channel> <!here> <@UCAROL> <http://evil.example|click here> & more"
+    ts = copbot.say(nasty)
+    copbot.react(ts)
+    copbot.cop("/cop share Also " + nasty)
+    shared = json.dumps(copbot.standin.last_message("CPYTHON")["blocks"])
+    found = json.dumps(copbot.cop("/cop search deploy").responses)
+    for rendered in (shared, found):
+        for raw in ("<!channel>", "<!here>", "<@UCAROL>", "<http://evil.example|click here>"):
+            assert raw not in rendered
+    assert "&lt;!channel&gt;" in shared  # shown as typed
+    assert "@channel" in found  # excerpts show readable text, still inert
+
+
+def test_long_knowledge_is_cut_to_block_kit_limits(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    long_text = "Profiling " + "word " * 2000
+    reply = copbot.cop("/cop share " + long_text)
+    assert reply.status == 200
+    post = copbot.standin.last_message("CPYTHON")
+    assert all(len(b.get("text", {}).get("text", "")) <= 3000 for b in post["blocks"])
+    assert snippet_at(post["ts"]).text == long_text.strip()  # nothing is lost in storage
+    found = copbot.cop("/cop search profiling")
+    assert "…" in found and copbot.executor.errors == []

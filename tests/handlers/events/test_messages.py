@@ -1,0 +1,118 @@
+"""The message cache, and edits and deletions of captured messages."""
+
+from __future__ import annotations
+
+from storage import db, messages
+from tests.handlers.knowledge_helpers import snippet_at, tags_at
+from tests.harness import TEAM, Copbot
+from tests.slack import message_event
+
+
+def _changed(ts: str, text: str, *, thread_ts: str | None = None, channel: str = "CPYTHON") -> dict:
+    edited = {
+        "type": "message",
+        "user": "UBOB",
+        "text": text,
+        "ts": ts,
+        "edited": {"user": "UBOB", "ts": "1"},
+    }
+    if thread_ts:
+        edited["thread_ts"] = thread_ts
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "channel": channel,
+        "hidden": True,
+        "message": edited,
+        "previous_message": {"type": "message", "user": "UBOB", "text": "old", "ts": ts},
+        "event_ts": "1700000001.000001",
+        "ts": "1700000001.000001",
+    }
+
+
+def _deleted(ts: str, *, thread_ts: str | None = None, channel: str = "CPYTHON") -> dict:
+    previous = {"type": "message", "user": "UBOB", "text": "gone", "ts": ts}
+    if thread_ts:
+        previous["thread_ts"] = thread_ts
+    return {
+        "type": "message",
+        "subtype": "message_deleted",
+        "channel": channel,
+        "hidden": True,
+        "deleted_ts": ts,
+        "previous_message": previous,
+        "event_ts": "1700000002.000001",
+        "ts": "1700000002.000001",
+    }
+
+
+def _cached(ts: str, channel: str = "CPYTHON"):
+    with db.session() as session:
+        return messages.cached_message(session=session, team_id=TEAM, channel_id=channel, ts=ts)
+
+
+def test_messages_in_community_channels_are_cached_others_are_not(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    ts = copbot.say("hello guild")
+    elsewhere = copbot.say("hello random", channel="CRANDOM")
+    copbot.event(
+        message_event(
+            "CPYTHON", "UOTHERBOT", "beep", "1700000000.5", bot_id="B1", subtype="bot_message"
+        )
+    )
+    assert _cached(ts).text == "hello guild"
+    assert _cached(elsewhere, "CRANDOM") is None
+    assert _cached("1700000000.5") is None
+
+
+def test_an_edit_updates_the_snippet_its_title_and_hashtags(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    ts = copbot.say("Use black #formatting")
+    copbot.react(ts)
+    copbot.event(_changed(ts, "Use ruff format #formatting #tooling"))
+    snippet = snippet_at(ts)
+    assert snippet.text == "Use ruff format #formatting #tooling"
+    assert snippet.title == "Use ruff format #formatting #tooling"
+    assert snippet.edited_at is not None
+    assert tags_at(ts) == ["formatting", "tooling"]
+    assert "Use ruff format" in copbot.cop("/cop search ruff")
+    assert "Nothing in community knowledge" in copbot.cop("/cop search black")
+
+
+def test_an_edited_reply_updates_the_thread_snippet(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    root = copbot.say("Best way to profile?", user="UALICE")
+    reply = copbot.say("cProfile", thread_ts=root)
+    copbot.react(root)
+    copbot.event(_changed(reply, "py-spy, without touching the code", thread_ts=root))
+    assert "— bob: py-spy, without touching the code" in snippet_at(root).text
+    assert "cProfile" not in snippet_at(root).text
+
+
+def test_deleting_a_captured_message_withdraws_its_snippet(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    ts = copbot.say("An accidental secret")
+    copbot.react(ts)
+    copbot.event(_deleted(ts))
+    snippet = snippet_at(ts)
+    assert (snippet.status, snippet.deleted_at is not None) == ("withdrawn", True)
+    assert _cached(ts) is None
+    copbot.react(ts, user="UBOB")  # a late reaction cannot bring it back
+    assert snippet_at(ts).status == "withdrawn"
+
+
+def test_deleting_a_reply_removes_it_from_the_thread_snippet(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    root = copbot.say("Where do we keep secrets?", user="UALICE")
+    reply = copbot.say("in the vault", thread_ts=root)
+    copbot.react(root)
+    copbot.event(_deleted(reply, thread_ts=root))
+    assert snippet_at(root).text == "Where do we keep secrets?"
+
+
+def test_edits_of_uncaptured_messages_only_touch_the_cache(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    ts = copbot.say("typo")
+    copbot.event(_changed(ts, "fixed"))
+    assert _cached(ts).text == "fixed" and snippet_at(ts) is None
+    assert copbot.executor.errors == []

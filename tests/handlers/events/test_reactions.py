@@ -1,0 +1,195 @@
+"""Capturing knowledge with reactions, end to end over HTTP."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from storage import communities, db
+from tests.handlers.knowledge_helpers import snippet_at, tags_at
+from tests.harness import TEAM, Copbot
+
+
+def _guild(copbot: Copbot, **changes: object) -> None:
+    copbot.cop("/cop create Python Guild — all things Python")
+    members = copbot.standin.channel_members("CPYTHON")
+    copbot.standin.set_members("CPYTHON", [*members, "UCAROL", "UADMIN"])
+    if changes:
+        with db.session() as session:
+            community = communities.community_for_channel(
+                session=session, team_id=TEAM, channel_id="CPYTHON"
+            )
+            assert community is not None
+            for key, value in changes.items():
+                setattr(community, key, value)
+            session.add(community)
+            session.commit()
+    copbot.standin.clear_calls()
+
+
+def test_a_bulb_captures_a_message_from_the_cache(copbot: Copbot) -> None:
+    _guild(copbot)
+    ts = copbot.say("Pin your dependencies with uv lock #python #packaging", user="UBOB")
+    copbot.react(ts, user="UALICE")
+    snippet = snippet_at(ts)
+    assert snippet is not None
+    assert (snippet.author_id, snippet.curator_id, snippet.status) == (
+        "UBOB",
+        "UALICE",
+        "confirmed",
+    )
+    assert snippet.text == "Pin your dependencies with uv lock #python #packaging"
+    assert snippet.permalink.startswith("https://")
+    assert tags_at(ts) == ["packaging", "python"]
+    assert copbot.standin.calls_to("conversations.history") == []  # the cache was enough
+    [note] = copbot.standin.ephemerals
+    assert note["user"] == "UALICE" and "Python Guild" in note["text"]
+    assert copbot.standin.calls_to("chat.postMessage") == []  # nobody else is pinged
+
+
+def test_a_message_not_in_the_cache_is_fetched_once(copbot: Copbot) -> None:
+    _guild(copbot)
+    ts = copbot.say("Use pathlib instead of os.path", deliver=False)
+    copbot.react(ts)
+    copbot.react(ts, user="UCAROL")
+    [call] = copbot.standin.calls_to("conversations.history")
+    assert call.args["latest"] == ts and str(call.args["limit"]) == "1"
+    assert str(call.args["inclusive"]).lower() in ("1", "true")
+    assert snippet_at(ts).text == "Use pathlib instead of os.path"
+
+
+def test_more_reactions_are_endorsements_and_only_the_first_reactor_hears_back(
+    copbot: Copbot,
+) -> None:
+    _guild(copbot)
+    ts = copbot.say("Prefer dataclasses for plain records")
+    copbot.react(ts, user="UALICE")
+    copbot.react(ts, user="UCAROL")
+    copbot.react(ts, user="UCAROL", emoji="books")
+    assert snippet_at(ts).endorsements == 2
+    assert [e["user"] for e in copbot.standin.ephemerals] == ["UALICE"]
+
+
+def test_other_emoji_and_unknown_channels_do_nothing(copbot: Copbot) -> None:
+    _guild(copbot)
+    ts = copbot.say("lunch?")
+    copbot.react(ts, emoji="pizza")
+    other = copbot.say("a tip in random", channel="CRANDOM")
+    copbot.react(other, channel="CRANDOM")
+    assert snippet_at(ts) is None and snippet_at(other, "CRANDOM") is None
+    assert copbot.executor.errors == []
+
+
+def test_bot_messages_and_joins_are_not_knowledge(copbot: Copbot) -> None:
+    _guild(copbot)
+    bot_post = copbot.standin.add_message("CPYTHON", "UOTHERBOT", "Build passed", bot_id="B1")
+    join = copbot.standin.add_message("CPYTHON", "UCAROL", "joined", subtype="channel_join")
+    copbot.react(bot_post["ts"])
+    copbot.react(join["ts"])
+    assert snippet_at(bot_post["ts"]) is None and snippet_at(join["ts"]) is None
+
+
+def test_reacting_on_a_thread_root_captures_the_whole_thread(copbot: Copbot) -> None:
+    _guild(copbot)
+    root = copbot.say("How do you test async code?", user="UCAROL")
+    copbot.say("pytest-asyncio and an event loop fixture #testing", user="UBOB", thread_ts=root)
+    copbot.say("anyio's pytest plugin works too", user="UALICE", thread_ts=root)
+    copbot.react(root)
+    text = snippet_at(root).text
+    assert text.startswith("How do you test async code?")
+    assert "— bob: pytest-asyncio and an event loop fixture #testing" in text
+    assert "— alice: anyio's pytest plugin works too" in text
+    assert tags_at(root) == ["testing"]
+
+
+def test_a_thread_not_in_the_cache_is_fetched_with_replies(copbot: Copbot) -> None:
+    _guild(copbot)
+    root = copbot.say("Which linter?", user="UCAROL", deliver=False)
+    copbot.say("ruff, and nothing else", user="UBOB", thread_ts=root, deliver=False)
+    copbot.react(root)
+    assert "— bob: ruff, and nothing else" in snippet_at(root).text
+    assert len(copbot.standin.calls_to("conversations.replies")) == 1
+
+
+def test_removing_the_last_reaction_withdraws_and_adding_it_back_restores(copbot: Copbot) -> None:
+    _guild(copbot)
+    ts = copbot.say("Use logging, not print")
+    copbot.react(ts, user="UALICE")
+    copbot.react(ts, user="UCAROL")
+    copbot.react(ts, user="UALICE", removed=True)
+    assert (snippet_at(ts).status, snippet_at(ts).endorsements) == ("confirmed", 1)
+    copbot.react(ts, user="UCAROL", removed=True)
+    assert (snippet_at(ts).status, snippet_at(ts).endorsements) == ("withdrawn", 0)
+    assert "logging" not in copbot.cop("/cop search logging").text.split("matches")[0]
+    copbot.react(ts, user="UCAROL")
+    assert snippet_at(ts).status == "confirmed"
+
+
+def test_a_threshold_keeps_knowledge_pending_until_enough_people_agree(copbot: Copbot) -> None:
+    _guild(copbot, reactions_required=2)
+    ts = copbot.say("Always set a timeout on HTTP calls")
+    copbot.react(ts, user="UALICE")
+    assert snippet_at(ts).status == "pending"
+    assert "1 more person reacts" in copbot.standin.ephemerals[0]["text"]
+    assert "Nothing in community knowledge matches" in copbot.cop("/cop search timeout")
+    copbot.react(ts, user="UCAROL")
+    assert snippet_at(ts).status == "confirmed"
+    assert "Always set a timeout" in copbot.cop("/cop search timeout")
+
+
+def test_required_confirmation_comes_from_a_facilitator_or_admin(copbot: Copbot) -> None:
+    _guild(copbot, require_confirmation=True)
+    ts = copbot.say("Squash merge feature branches")
+    copbot.react(ts, user="UCAROL")
+    assert snippet_at(ts).status == "pending"
+    assert "facilitator confirms" in copbot.standin.ephemerals[0]["text"]
+    copbot.react(ts, user="UADMIN")  # a workspace admin is a facilitator everywhere
+    assert (snippet_at(ts).status, snippet_at(ts).confirmed_by) == ("confirmed", "UADMIN")
+
+
+def test_a_redelivered_reaction_counts_once(copbot: Copbot) -> None:
+    _guild(copbot)
+    ts = copbot.say("Read the changelog before upgrading")
+    copbot.react(ts, user="UCAROL", event_id="Ev0SAME")
+    copbot.react(ts, user="UCAROL", event_id="Ev0SAME", retry_num=1)
+    copbot.react(ts, user="UCAROL")  # the same reaction, a new event id: still one person
+    assert snippet_at(ts).endorsements == 1
+    assert len(copbot.standin.ephemerals) == 1
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    steps=st.lists(
+        st.tuples(
+            st.sampled_from(["UALICE", "UCAROL", "UADMIN"]),
+            st.sampled_from(["bulb", "books"]),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_endorsements_always_equal_the_people_still_reacting(copbot: Copbot, steps) -> None:
+    with db.session() as session:  # examples share one app and database
+        exists = communities.community_for_channel(
+            session=session, team_id=TEAM, channel_id="CPYTHON"
+        )
+    if exists is None:
+        _guild(copbot)
+    ts = copbot.say("Cache expensive calls with functools.cache")
+    present: set[tuple[str, str]] = set()
+    for user, emoji, add in steps:
+        copbot.react(ts, user=user, emoji=emoji, removed=not add)
+        (present.add if add else present.discard)((user, emoji))
+        if add:  # Slack re-sends some events: a duplicate must change nothing
+            copbot.react(ts, user=user, emoji=emoji)
+    snippet = snippet_at(ts)
+    if snippet is None:
+        assert not any(add for _, _, add in steps)
+        return
+    assert snippet.endorsements == len({user for user, _ in present})
+    assert snippet.status == ("confirmed" if present else "withdrawn")
