@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -73,24 +74,35 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         raise StartupError(
             f"cannot reach Slack at SLACK_API_URL ({settings.slack_api_url}): {exc}"
         ) from None
+    from scheduler.runner import build_scheduler
+
+    scheduler = build_scheduler(settings)
+    scheduler.start()
+    try:
+        serve(app, settings, args)
+    except KeyboardInterrupt:
+        log.info("stopping")
+    finally:
+        scheduler.shutdown(wait=False)
+    return 0
+
+
+def serve(app: Any, settings: Settings, args: argparse.Namespace) -> None:
+    """Listen to Slack until interrupted: Socket Mode, or HTTP on the chosen port."""
     if settings.socket_mode and not args.http:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         log.info("copbot connecting to Slack in Socket Mode")
         SocketModeHandler(app, settings.slack_app_token).start()
-        return 0
+        return
     from bot.http import make_http_server
 
-    port = args.port or settings.port
-    server = make_http_server(app, host=args.host, port=port)
+    server = make_http_server(app, host=args.host, port=args.port or settings.port)
     log.info("copbot listening on http://%s:%s/slack/events", args.host, server.server_port)
     try:
         server.serve_forever()
-    except KeyboardInterrupt:
-        log.info("stopping")
     finally:
         server.server_close()
-    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

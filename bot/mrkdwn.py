@@ -20,6 +20,8 @@ def truncate(text: str, limit: int, *, more: str = "") -> str:
     """
     if len(text) <= limit:
         return text
+    if len(more) + len(ELLIPSIS) > limit:
+        more = ""
     keep = max(0, limit - len(ELLIPSIS) - len(more))
     cut = text[:keep]
     # never leave half an escape sequence such as "&am" behind

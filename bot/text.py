@@ -12,6 +12,8 @@ TITLE_LENGTH = 80
 _HASHTAG = re.compile(r"(?<![\w&<#])#([^\W_][\w-]{0,63})")
 _USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _SLACK_MARKUP = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+# *bold*, _italic_, ~strike~ and `code` markers at word edges (not snake_case inside words)
+_FORMATTING = re.compile(r"(?<!\w)[*_~`]+|[*_~`]+(?!\w)")
 
 
 def hashtags(text: str) -> list[str]:
@@ -59,7 +61,7 @@ def readable(text: str) -> str:
 def title_from(text: str, limit: int = TITLE_LENGTH) -> str:
     """A title for a snippet: its first non-empty line, made readable and cut at a word."""
     for line in readable(text).splitlines():
-        line = " ".join(line.strip(" *_~>`").split())
+        line = " ".join(_FORMATTING.sub("", line).strip(" >").split())
         if line:
             if len(line) <= limit:
                 return line

@@ -1,0 +1,133 @@
+"""Knowledge rendering, with plain data: limits, escaping, excerpts, empty pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.blocks.knowledge import (
+    Hit,
+    excerpt,
+    more_value,
+    parse_more_value,
+    render_mention_answer,
+    render_search_results,
+    render_shared,
+    save_modal,
+    share_modal,
+)
+from tests.harness import flatten_text
+
+WHEN = datetime(2026, 11, 26, tzinfo=UTC)
+RAW_PINGS = ("<!channel>", "<!here>", "<!everyone>", "<@U", "<http")
+
+
+def hit(text: str, title: str = "", **kw: object) -> Hit:
+    values: dict[str, object] = dict(
+        title=title,
+        text=text,
+        permalink="https://t.slack.com/archives/C1/p1",
+        author_name="Bob",
+        tags=["testing"],
+        endorsements=2,
+        channel_id="C1",
+        created_at=WHEN,
+    )
+    values.update(kw)
+    return Hit(**values)  # type: ignore[arg-type]
+
+
+def no_raw_markup(payload: object) -> None:
+    rendered = (
+        flatten_text(payload)
+        .replace("<#C1>", "")
+        .replace("<https://t.slack.com/archives/C1/p1|", "")
+    )
+    for raw in RAW_PINGS:
+        assert raw not in rendered, raw
+
+
+def test_excerpts_centre_on_the_match_and_mark_cuts() -> None:
+    text = "intro " * 100 + "the fixtures section explains scope " + "outro " * 100
+    piece = excerpt(text, ["fixtures"])
+    assert "fixtures section" in piece
+    assert piece.startswith("…") and piece.endswith("…")
+    assert len(piece) <= 290
+
+
+def test_everything_user_written_is_escaped_even_literal_markup() -> None:
+    nasty = "&lt;!channel&gt; <!here> <@U123> <http://evil|click> & <!everyone>"
+    message = render_search_results(
+        query="<!channel> evil",
+        hits=[hit(nasty, title=nasty)],
+        terms=["evil"],
+        offset=0,
+        has_more=False,
+    )
+    no_raw_markup(message.blocks)
+    no_raw_markup(message.text)
+    no_raw_markup(render_mention_answer(query="<!here>", hits=[hit(nasty)], terms=[]).as_kwargs())
+    shared = render_shared(
+        sharer_id="U1", text=nasty, title=nasty, tags=["x"], community_name="<!here>"
+    )
+    assert "<@U1>" in flatten_text(shared.blocks)  # the sharer is credited
+    no_raw_markup(flatten_text(shared.blocks).replace("<@U1>", ""))
+
+
+def test_a_page_of_five_stays_within_limits() -> None:
+    hits = [hit("word " * 2000, title="t" * 500) for _ in range(5)]
+    message = render_search_results(
+        query="q" * 5000, hits=hits, terms=["word"], offset=0, has_more=True
+    )
+    assert len(message.blocks) <= 50
+    for block in message.blocks:
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= 3000
+    assert message.blocks[-1]["type"] == "actions"
+    assert len(message.blocks[-1]["elements"][0]["value"]) <= 2000
+    assert len(message.text) <= 3000
+
+
+def test_more_values_round_trip_and_survive_damage() -> None:
+    assert parse_more_value(more_value("fixtures #testing", 5)) == ("fixtures #testing", 5)
+    assert parse_more_value("not json") == ("", 0)
+    assert parse_more_value('{"q": 1, "o": -3}') == ("1", 0)
+
+
+def test_empty_results_suggest_tags() -> None:
+    message = render_search_results(
+        query="nothing",
+        hits=[],
+        terms=["nothing"],
+        offset=0,
+        has_more=False,
+        suggestions=["python"],
+    )
+    assert "`#python`" in flatten_text(message.blocks)
+
+
+def test_long_shares_are_split_not_lost() -> None:
+    text = "line of text\n" * 600
+    shared = render_shared(sharer_id="U1", text=text, title="", tags=[], community_name="G")
+    body = "".join(b["text"]["text"] for b in shared.blocks[1:-1])
+    assert body.replace("\n", "") == text.replace("\n", "")
+    assert all(len(b["text"]["text"]) <= 3000 for b in shared.blocks if b["type"] == "section")
+
+
+def test_modals_stay_within_view_limits() -> None:
+    communities = [(i, f"Community {i} " + "x" * 100) for i in range(150)]
+    for view in (
+        save_modal(
+            metadata={"channel": "C1", "ts": "1.2"},
+            title="t" * 500,
+            tags=["a"],
+            excerpt_text="<!channel> " * 100,
+            communities=communities,
+            fixed_community=None,
+        ),
+        share_modal(communities=communities),
+    ):
+        assert len(view["title"]["text"]) <= 24
+        select = next(b for b in view["blocks"] if b.get("block_id") == "community")
+        assert len(select["element"]["options"]) == 100
+        assert all(len(o["text"]["text"]) <= 75 for o in select["element"]["options"])
+        no_raw_markup(view["blocks"])

@@ -1,0 +1,53 @@
+"""Pure text helpers: hashtags, titles, mentions, readable text, escaping and truncation."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.mrkdwn import escape, truncate
+from bot.text import compose_thread, hashtags, normalise_tags, readable, title_from, user_mentions
+
+
+def test_hashtags_ignore_channel_links_and_entities() -> None:
+    text = "Use #pytest and #Hypothesis, see <#C123|general> &#39; #pytest #a-b #_x #9lives"
+    assert hashtags(text) == ["pytest", "hypothesis", "a-b", "9lives"]
+
+
+def test_tags_typed_in_a_form_are_cleaned() -> None:
+    assert normalise_tags("#Py-Test, docs  docs\x00 #") == ["py-test", "docs"]
+    assert len(normalise_tags(" ".join(f"t{i}" for i in range(50)))) == 10
+
+
+def test_mentions_in_slack_escaped_form() -> None:
+    assert user_mentions("thanks <@U123|bob> and <@W9> and <@U123>") == ["U123", "W9"]
+
+
+def test_readable_resolves_markup() -> None:
+    raw = "<!channel> see <https://x.io|the docs> &amp; <@U1|bob> &lt;b&gt;"
+    assert readable(raw) == "@channel see the docs & @bob <b>"
+
+
+def test_titles_are_first_lines_cut_at_a_word() -> None:
+    assert title_from("\n\n*Fixtures* rock\nmore") == "Fixtures rock"
+    long = "word " * 40
+    title = title_from(long)
+    assert len(title) <= 80 and title.endswith("…")
+
+
+def test_threads_are_composed_root_first() -> None:
+    assert compose_thread("Q?", [("bob", "A1"), ("al", " ")]) == "Q?\n\n— bob: A1"
+
+
+@given(st.text())
+def test_escaped_text_never_contains_markup(text: str) -> None:
+    escaped = escape(text)
+    assert "<" not in escaped and ">" not in escaped
+
+
+@given(st.text(), st.integers(min_value=5, max_value=500))
+def test_truncate_respects_the_limit(text: str, limit: int) -> None:
+    cut = truncate(escape(text), limit, more=" <x|y>")
+    assert len(cut) <= limit
+    if len(escape(text)) > limit:
+        assert "…" in cut
