@@ -343,3 +343,20 @@ def community_overview(*, session: Session, community: Community) -> CommunityOv
         knowledge_count=int(knowledge),
         schedules=list(schedules),
     )
+
+
+def update_settings(*, session: Session, community: Community, **changes: object) -> Community:
+    """Change a community's settings (emoji, thresholds, quotas, timezone).
+
+    Args:
+        session: the open session (committed here).
+        community: the community.
+        **changes: column values, already validated by the caller.
+    """
+    for key, value in changes.items():
+        if not hasattr(community, key) or key in ("id", "team_id", "created_by", "created_at"):
+            raise ValueError(f"not a community setting: {key}")
+        setattr(community, key, value)
+    session.add(community)
+    session.commit()
+    return community

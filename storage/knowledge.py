@@ -287,3 +287,14 @@ def knowledge_count(*, session: Session, community_id: int) -> int:
         .where(Snippet.community_id == community_id, Snippet.status == STATUS_CONFIRMED)
     )
     return int(session.exec(query).one())
+
+
+def pending_snippets(*, session: Session, community_id: int, limit: int = 20) -> list[Snippet]:
+    """Snippets waiting for more reactions or a facilitator, oldest first."""
+    query = (
+        select(Snippet)
+        .where(Snippet.community_id == community_id, Snippet.status == STATUS_PENDING)
+        .order_by(col(Snippet.created_at))
+        .limit(limit)
+    )
+    return list(session.exec(query))

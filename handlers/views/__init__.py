@@ -6,7 +6,9 @@ from typing import Any
 
 from bot.blocks.community import CREATE_VIEW
 from bot.blocks.knowledge import SAVE_VIEW, SEARCH_MORE, SHARE_VIEW
+from bot.blocks.settings import CONFIRM_SNIPPET
 from bot.errors import guarded
+from handlers.views.confirm import confirm_snippet_clicked
 from handlers.views.create_community import create_community_submitted
 from handlers.views.knowledge import save_knowledge_submitted, share_knowledge_submitted
 from handlers.views.search_more import search_more_clicked
@@ -18,3 +20,4 @@ def register(app: Any) -> None:
     app.view(SAVE_VIEW)(guarded(save_knowledge_submitted))
     app.view(SHARE_VIEW)(guarded(share_knowledge_submitted))
     app.action(SEARCH_MORE)(guarded(search_more_clicked))
+    app.action(CONFIRM_SNIPPET)(guarded(confirm_snippet_clicked))

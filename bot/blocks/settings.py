@@ -1,0 +1,82 @@
+"""A community's settings and its queue of pending knowledge, for facilitators."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.blocks.kit import Block, Message, button, context, divider, section
+from bot.mrkdwn import channel, escape, truncate
+from bot.text import readable
+
+CONFIRM_SNIPPET = "confirm_snippet"
+
+
+def emoji_names(names: Sequence[str]) -> str:
+    return " ".join(f":{n}:" for n in names)
+
+
+def render_settings(
+    *,
+    name: str,
+    knowledge_emojis: Sequence[str],
+    reactions_required: int,
+    require_confirmation: bool,
+    extra: Sequence[tuple[str, str]] = (),
+) -> Message:
+    """`/cop settings`: what a facilitator can change, and how."""
+    lines = [
+        f"*Knowledge emoji:* {emoji_names(knowledge_emojis)}  "
+        "(`/cop settings knowledge-emoji :bulb: :books:`)",
+        f"*Reactions needed:* {reactions_required}  (`/cop settings reactions 2`)",
+        f"*Facilitator confirmation:* {'on' if require_confirmation else 'off'}  "
+        "(`/cop settings confirmation on`)",
+        *(f"*{label}:* {value}" for label, value in extra),
+    ]
+    return Message(
+        text=f"Settings of {escape(name)}",
+        blocks=[section(f"*Settings of {escape(name)}*"), section("\n".join(lines))],
+    )
+
+
+@dataclass(frozen=True)
+class PendingItem:
+    snippet_id: int
+    title: str
+    text: str
+    author_name: str
+    endorsements: int
+    channel_id: str
+    permalink: str
+
+
+def render_pending(*, name: str, items: Sequence[PendingItem]) -> Message:
+    """`/cop pending`: knowledge waiting for confirmation, each with a Confirm button."""
+    if not items:
+        text = f"Nothing is waiting for confirmation in *{escape(name)}*."
+        return Message(text=text, blocks=[section(text)])
+    blocks: list[Block] = [
+        section(
+            f"*{len(items)} snippet{'s' if len(items) != 1 else ''} waiting in {escape(name)}*: "
+            "confirm what the community should keep."
+        )
+    ]
+    for item in items[:15]:
+        label = escape(truncate(item.title or readable(item.text), 120))
+        link = f"<{item.permalink}|{label}>" if item.permalink.startswith("https://") else label
+        blocks.append(divider())
+        blocks.append(
+            section(
+                f"*{link}*\n{escape(truncate(readable(item.text), 300))}",
+                accessory=button(
+                    "Confirm", CONFIRM_SNIPPET, value=str(item.snippet_id), style="primary"
+                ),
+            )
+        )
+        blocks.append(
+            context(
+                f"by {escape(item.author_name)} · :bulb: {item.endorsements}"
+                f" · in {channel(item.channel_id)}"
+            )
+        )
+    return Message(text=f"{len(items)} snippets waiting in {escape(name)}", blocks=blocks)

@@ -1,0 +1,143 @@
+"""/cop settings and /cop pending: facilitators tune capture and confirm waiting knowledge."""
+
+from __future__ import annotations
+
+import re
+
+from slack_sdk import WebClient
+from sqlmodel import Session
+
+from bot.blocks.kit import Message
+from bot.blocks.settings import PendingItem, render_pending, render_settings
+from bot.errors import CopError
+from handlers.commands.invocation import Invocation
+from handlers.commands.registry import FACILITATORS, Subcommand
+from handlers.flows.communities import require_community
+from handlers.flows.roles import require_facilitator
+from handlers.lookups import display_names
+from storage import communities, db, knowledge
+from storage.models import Community
+
+MAX_REACTIONS = 20
+_EMOJI = re.compile(r"^:?([a-z0-9_+'-]{1,60}):?$")
+SETTINGS_USAGE = (
+    "Try `/cop settings`, `/cop settings reactions 2`, `/cop settings confirmation on` or "
+    "`/cop settings knowledge-emoji :bulb: :books:`."
+)
+
+
+def _facilitated(inv: Invocation, session: Session, what: str, action: str) -> Community:
+    community = require_community(
+        session=session,
+        team_id=inv.team_id,
+        user_id=inv.user_id,
+        channel_id=inv.channel_id,
+        what=what,
+        in_dm=inv.in_dm,
+    )
+    require_facilitator(session, inv.client, community, inv.user_id, what=action)
+    return community
+
+
+def parse_emoji(words: list[str]) -> list[str]:
+    """ ":bulb: books" → ["bulb", "books"]; CopError for anything that is not an emoji name."""
+    names = []
+    for word in words:
+        match = _EMOJI.match(word.strip().lower())
+        if not match:
+            raise CopError(f"`{word[:40]}` isn't an emoji name; write them like `:bulb:`.")
+        names.append(match.group(1).split("::")[0])
+    if not 1 <= len(names) <= 5:
+        raise CopError(
+            "Give between one and five emoji, e.g. `/cop settings knowledge-emoji :bulb: :books:`."
+        )
+    return list(dict.fromkeys(names))
+
+
+def apply_setting(community: Community, key: str, words: list[str]) -> dict[str, object]:
+    """The column changes one `/cop settings <key> <value…>` asks for."""
+    if key in ("reactions", "reactions-needed", "threshold"):
+        if len(words) != 1 or not words[0].isdigit() or not 1 <= int(words[0]) <= MAX_REACTIONS:
+            raise CopError(f"Reactions needed must be a number from 1 to {MAX_REACTIONS}.")
+        return {"reactions_required": int(words[0])}
+    if key in ("confirmation", "confirm"):
+        if len(words) != 1 or words[0].lower() not in ("on", "off", "yes", "no"):
+            raise CopError("Confirmation is `on` or `off`.")
+        return {"require_confirmation": words[0].lower() in ("on", "yes")}
+    if key in ("knowledge-emoji", "emoji", "knowledge"):
+        names = parse_emoji(words)
+        clash = set(names) & set(community.kudos_emojis)
+        if clash:
+            raise CopError(f":{sorted(clash)[0]}: already gives kudos here; pick another emoji.")
+        return {"knowledge_emoji": ",".join(names)}
+    raise CopError(f"There is no setting called `{key[:40]}`. {SETTINGS_USAGE}")
+
+
+def settings_message(community: Community) -> Message:
+    return render_settings(
+        name=community.name,
+        knowledge_emojis=community.knowledge_emojis,
+        reactions_required=community.reactions_required,
+        require_confirmation=community.require_confirmation,
+    )
+
+
+def run_settings(inv: Invocation) -> None:
+    """Show or change how this community captures knowledge."""
+    with db.session() as session:
+        community = _facilitated(inv, session, "/cop settings", "change settings")
+        words = inv.args.split()
+        if words:
+            changes = apply_setting(community, words[0].lower(), words[1:])
+            communities.update_settings(session=session, community=community, **changes)
+        message = settings_message(community)
+    inv.reply(message)
+
+
+def pending_message(client: WebClient, session: Session, community: Community) -> Message:
+    """The pending queue of a community, ready to show to a facilitator."""
+    assert community.id is not None
+    waiting = knowledge.pending_snippets(session=session, community_id=community.id)
+    names = display_names(
+        client, session, team_id=community.team_id, user_ids=[s.author_id for s in waiting]
+    )
+    items = [
+        PendingItem(
+            snippet_id=s.id or 0,
+            title=s.title,
+            text=s.text,
+            author_name=names.get(s.author_id, "someone"),
+            endorsements=s.endorsements,
+            channel_id=s.channel_id,
+            permalink=s.permalink,
+        )
+        for s in waiting
+    ]
+    return render_pending(name=community.name, items=items)
+
+
+def run_pending(inv: Invocation) -> None:
+    """List knowledge waiting for confirmation, with Confirm buttons."""
+    with db.session() as session:
+        community = _facilitated(inv, session, "/cop pending", "confirm knowledge")
+        message = pending_message(inv.client, session, community)
+    inv.reply(message)
+
+
+SUBCOMMANDS = (
+    Subcommand(
+        "settings",
+        "settings [reactions N | confirmation on|off | knowledge-emoji :e: …]",
+        "how this community captures knowledge",
+        FACILITATORS,
+        run_settings,
+        aliases=("config",),
+    ),
+    Subcommand(
+        "pending",
+        "pending",
+        "knowledge waiting for confirmation, with Confirm buttons",
+        FACILITATORS,
+        run_pending,
+    ),
+)
