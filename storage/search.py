@@ -72,26 +72,17 @@ def search_snippets(
     # PostgreSQL refuses NUL in text parameters; no tag or user id can contain one anyway
     tags = [t for t in tags if t and "\x00" not in t]
     author_ids = [a for a in author_ids if a and "\x00" not in a]
-    dialect = session.get_bind().dialect.name
     ids: list[int] = []
     if terms:
-        ranked = _ranked_ids_postgres if dialect == "postgresql" else _ranked_ids_sqlite
-        ids = ranked(
-            session, team_id, terms, tags, author_ids, private_channel_ids, limit + 1, offset
-        )
-        if not ids and len(terms) > 1 and offset == 0:
-            # nothing has every word: fall back to results with any of them
-            ids = ranked(
-                session,
-                team_id,
-                terms,
-                tags,
-                author_ids,
-                private_channel_ids,
-                limit + 1,
-                0,
-                any_term=True,
-            )
+        filters = (tags, author_ids, private_channel_ids)
+        ids = _ranked_ids(session, team_id, terms, *filters, limit + 1, offset)
+        # Nothing has every word: results with any of them instead (on every page alike).
+        if (
+            not ids
+            and len(terms) > 1
+            and (offset == 0 or not _ranked_ids(session, team_id, terms, *filters, 1, 0))
+        ):
+            ids = _ranked_ids(session, team_id, terms, *filters, limit + 1, offset, any_term=True)
     elif tags or author_ids:
         ids = _browse_ids(
             session, team_id, tags, author_ids, private_channel_ids, limit + 1, offset
@@ -141,7 +132,7 @@ def _run_ids(
     return [row[0] for row in session.connection().execute(statement, params)]
 
 
-def _ranked_ids_sqlite(
+def _ranked_ids(
     session: Session,
     team_id: str,
     terms: list[str],
@@ -153,44 +144,22 @@ def _ranked_ids_sqlite(
     *,
     any_term: bool = False,
 ) -> list[int]:
-    words = [t for t in terms if t not in STOP_WORDS] or terms
-    match = (" OR " if any_term else " ").join(f'"{w}"*' for w in words)
     where, params, expanding = _filters(tags, author_ids, private_channel_ids)
-    sql = (
-        "SELECT s.id FROM snippet_fts f JOIN snippet s ON s.id = f.rowid "
-        "WHERE snippet_fts MATCH :match" + where + " "
-        # bm25 is negative, lower is better; weights: title 4, body 1, tags 2
-        "ORDER BY bm25(snippet_fts, 4.0, 1.0, 2.0) * (1.0 + 0.1 * MIN(s.endorsements, 10)),"
-        " s.id DESC "
-        "LIMIT :limit OFFSET :offset"
-    )
-    params.update(match=match, team=team_id, limit=limit, offset=offset)
-    return _run_ids(session, sql, params, expanding)
-
-
-def _ranked_ids_postgres(
-    session: Session,
-    team_id: str,
-    terms: list[str],
-    tags: Sequence[str],
-    author_ids: Sequence[str],
-    private_channel_ids: Collection[str],
-    limit: int,
-    offset: int,
-    *,
-    any_term: bool = False,
-) -> list[int]:
-    tsquery = (" | " if any_term else " & ").join(f"{w}:*" for w in terms)
-    where, params, expanding = _filters(tags, author_ids, private_channel_ids)
-    sql = (
-        "SELECT s.id FROM snippet_search f JOIN snippet s ON s.id = f.snippet_id, "
-        "to_tsquery('english', :tsquery) q "
-        "WHERE f.document @@ q" + where + " "
-        "ORDER BY ts_rank_cd(f.document, q) * (1 + 0.1 * LEAST(s.endorsements, 10)) DESC,"
-        " s.id DESC "
-        "LIMIT :limit OFFSET :offset"
-    )
-    params.update(tsquery=tsquery, team=team_id, limit=limit, offset=offset)
+    if session.get_bind().dialect.name == "postgresql":
+        params["query"] = (" | " if any_term else " & ").join(f"{w}:*" for w in terms)
+        source = (
+            "snippet_search f JOIN snippet s ON s.id = f.snippet_id, "
+            "to_tsquery('english', :query) q WHERE f.document @@ q"
+        )
+        rank = "ts_rank_cd(f.document, q) * (1 + 0.1 * LEAST(s.endorsements, 10)) DESC"
+    else:
+        words = [t for t in terms if t not in STOP_WORDS] or terms
+        params["query"] = (" OR " if any_term else " ").join(f'"{w}"*' for w in words)
+        source = "snippet_fts f JOIN snippet s ON s.id = f.rowid WHERE snippet_fts MATCH :query"
+        # bm25 is negative (lower is better); weights: title 4, body 1, tags 2
+        rank = "bm25(snippet_fts, 4.0, 1.0, 2.0) * (1.0 + 0.1 * MIN(s.endorsements, 10))"
+    sql = f"SELECT s.id FROM {source}{where} ORDER BY {rank}, s.id DESC LIMIT :limit OFFSET :offset"
+    params.update(team=team_id, limit=limit, offset=offset)
     return _run_ids(session, sql, params, expanding)
 
 

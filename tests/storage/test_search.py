@@ -46,6 +46,15 @@ def test_every_word_must_match_before_any_word_does(library) -> None:
     assert set(texts(search("handshake refactoring"))) == {"Type hints make refactoring safer"}
 
 
+def test_any_word_results_page_like_every_word_results(engine: Engine) -> None:
+    guild = make_community()
+    for i in range(7):
+        add_snippet(guild, f"note {i} about retries")
+    first = search("retries timeouts", limit=5)
+    second = search("retries timeouts", limit=5, offset=5)
+    assert (len(first.snippets), first.has_more, len(second.snippets)) == (5, True, 2)
+
+
 def test_natural_questions_still_find_things(library) -> None:
     assert texts(search("how do I use fixtures?"))[0].startswith("Use pytest fixtures")
 

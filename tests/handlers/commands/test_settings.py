@@ -45,7 +45,9 @@ def test_pending_knowledge_is_confirmed_with_a_button(copbot: Copbot) -> None:
     listing = copbot.cop("/cop pending")
     assert "Keep secrets out of git history" in listing
     button = next(
-        b["accessory"] for b in listing.responses[0]["blocks"] if b.get("accessory", {}).get("action_id")
+        b["accessory"]
+        for b in listing.responses[0]["blocks"]
+        if b.get("accessory", {}).get("action_id")
     )
     for user in ("UBOB", "UALICE"):  # Bob is refused, Alice confirms
         copbot.interactive(
