@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -126,3 +127,8 @@ def tell(client: WebClient, *, channel_id: str, user_id: str, text: str) -> None
         client.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
     except SlackApiError:
         client.chat_postMessage(channel=user_id, text=text)
+
+
+def team_of(context: Any, payload: dict[str, Any]) -> str:
+    """The workspace an interactive payload came from."""
+    return str(context.team_id or (payload.get("team") or {}).get("id", ""))

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from bot.blocks.knowledge import capture_confirmation, render_shared
 from bot.errors import CopError
 from bot.text import hashtags, title_from
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import EVERYONE, MEMBERS, Subcommand
 from handlers.flows.communities import require_community
-from handlers.flows.knowledge import endorse, pending_reason
+from handlers.flows.knowledge import confirmation_note, share_knowledge
 from handlers.flows.search import parse_query, search_message
-from handlers.lookups import permalink, post_message
-from storage import communities, db, knowledge
-from storage.knowledge import NewSnippet
+from storage import communities, db
 from storage.models.knowledge import SOURCE_COMMAND, STATUS_CONFIRMED
 
 SHARE_USAGE = "Share what? Try `/cop share Use pytest fixtures for set-up #testing`."
@@ -42,44 +39,24 @@ def run_share(inv: Invocation) -> None:
             raise CopError(f"You left *{community.name}*. `/cop join` first, then share away.")
         if member is None:
             communities.join_community(session=session, community=community, user_id=inv.user_id)
-        text, tags = inv.args.strip(), hashtags(inv.args)
-        title = title_from(text)
-        post = render_shared(
-            sharer_id=inv.user_id, text=text, title=title, tags=tags, community_name=community.name
-        )
-        posted = post_message(inv.client, inv.channel_id, **post.as_kwargs())
-        ts = str(posted["ts"])
         binding = communities.channel_binding(
             session=session, team_id=inv.team_id, channel_id=inv.channel_id
         )
-        snippet, _ = knowledge.capture_snippet(
-            session=session,
+        text = inv.args.strip()
+        snippet = share_knowledge(
+            inv.client,
+            session,
             community=community,
-            new=NewSnippet(
-                channel_id=inv.channel_id,
-                message_ts=ts,
-                author_id=inv.user_id,
-                curator_id=inv.user_id,
-                text=text,
-                title=title,
-                tags=tags,
-                permalink=permalink(inv.client, inv.channel_id, ts),
-                source=SOURCE_COMMAND,
-                is_private=bool(binding and binding.is_private),
-            ),
-        )
-        snippet = endorse(
-            inv.client, session, community=community, snippet=snippet, user_id=inv.user_id, emoji=""
+            channel_id=inv.channel_id,
+            is_private=bool(binding and binding.is_private),
+            user_id=inv.user_id,
+            text=text,
+            title=title_from(text),
+            tags=hashtags(text),
+            source=SOURCE_COMMAND,
         )
         if snippet.status != STATUS_CONFIRMED:
-            inv.reply_text(
-                capture_confirmation(
-                    community_name=community.name,
-                    title=snippet.title,
-                    status=snippet.status,
-                    needed=pending_reason(session, community, snippet),
-                )
-            )
+            inv.reply_text(confirmation_note(community, snippet))
 
 
 def run_search(inv: Invocation) -> None:

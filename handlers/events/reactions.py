@@ -9,8 +9,7 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot.blocks.knowledge import capture_confirmation
-from handlers.flows.knowledge import endorse, fetch_message, new_snippet, pending_reason
+from handlers.flows.knowledge import confirmation_note, endorse, fetch_message, new_snippet
 from handlers.lookups import tell
 from storage import communities, db, knowledge
 from storage.models import Community
@@ -76,12 +75,7 @@ def reaction_added(
             client, session, community=community, snippet=snippet, user_id=reactor, emoji=emoji
         )
         if created:
-            note = capture_confirmation(
-                community_name=community.name,
-                title=snippet.title,
-                status=snippet.status,
-                needed=pending_reason(session, community, snippet),
-            )
+            note = confirmation_note(community, snippet)
             tell(client, channel_id=channel_id, user_id=reactor, text=note)
 
 

@@ -9,9 +9,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
+from bot.blocks.knowledge import capture_confirmation, render_shared
 from bot.text import compose_thread, hashtags, normalise_tags, title_from
 from handlers.flows.roles import facilitators_among
-from handlers.lookups import display_names, permalink
+from handlers.lookups import display_names, permalink, post_message
 from storage import communities, knowledge, messages
 from storage.knowledge import NewSnippet
 from storage.models import Community, Snippet
@@ -200,7 +201,54 @@ def endorse(
     )
 
 
-def pending_reason(session: Session, community: Community, snippet: Snippet) -> str:
+def confirmation_note(community: Community, snippet: Snippet) -> str:
+    """The one private line for whoever captured or saved a snippet."""
+    return capture_confirmation(
+        community_name=community.name,
+        title=snippet.title,
+        status=snippet.status,
+        needed=pending_reason(community, snippet),
+    )
+
+
+def share_knowledge(
+    client: WebClient,
+    session: Session,
+    *,
+    community: Community,
+    channel_id: str,
+    is_private: bool,
+    user_id: str,
+    text: str,
+    title: str,
+    tags: list[str],
+    source: str,
+) -> Snippet:
+    """Post knowledge in a community channel with attribution, and record it as a snippet."""
+    post = render_shared(
+        sharer_id=user_id, text=text, title=title, tags=tags, community_name=community.name
+    )
+    ts = str(post_message(client, channel_id, **post.as_kwargs())["ts"])
+    snippet, _ = knowledge.capture_snippet(
+        session=session,
+        community=community,
+        new=NewSnippet(
+            channel_id=channel_id,
+            message_ts=ts,
+            author_id=user_id,
+            curator_id=user_id,
+            text=text,
+            title=title,
+            tags=tags,
+            permalink=permalink(client, channel_id, ts),
+            source=source,
+            is_private=is_private,
+        ),
+    )
+    return endorse(client, session, community=community, snippet=snippet, user_id=user_id, emoji="")
+
+
+def pending_reason(community: Community, snippet: Snippet) -> str:
     """Why a snippet does not count yet, in words for the person who saved it."""
     if snippet.status == STATUS_CONFIRMED:
         return ""

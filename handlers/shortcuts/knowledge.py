@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.blocks.knowledge import no_community_modal, save_modal, share_modal
 from bot.text import hashtags, readable, title_from
 from handlers.flows.knowledge import SlackMessage, remember
+from handlers.lookups import team_of
 from storage import communities, db
 
 NOT_PEOPLE = (
@@ -31,7 +32,7 @@ def save_knowledge_shortcut(
 ) -> None:
     """Open the save modal for the message (or explain why it cannot be saved)."""
     ack()
-    team_id = context.team_id or (shortcut.get("team") or {}).get("id", "")
+    team_id = team_of(context, shortcut)
     user_id = shortcut["user"]["id"]
     channel_id = (shortcut.get("channel") or {}).get("id", "")
     message = SlackMessage.from_slack(shortcut.get("message") or {})
@@ -68,7 +69,7 @@ def share_knowledge_shortcut(
 ) -> None:
     """Open the share modal with the caller's communities."""
     ack()
-    team_id = context.team_id or (shortcut.get("team") or {}).get("id", "")
+    team_id = team_of(context, shortcut)
     user_id = shortcut["user"]["id"]
     with db.session() as session:
         mine = communities.communities_of_user(session=session, team_id=team_id, user_id=user_id)

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.errors import CopError
 from handlers.commands.settings import pending_message
 from handlers.flows.roles import require_facilitator
+from handlers.lookups import team_of
 from storage import communities, db, knowledge
 
 
@@ -23,7 +24,7 @@ def confirm_snippet_clicked(
 ) -> None:
     """A facilitator confirms one pending snippet; the list is shown again without it."""
     ack()
-    team_id = context.team_id or (body.get("team") or {}).get("id", "")
+    team_id = team_of(context, body)
     user_id = body["user"]["id"]
     with db.session() as session:
         snippet_id = int(action.get("value") or 0) if str(action.get("value", "")).isdigit() else 0

@@ -19,14 +19,17 @@ from bot.blocks.knowledge import (
     TEXT_BLOCK,
     TITLE_ACTION,
     TITLE_BLOCK,
-    capture_confirmation,
-    render_shared,
 )
 from bot.text import hashtags, normalise_tags
-from handlers.flows.knowledge import endorse, fetch_message, new_snippet, pending_reason
-from handlers.lookups import permalink, post_message, tell
+from handlers.flows.knowledge import (
+    confirmation_note,
+    endorse,
+    fetch_message,
+    new_snippet,
+    share_knowledge,
+)
+from handlers.lookups import team_of, tell
 from storage import communities, db, knowledge
-from storage.knowledge import NewSnippet
 from storage.models import Community
 from storage.models.knowledge import SOURCE_SHORTCUT
 
@@ -60,7 +63,7 @@ def save_knowledge_submitted(
     logger: Logger,
 ) -> None:
     """Save the shortcut's message (with the title and tags given) as a snippet."""
-    team_id = context.team_id or (body.get("team") or {}).get("id", "")
+    team_id = team_of(context, body)
     user_id = body["user"]["id"]
     meta = json.loads(view.get("private_metadata") or "{}")
     channel_id, ts = str(meta.get("channel", "")), str(meta.get("ts", ""))
@@ -119,12 +122,7 @@ def save_knowledge_submitted(
         snippet = endorse(
             client, session, community=community, snippet=snippet, user_id=user_id, emoji=""
         )
-        note = capture_confirmation(
-            community_name=community.name,
-            title=snippet.title,
-            status=snippet.status,
-            needed=pending_reason(session, community, snippet),
-        )
+        note = confirmation_note(community, snippet)
     tell(client, channel_id=channel_id, user_id=user_id, text=note)
 
 
@@ -137,7 +135,7 @@ def share_knowledge_submitted(
     logger: Logger,
 ) -> None:
     """Post the shared knowledge in the community's channel and record it."""
-    team_id = context.team_id or (body.get("team") or {}).get("id", "")
+    team_id = team_of(context, body)
     user_id = body["user"]["id"]
     text = form_value(view, TEXT_BLOCK, TEXT_ACTION).strip()
     title = " ".join(form_value(view, TITLE_BLOCK, TITLE_ACTION).split())
@@ -159,33 +157,17 @@ def share_knowledge_submitted(
         ack()
         assert community.id is not None
         channel = communities.channels_of(session=session, community_id=community.id)[0]
-        post = render_shared(
-            sharer_id=user_id, text=text, title=title, tags=tags, community_name=community.name
-        )
-        ts = str(post_message(client, channel.channel_id, **post.as_kwargs())["ts"])
-        snippet, _ = knowledge.capture_snippet(
-            session=session,
+        snippet = share_knowledge(
+            client,
+            session,
             community=community,
-            new=NewSnippet(
-                channel_id=channel.channel_id,
-                message_ts=ts,
-                author_id=user_id,
-                curator_id=user_id,
-                text=text,
-                title=title,
-                tags=tags,
-                permalink=permalink(client, channel.channel_id, ts),
-                source=SOURCE_SHORTCUT,
-                is_private=channel.is_private,
-            ),
+            channel_id=channel.channel_id,
+            is_private=channel.is_private,
+            user_id=user_id,
+            text=text,
+            title=title,
+            tags=tags,
+            source=SOURCE_SHORTCUT,
         )
-        snippet = endorse(
-            client, session, community=community, snippet=snippet, user_id=user_id, emoji=""
-        )
-        note = capture_confirmation(
-            community_name=community.name,
-            title=snippet.title,
-            status=snippet.status,
-            needed=pending_reason(session, community, snippet),
-        )
+        note = confirmation_note(community, snippet)
     tell(client, channel_id=channel.channel_id, user_id=user_id, text=note)

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.knowledge import parse_more_value
 from handlers.flows.search import search_message
+from handlers.lookups import team_of
 from storage import db
 
 
@@ -23,7 +24,7 @@ def search_more_clicked(
     """Replace the results with the next page."""
     ack()
     query, offset = parse_more_value(action.get("value") or "")
-    team_id = context.team_id or (body.get("team") or {}).get("id", "")
+    team_id = team_of(context, body)
     with db.session() as session:
         message = search_message(
             client, session, team_id=team_id, user_id=body["user"]["id"], raw=query, offset=offset
