@@ -17,6 +17,9 @@ from storage.models import Snippet, SnippetTag
 from storage.models.knowledge import STATUS_CONFIRMED
 
 MAX_TERMS = 16
+# Ranking costs time per match; a query matching more than this many snippets ranks only its
+# newest RANK_WINDOW matches, which keeps every search in milliseconds at 100,000 snippets.
+RANK_WINDOW = 1000
 MAX_TERM_LENGTH = 40
 _WORD = re.compile(r"[^\W_]+")
 # Dropped from SQLite queries (PostgreSQL's english configuration drops its own), so that
@@ -145,22 +148,50 @@ def _ranked_ids(
     any_term: bool = False,
 ) -> list[int]:
     where, params, expanding = _filters(tags, author_ids, private_channel_ids)
+    # Tags are indexed too: matching them narrows the index walk before the exact tag check.
+    tag_words = [_WORD.findall(t.casefold()) for t in dict.fromkeys(tags)]
     if session.get_bind().dialect.name == "postgresql":
-        params["query"] = (" | " if any_term else " & ").join(f"{w}:*" for w in terms)
+        query = "(" + (" | " if any_term else " & ").join(f"{w}:*" for w in terms) + ")"
+        params["query"] = " & ".join([query, *(f"{w}:B" for ws in tag_words for w in ws)])
         source = (
             "snippet_search f JOIN snippet s ON s.id = f.snippet_id, "
             "to_tsquery('english', :query) q WHERE f.document @@ q"
         )
         rank = "ts_rank_cd(f.document, q) * (1 + 0.1 * LEAST(s.endorsements, 10)) DESC"
+        key = "f.snippet_id"
+        newest = (
+            "SELECT snippet_id FROM snippet_search WHERE document @@ to_tsquery('english', :query)"
+            " ORDER BY snippet_id DESC"
+        )
     else:
         words = [t for t in terms if t not in STOP_WORDS] or terms
-        params["query"] = (" OR " if any_term else " ").join(f'"{w}"*' for w in words)
-        source = "snippet_fts f JOIN snippet s ON s.id = f.rowid WHERE snippet_fts MATCH :query"
+        query = "(" + (" OR " if any_term else " AND ").join(f'"{w}"*' for w in words) + ")"
+        tag_phrases = [f'tags : "{" ".join(ws)}"' for ws in tag_words if ws]
+        params["query"] = " AND ".join([query, *tag_phrases])
+        # CROSS JOIN keeps SQLite reading the full-text index first: with a plain JOIN and
+        # the rowid floor below it would walk snippet's team index and MATCH once per row.
+        source = (
+            "snippet_fts f CROSS JOIN snippet s ON s.id = f.rowid WHERE snippet_fts MATCH :query"
+        )
         # bm25 is negative (lower is better); weights: title 4, body 1, tags 2
         rank = "bm25(snippet_fts, 4.0, 1.0, 2.0) * (1.0 + 0.1 * MIN(s.endorsements, 10))"
-    sql = f"SELECT s.id FROM {source}{where} ORDER BY {rank}, s.id DESC LIMIT :limit OFFSET :offset"
+        # the index's own rowid, so FTS5 walks and bounds it natively (s.id would sort)
+        key = "f.rowid"
+        newest = "SELECT rowid FROM snippet_fts WHERE snippet_fts MATCH :query ORDER BY rowid DESC"
     params.update(team=team_id, limit=limit, offset=offset)
-    return _run_ids(session, sql, params, expanding)
+    ranked = f"SELECT s.id FROM {source}{where}%s ORDER BY {rank}, s.id DESC"
+    ranked += " LIMIT :limit OFFSET :offset"
+    # A broad query ranks only its newest RANK_WINDOW matches, found in the index alone.
+    window = max(RANK_WINDOW, offset + limit)
+    floor = _run_ids(session, f"{newest} LIMIT 1 OFFSET {window - 1}", params, [])
+    if floor:
+        ids = _run_ids(
+            session, ranked % f" AND {key} >= :floor", {**params, "floor": floor[0]}, expanding
+        )
+        if len(ids) == limit:
+            return ids
+        # the filters (workspace, privacy, tags) left too little in the window: rank it all
+    return _run_ids(session, ranked % "", params, expanding)
 
 
 def _browse_ids(
@@ -173,8 +204,17 @@ def _browse_ids(
     offset: int,
 ) -> list[int]:
     where, params, expanding = _filters(tags, author_ids, private_channel_ids)
+    # with a tag, start from that tag's rows rather than from every snippet
+    source = (
+        "snippet s"
+        if not params.get("tag0")
+        else (
+            "snippet_tag bt JOIN snippet s"
+            " ON s.id = bt.snippet_id AND bt.team_id = :team AND bt.tag = :tag0"
+        )
+    )
     sql = (
-        "SELECT s.id FROM snippet s WHERE 1 = 1" + where + " "
+        f"SELECT s.id FROM {source} WHERE 1 = 1" + where + " "
         "ORDER BY s.endorsements DESC, s.created_at DESC, s.id DESC LIMIT :limit OFFSET :offset"
     )
     params.update(team=team_id, limit=limit, offset=offset)

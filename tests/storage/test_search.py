@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from storage import db, knowledge
+from storage import search as search_module
 from storage.search import SearchPage, popular_tags, search_snippets, search_terms
 from tests.storage.knowledge_helpers import TEAM, add_snippet, make_community
 
@@ -112,6 +115,52 @@ def test_pages_of_five_with_more(engine: Engine) -> None:
     assert (len(third.snippets), third.has_more) == (2, False)
     seen = texts(first) + texts(second) + texts(third)
     assert len(set(seen)) == 12
+
+
+def test_browsing_a_tag_lists_each_snippet_once(engine: Engine) -> None:
+    guild = make_community()
+    add_snippet(guild, "one", tags=["a", "b", "c"])
+    add_snippet(guild, "two", tags=["a"])
+    assert sorted(texts(search("", tags=["a"]))) == ["one", "two"]
+    assert texts(search("", tags=["a", "c"])) == ["one"]
+
+
+def test_broad_queries_rank_their_newest_matches(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "RANK_WINDOW", 3)
+    guild = make_community()
+    add_snippet(guild, "short", title="Caching")  # the best match, but the oldest
+    for i in range(4):
+        add_snippet(guild, f"a long note that mentions caching once among many other words {i}")
+    first = search("caching", limit=2)
+    assert "short" not in texts(first) and first.has_more
+    # paging past the window still reaches every match
+    assert len(texts(search("caching", limit=2, offset=2))) == 2
+    assert len(texts(search("caching", limit=2, offset=4))) == 1
+
+
+def test_sqlite_reads_the_full_text_index_first(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("a SQLite query plan")
+    guild = make_community()
+    add_snippet(guild, "plan check")
+    executed: list[tuple[str, Any]] = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        executed.append((statement, parameters))
+
+    with db.session() as session:
+        conn = session.connection()
+        event.listen(conn, "before_cursor_execute", remember)
+        search_snippets(session=session, team_id=TEAM, query="plan")
+        event.remove(conn, "before_cursor_execute", remember)
+        ranked = [(sql, params) for sql, params in executed if "MATCH" in sql]
+        assert len(ranked) == 2  # the window floor, then the ranking
+        for sql, params in ranked:
+            plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).all()
+            # a plan starting from snippet's team index runs MATCH once per row: seconds
+            assert plan[0][3].startswith("SCAN") and "VIRTUAL TABLE" in plan[0][3], plan
 
 
 def test_results_carry_their_tags(library) -> None:

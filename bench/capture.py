@@ -1,0 +1,277 @@
+"""Capture throughput: signed reaction_added events through copbot's app.dispatch, end to end.
+
+    .venv/bin/python -m bench.capture [--events 500]
+
+Each event puts :bulb: on a different cached message of a community channel, so each one
+captures a snippet: middleware receipt, community lookup, snippet + tags + index, endorsement,
+refresh, and the stand-in calls (chat.getPermalink, chat.postEphemeral). The clock stops when
+the last listener has finished. The baseline is a bare Bolt app whose only listener acks,
+given the same kind of requests in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from slack_bolt import Ack, App, BoltRequest
+from slack_sdk import WebClient
+from sqlmodel import col, func, select
+
+from bench.search import message_text
+from bot.app import LISTENER_THREADS, create_app
+from bot.config import Settings
+from storage import communities, db, messages, migrate
+from storage.models import Snippet
+from storage.models.knowledge import STATUS_CONFIRMED
+from tests.harness import SIGNING_SECRET, TEAM, seed_workspace, settings_for
+from tests.slack import SlackStandIn, event_body, reaction_event, sign_request
+
+CHANNEL = "CPYTHON"
+# the members of #python in the demo workspace (Alice created the community: its facilitator)
+PEOPLE = ["UALICE", "UBOB"]
+WARMUP = 20
+
+
+class CountingExecutor(ThreadPoolExecutor):
+    """Runs listeners on LISTENER_THREADS threads, as production does; wait_idle() waits for all."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=LISTENER_THREADS, thread_name_prefix="bench-listener")
+        self._pending = 0
+        self._idle = threading.Condition()
+        self.errors: list[BaseException] = []
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        with self._idle:
+            self._pending += 1
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, future: Future[Any]) -> None:
+        error = future.exception()
+        if error is not None:
+            self.errors.append(error)
+        with self._idle:
+            self._pending -= 1
+            self._idle.notify_all()
+
+    def wait_idle(self, timeout: float = 300.0) -> None:
+        with self._idle:
+            if not self._idle.wait_for(lambda: self._pending == 0, timeout=timeout):
+                raise RuntimeError(f"listeners still running after {timeout}s")
+
+
+@contextmanager
+def sqlite_database() -> Iterator[str]:
+    """A fresh migrated SQLite file configured as storage.db's engine."""
+    with tempfile.TemporaryDirectory(prefix="copbot-bench-") as tmp:
+        url = f"sqlite:///{Path(tmp) / 'capture.db'}"
+        engine = db.configure(url)
+        migrate.upgrade(engine)
+        try:
+            yield url
+        finally:
+            engine.dispose()
+
+
+def create_community() -> None:
+    with db.session() as session:
+        communities.create_community(
+            session=session,
+            team_id=TEAM,
+            name="Python Guild",
+            domain="",
+            channel_id=CHANNEL,
+            channel_name="python",
+            is_private=False,
+            created_by="UALICE",
+            timezone="UTC",
+        )
+
+
+def post_messages(standin: SlackStandIn, count: int, rng: random.Random) -> list[str]:
+    """Post `count` messages in the stand-in and the message cache; returns their ts."""
+    stamps = []
+    with db.session() as session:
+        for i in range(count):
+            author = PEOPLE[i % len(PEOPLE)]
+            posted = standin.add_message(CHANNEL, author, message_text(rng))
+            messages.cache_message(
+                session=session,
+                team_id=TEAM,
+                channel_id=CHANNEL,
+                ts=posted["ts"],
+                user_id=author,
+                text=posted["text"],
+            )
+            stamps.append(posted["ts"])
+    return stamps
+
+
+def signed_requests(standin: SlackStandIn, stamps: Sequence[str]) -> list[BoltRequest]:
+    """A signed reaction_added (:bulb:) for each message, by people in turn."""
+    requests = []
+    for i, ts in enumerate(stamps):
+        event = reaction_event(PEOPLE[(i + 1) % len(PEOPLE)], "bulb", channel=CHANNEL, ts=ts)
+        body = event_body(
+            event, team_id=TEAM, api_app_id=standin.app_id, bot_user_id=standin.bot_user_id
+        )
+        signed = sign_request(body, SIGNING_SECRET, content_type="application/json")
+        headers: dict[str, str | Sequence[str]] = dict(signed)
+        requests.append(BoltRequest(body=body, headers=headers))
+    return requests
+
+
+def acknowledge(ack: Ack) -> None:
+    """The bare app's only listener."""
+    ack()
+
+
+def copbot_app(settings: Settings, executor: CountingExecutor) -> App:
+    return create_app(settings, listener_executor=executor)
+
+
+def bare_app(standin: SlackStandIn, executor: CountingExecutor) -> App:
+    client = WebClient(base_url=standin.api_url, token=standin.bot_token)
+    app = App(signing_secret=SIGNING_SECRET, client=client, listener_executor=executor)
+    app.event("reaction_added")(acknowledge)
+    return app
+
+
+@dataclass(frozen=True)
+class Run:
+    label: str
+    seconds: float
+    ack_ms: list[float]
+
+    @property
+    def events(self) -> int:
+        return len(self.ack_ms)
+
+    @property
+    def per_second(self) -> float:
+        return self.events / self.seconds
+
+    @property
+    def mean_ms(self) -> float:
+        return self.seconds * 1000 / self.events
+
+    def ack_pct(self, p: int) -> float:
+        return statistics.quantiles(self.ack_ms, n=100, method="inclusive")[p - 1]
+
+
+def dispatch_all(
+    label: str, app: App, executor: CountingExecutor, requests: list[BoltRequest]
+) -> Run:
+    """Dispatch every request, then wait until every listener has finished."""
+    ack_ms = []
+    began = time.perf_counter()
+    for request in requests:
+        sent = time.perf_counter()
+        response = app.dispatch(request)
+        ack_ms.append((time.perf_counter() - sent) * 1000)
+        if response.status != 200:
+            raise SystemExit(f"dispatch answered {response.status}: {response.body}")
+    executor.wait_idle()
+    if executor.errors:
+        raise SystemExit(f"a listener failed: {executor.errors[0]!r}")
+    return Run(label, time.perf_counter() - began, ack_ms)
+
+
+AppFactory = Callable[[CountingExecutor], App]
+
+
+def timed_run(
+    label: str, make_app: AppFactory, standin: SlackStandIn, warm: list[str], timed: list[str]
+) -> Run:
+    """Warm an app up, then time `timed`; the stand-in's call log then holds the timed run only."""
+    executor = CountingExecutor()
+    try:
+        app = make_app(executor)
+        warm_requests = signed_requests(standin, warm)
+        timed_requests = signed_requests(standin, timed)
+        dispatch_all("warm-up", app, executor, warm_requests)
+        standin.clear_calls()
+        return dispatch_all(label, app, executor, timed_requests)
+    finally:
+        executor.shutdown()
+
+
+def captured(stamps: Sequence[str]) -> tuple[int, int]:
+    """Snippets of these messages, and how many of them are confirmed."""
+    with db.session() as session:
+        query = select(Snippet.status, func.count()).where(
+            Snippet.team_id == TEAM,
+            Snippet.channel_id == CHANNEL,
+            col(Snippet.message_ts).in_(stamps),
+        )
+        rows = dict(session.exec(query.group_by(col(Snippet.status))).all())
+    return sum(rows.values()), rows.get(STATUS_CONFIRMED, 0)
+
+
+def report(bare: Run, copbot: Run, calls: Counter[str], stamps: Sequence[str]) -> bool:
+    print(
+        f"\n{'app':<12}{'events':>8}{'events/s':>11}{'ms/event':>10}"
+        f"{'ack p50 ms':>12}{'ack p95 ms':>12}"
+    )
+    for run in (bare, copbot):
+        print(
+            f"{run.label:<12}{run.events:>8}{run.per_second:>11.1f}{run.mean_ms:>10.2f}"
+            f"{run.ack_pct(50):>12.2f}{run.ack_pct(95):>12.2f}"
+        )
+    print(f"\nratio copbot / bare Bolt: {copbot.mean_ms / bare.mean_ms:.1f}× the time per event")
+    made = ", ".join(f"{method} {n}" for method, n in calls.most_common())
+    print(f"stand-in calls during the timed copbot run: {made or 'none'}")
+    total, confirmed = captured(stamps)
+    ok = total == confirmed == len(stamps)
+    print(
+        f"snippets captured: {total} of {len(stamps)} events ({confirmed} confirmed): "
+        f"{'ok' if ok else 'MISSING'}"
+    )
+    return ok
+
+
+def run(events: int) -> bool:
+    """Both apps against one stand-in and one database; True when every event was captured."""
+    with SlackStandIn() as standin, sqlite_database() as url:
+        seed_workspace(standin)
+        create_community()
+        stamps = post_messages(standin, WARMUP + events, random.Random(11))
+        warm, timed = stamps[:WARMUP], stamps[WARMUP:]
+        settings = settings_for(standin, url)
+        bare = timed_run("bare Bolt", partial(bare_app, standin), standin, warm, timed)
+        copbot = timed_run("copbot", partial(copbot_app, settings), standin, warm, timed)
+        calls = Counter(call.method for call in standin.calls)
+        return report(bare, copbot, calls, timed)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.capture", description=(__doc__ or "").split("\n")[0]
+    )
+    parser.add_argument("--events", type=int, default=500)
+    args = parser.parse_args(argv)
+    print(
+        f"capturing {args.events} reaction_added events on SQLite"
+        f" with {LISTENER_THREADS} listener threads"
+    )
+    if not run(args.events):
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()

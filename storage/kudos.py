@@ -1,0 +1,221 @@
+"""Kudos: recording thanks, quotas, leaderboards and the weekly summary's figures."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, delete, select
+
+from storage.models import Community, Kudos, Snippet
+from storage.models.knowledge import STATUS_CONFIRMED
+from storage.types import utcnow
+from storage.upsert import insert_if_absent
+
+
+def give_kudos(
+    *,
+    session: Session,
+    community: Community,
+    giver_id: str,
+    receiver_id: str,
+    reason: str,
+    source: str,
+    channel_id: str,
+    message_ts: str,
+) -> bool:
+    """Record thanks unless exactly this thanks exists already (a re-delivery).
+
+    Args:
+        session: the open session (committed here).
+        community: where it was given.
+        giver_id: who thanks.
+        receiver_id: who is thanked.
+        reason: what for (plain text as typed, or a link for reactions).
+        source: "command" or "reaction".
+        channel_id: the channel of the message.
+        message_ts: the thanked message (reaction) or copbot's public thanks (command).
+
+    Returns:
+        True when a new Kudos row was written.
+    """
+    added = insert_if_absent(
+        session=session,
+        model=Kudos,
+        values={
+            "team_id": community.team_id,
+            "community_id": community.id,
+            "giver_id": giver_id,
+            "receiver_id": receiver_id,
+            "reason": reason.replace("\x00", ""),
+            "source": source,
+            "channel_id": channel_id,
+            "message_ts": message_ts,
+            "created_at": utcnow(),
+        },
+    )
+    session.commit()
+    return added
+
+
+def withdraw_kudos(
+    *, session: Session, team_id: str, source: str, channel_id: str, message_ts: str, giver_id: str
+) -> int:
+    """Remove the thanks `giver_id` gave with one message; returns how many rows went.
+
+    Args:
+        session: the open session (committed here).
+        team_id: the workspace.
+        source: "reaction" (the only kind that can be taken back).
+        channel_id: the message's channel.
+        message_ts: the message.
+        giver_id: whose thanks.
+    """
+    result = session.execute(
+        delete(Kudos).where(
+            col(Kudos.team_id) == team_id,
+            col(Kudos.source) == source,
+            col(Kudos.channel_id) == channel_id,
+            col(Kudos.message_ts) == message_ts,
+            col(Kudos.giver_id) == giver_id,
+        )
+    )
+    session.commit()
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def given_since(*, session: Session, community_id: int, giver_id: str, since: datetime) -> int:
+    """How many kudos `giver_id` gave in a community since a moment (for the daily quota).
+
+    Args:
+        session: the open session.
+        community_id: the community.
+        giver_id: the giver.
+        since: the start of the giver's day in the community's timezone, in UTC.
+    """
+    query = (
+        select(func.count())
+        .select_from(Kudos)
+        .where(
+            Kudos.community_id == community_id,
+            Kudos.giver_id == giver_id,
+            col(Kudos.created_at) >= since,
+        )
+    )
+    return int(session.exec(query).one())
+
+
+def received_count(*, session: Session, community_id: int, receiver_id: str) -> int:
+    """All kudos a person received in a community."""
+    query = (
+        select(func.count())
+        .select_from(Kudos)
+        .where(Kudos.community_id == community_id, Kudos.receiver_id == receiver_id)
+    )
+    return int(session.exec(query).one())
+
+
+@dataclass(frozen=True)
+class Leaderboards:
+    """Counts per person, highest first."""
+
+    kudos_received: list[tuple[str, int]]
+    knowledge_shared: list[tuple[str, int]]
+
+
+def _ranked(rows: Sequence[tuple[str, int]], limit: int) -> list[tuple[str, int]]:
+    return sorted(((u, int(n)) for u, n in rows), key=lambda r: (-r[1], r[0]))[:limit]
+
+
+def leaderboards(
+    *, session: Session, community_id: int, since: datetime | None, limit: int = 10
+) -> Leaderboards:
+    """Who received most kudos and who contributed most confirmed knowledge.
+
+    Args:
+        session: the open session.
+        community_id: the community.
+        since: only count from this moment (None: all time).
+        limit: entries per board.
+    """
+    kudos = select(Kudos.receiver_id, func.count()).where(Kudos.community_id == community_id)
+    shared = select(Snippet.author_id, func.count()).where(
+        Snippet.community_id == community_id, Snippet.status == STATUS_CONFIRMED
+    )
+    if since is not None:
+        kudos = kudos.where(col(Kudos.created_at) >= since)
+        shared = shared.where(col(Snippet.created_at) >= since)
+    received = session.exec(kudos.group_by(col(Kudos.receiver_id))).all()
+    contributed = session.exec(shared.group_by(col(Snippet.author_id))).all()
+    return Leaderboards(
+        kudos_received=_ranked(received, limit), knowledge_shared=_ranked(contributed, limit)
+    )
+
+
+@dataclass(frozen=True)
+class KudosWeek:
+    """What the weekly kudos summary shows (PRODUCT.md §3)."""
+
+    kudos: list[Kudos]
+    top_receivers: list[tuple[str, int]]
+    first_time_receivers: list[str]
+    shared_knowledge: list[tuple[str, int]]
+    curated_knowledge: list[tuple[str, int]]
+
+
+def kudos_week(
+    *, session: Session, community_id: int, start: datetime, end: datetime, limit: int = 5
+) -> KudosWeek:
+    """Who thanked whom for what between `start` and `end`, and who is credited for knowledge.
+
+    Capturing knowledge credits its author ("shared knowledge") and its curator when that is
+    someone else ("curated knowledge"); no Kudos row is invented for it.
+
+    Args:
+        session: the open session.
+        community_id: the community.
+        start: the period's start (inclusive, UTC).
+        end: the period's end (exclusive, UTC).
+        limit: how many top receivers.
+    """
+    kudos = list(
+        session.exec(
+            select(Kudos)
+            .where(
+                Kudos.community_id == community_id,
+                col(Kudos.created_at) >= start,
+                col(Kudos.created_at) < end,
+            )
+            .order_by(col(Kudos.created_at))
+        )
+    )
+    counts = Counter(k.receiver_id for k in kudos)
+    earlier = set(
+        session.exec(
+            select(Kudos.receiver_id).where(
+                Kudos.community_id == community_id, col(Kudos.created_at) < start
+            )
+        )
+    )
+    snippets = session.exec(
+        select(Snippet.author_id, Snippet.curator_id).where(
+            Snippet.community_id == community_id,
+            Snippet.status == STATUS_CONFIRMED,
+            col(Snippet.created_at) >= start,
+            col(Snippet.created_at) < end,
+        )
+    ).all()
+    authors = Counter(author for author, _ in snippets)
+    curators = Counter(curator for author, curator in snippets if curator != author)
+    return KudosWeek(
+        kudos=kudos,
+        top_receivers=_ranked(list(counts.items()), limit),
+        first_time_receivers=[
+            r for r in dict.fromkeys(k.receiver_id for k in kudos) if r not in earlier
+        ],
+        shared_knowledge=_ranked(list(authors.items()), limit),
+        curated_knowledge=_ranked(list(curators.items()), limit),
+    )
