@@ -60,3 +60,21 @@ def save_profile(*, session: Session, team_id: str, user: dict[str, object]) -> 
     session.add(profile)
     session.commit()
     return profile
+
+
+def profiles_named(*, session: Session, team_id: str, name: str) -> list[UserProfile]:
+    """Cached people whose handle or display name is `name` (case-insensitive).
+
+    Args:
+        session: the open session.
+        team_id: the workspace.
+        name: what someone typed after "@".
+    """
+    wanted = name.casefold()
+    query = select(UserProfile).where(UserProfile.team_id == team_id)
+    return [
+        p
+        for p in session.exec(query)
+        if wanted in (p.display_name.casefold(), p.name.casefold())
+        or wanted == p.name.casefold().replace(" ", ".")
+    ]

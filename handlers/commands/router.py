@@ -10,7 +10,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.help import HelpEntry, render_help
-from handlers.commands import community, knowledge, settings
+from handlers.commands import community, knowledge, kudos, settings
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import AUDIENCES, EVERYONE, Subcommand
 
@@ -24,6 +24,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("help", "help", "show this help", EVERYONE, run_help),
     *community.SUBCOMMANDS,
     *knowledge.SUBCOMMANDS,
+    *kudos.SUBCOMMANDS,
     *settings.SUBCOMMANDS,
 )
 _BY_NAME = {name: s for s in SUBCOMMANDS for name in (s.name, *s.aliases)}

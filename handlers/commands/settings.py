@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot.blocks.kit import Message
-from bot.blocks.settings import PendingItem, render_pending, render_settings
+from bot.blocks.settings import PendingItem, emoji_names, render_pending, render_settings
 from bot.errors import CopError
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import FACILITATORS, Subcommand
@@ -19,10 +19,12 @@ from storage import communities, db, knowledge
 from storage.models import Community
 
 MAX_REACTIONS = 20
+MAX_QUOTA = 100
 _EMOJI = re.compile(r"^:?([a-z0-9_+'-]{1,60}):?$")
 SETTINGS_USAGE = (
     "Try `/cop settings`, `/cop settings reactions 2`, `/cop settings confirmation on` or "
-    "`/cop settings knowledge-emoji :bulb: :books:`."
+    "`/cop settings knowledge-emoji :bulb: :books:`, `/cop settings kudos-emoji :raised_hands:` "
+    "or `/cop settings kudos-quota 10`."
 )
 
 
@@ -70,6 +72,18 @@ def apply_setting(community: Community, key: str, words: list[str]) -> dict[str,
         if clash:
             raise CopError(f":{sorted(clash)[0]}: already gives kudos here; pick another emoji.")
         return {"knowledge_emoji": ",".join(names)}
+    if key in ("kudos-emoji", "kudos"):
+        names = parse_emoji(words)
+        clash = set(names) & set(community.knowledge_emojis)
+        if clash:
+            raise CopError(
+                f":{sorted(clash)[0]}: already saves knowledge here; pick another emoji."
+            )
+        return {"kudos_emoji": ",".join(names)}
+    if key in ("kudos-quota", "quota"):
+        if len(words) != 1 or not words[0].isdigit() or not 1 <= int(words[0]) <= MAX_QUOTA:
+            raise CopError(f"The daily kudos quota must be a number from 1 to {MAX_QUOTA}.")
+        return {"kudos_daily_quota": int(words[0])}
     raise CopError(f"There is no setting called `{key[:40]}`. {SETTINGS_USAGE}")
 
 
@@ -79,6 +93,17 @@ def settings_message(community: Community) -> Message:
         knowledge_emojis=community.knowledge_emojis,
         reactions_required=community.reactions_required,
         require_confirmation=community.require_confirmation,
+        extra=[
+            (
+                "Kudos emoji",
+                f"{emoji_names(community.kudos_emojis)}  "
+                "(`/cop settings kudos-emoji :raised_hands:`)",
+            ),
+            (
+                "Kudos per person per day",
+                f"{community.kudos_daily_quota}  (`/cop settings kudos-quota 10`)",
+            ),
+        ],
     )
 
 
@@ -127,8 +152,8 @@ def run_pending(inv: Invocation) -> None:
 SUBCOMMANDS = (
     Subcommand(
         "settings",
-        "settings [reactions N | confirmation on|off | knowledge-emoji :e: …]",
-        "how this community captures knowledge",
+        "settings [<setting> <value>]",
+        "see or change reactions, confirmation, knowledge-emoji, kudos-emoji, kudos-quota",
         FACILITATORS,
         run_settings,
         aliases=("config",),

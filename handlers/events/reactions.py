@@ -1,7 +1,11 @@
-"""Reactions: a knowledge emoji captures a message as a snippet; removing it undoes exactly that."""
+"""Reactions: a knowledge emoji captures a message, a kudos emoji thanks its author.
+
+Removing the reaction undoes exactly what adding it did.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from logging import Logger
 from typing import Any
 
@@ -10,10 +14,23 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from handlers.flows.knowledge import confirmation_note, endorse, fetch_message, new_snippet
+from handlers.flows.kudos import thank_by_reaction, unthank_by_reaction
 from handlers.lookups import tell
 from storage import communities, db, knowledge
 from storage.models import Community
 from storage.models.knowledge import SOURCE_REACTION
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """Who reacted with what on which message of a community channel."""
+
+    community: Community
+    channel_id: str
+    ts: str
+    user_id: str
+    emoji: str
+    item_user: str
 
 
 def reaction_name(event: dict[str, Any]) -> str:
@@ -21,79 +38,110 @@ def reaction_name(event: dict[str, Any]) -> str:
     return str(event.get("reaction") or "").split("::", 1)[0]
 
 
-def _target(event: dict[str, Any], context: BoltContext) -> tuple[str, str, str] | None:
+def _reaction(session: Session, event: dict[str, Any], context: BoltContext) -> Reaction | None:
+    """The reaction, if it is on a message in a community channel (DMs never count)."""
     item = event.get("item") or {}
     channel_id, ts = item.get("channel") or "", item.get("ts") or ""
-    if item.get("type") != "message" or not channel_id or not ts or channel_id.startswith("D"):
+    user_id = event.get("user") or ""
+    if item.get("type") != "message" or not (channel_id and ts and user_id):
         return None
-    return event.get("team") or context.team_id or "", channel_id, ts
-
-
-def _community(session: Session, team_id: str, channel_id: str) -> Community | None:
-    return communities.community_for_channel(
-        session=session, team_id=team_id, channel_id=channel_id
+    if channel_id.startswith("D"):
+        return None
+    community = communities.community_for_channel(
+        session=session,
+        team_id=event.get("team") or context.team_id or "",
+        channel_id=channel_id,
+    )
+    if community is None:
+        return None
+    return Reaction(
+        community, channel_id, ts, user_id, reaction_name(event), event.get("item_user") or ""
     )
 
 
 def reaction_added(
     event: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger
 ) -> None:
-    """A knowledge emoji on a community channel message captures or endorses it."""
-    target = _target(event, context)
-    if target is None:
-        return
-    team_id, channel_id, ts = target
-    emoji, reactor = reaction_name(event), event.get("user") or ""
+    """A knowledge emoji captures or endorses the message; a kudos emoji thanks its author."""
     with db.session() as session:
-        community = _community(session, team_id, channel_id)
-        if community is None or emoji not in community.knowledge_emojis or not reactor:
+        reaction = _reaction(session, event, context)
+        if reaction is None:
             return
-        snippet = knowledge.get_snippet(
-            session=session, team_id=team_id, channel_id=channel_id, message_ts=ts
-        )
-        created = False
-        if snippet is None:
-            message = fetch_message(client, session, team_id=team_id, channel_id=channel_id, ts=ts)
-            if message is None or not message.is_knowledge:
-                logger.info(
-                    "reaction on %s/%s: not a message people wrote; ignored", channel_id, ts
-                )
-                return
-            new = new_snippet(
+        if reaction.emoji in reaction.community.knowledge_emojis:
+            _capture(session, client, reaction, logger)
+        elif reaction.emoji in reaction.community.kudos_emojis:
+            thank_by_reaction(
                 client,
                 session,
-                team_id=team_id,
-                channel_id=channel_id,
-                message=message,
-                curator_id=reactor,
-                source=SOURCE_REACTION,
+                community=reaction.community,
+                channel_id=reaction.channel_id,
+                ts=reaction.ts,
+                giver_id=reaction.user_id,
+                item_user=reaction.item_user,
+                bot_user_id=context.bot_user_id or "",
             )
-            snippet, created = knowledge.capture_snippet(
-                session=session, community=community, new=new
-            )
-        snippet = endorse(
-            client, session, community=community, snippet=snippet, user_id=reactor, emoji=emoji
+
+
+def _capture(session: Session, client: WebClient, reaction: Reaction, logger: Logger) -> None:
+    community, channel_id, ts = reaction.community, reaction.channel_id, reaction.ts
+    team_id = community.team_id
+    snippet = knowledge.get_snippet(
+        session=session, team_id=team_id, channel_id=channel_id, message_ts=ts
+    )
+    created = False
+    if snippet is None:
+        message = fetch_message(client, session, team_id=team_id, channel_id=channel_id, ts=ts)
+        if message is None or not message.is_knowledge:
+            logger.info("reaction on %s/%s: not a message people wrote; ignored", channel_id, ts)
+            return
+        new = new_snippet(
+            client,
+            session,
+            team_id=team_id,
+            channel_id=channel_id,
+            message=message,
+            curator_id=reaction.user_id,
+            source=SOURCE_REACTION,
         )
-        if created:
-            note = confirmation_note(community, snippet)
-            tell(client, channel_id=channel_id, user_id=reactor, text=note)
+        snippet, created = knowledge.capture_snippet(session=session, community=community, new=new)
+    snippet = endorse(
+        client,
+        session,
+        community=community,
+        snippet=snippet,
+        user_id=reaction.user_id,
+        emoji=reaction.emoji,
+    )
+    if created:
+        note = confirmation_note(community, snippet)
+        tell(client, channel_id=channel_id, user_id=reaction.user_id, text=note)
 
 
 def reaction_removed(
     event: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger
 ) -> None:
-    """Taking a knowledge reaction back removes that endorsement (and the snippet, if the last)."""
-    target = _target(event, context)
-    if target is None:
-        return
-    team_id, channel_id, ts = target
-    emoji, reactor = reaction_name(event), event.get("user") or ""
+    """Taking a reaction back removes that endorsement or that kudos."""
     with db.session() as session:
-        community = _community(session, team_id, channel_id)
-        if community is None or emoji not in community.knowledge_emojis:
+        reaction = _reaction(session, event, context)
+        if reaction is None:
+            return
+        community = reaction.community
+        if reaction.emoji in community.kudos_emojis:
+            unthank_by_reaction(
+                session,
+                community=community,
+                channel_id=reaction.channel_id,
+                ts=reaction.ts,
+                giver_id=reaction.user_id,
+            )
+            return
+        if reaction.emoji not in community.knowledge_emojis:
             return
         snippet = knowledge.get_snippet(
-            session=session, team_id=team_id, channel_id=channel_id, message_ts=ts
+            session=session,
+            team_id=community.team_id,
+            channel_id=reaction.channel_id,
+            message_ts=reaction.ts,
         )
         if snippet is None:
             return
@@ -102,8 +150,8 @@ def reaction_removed(
             session,
             community=community,
             snippet=snippet,
-            user_id=reactor,
-            emoji=emoji,
+            user_id=reaction.user_id,
+            emoji=reaction.emoji,
             add=False,
         )
         logger.info(

@@ -1,0 +1,76 @@
+"""Kudos as people see them: the public thanks, the giver's note, and the leaderboards."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.blocks.kit import Block, Message, context, section
+from bot.mrkdwn import escape, truncate, user
+
+MEDALS = (":first_place_medal:", ":second_place_medal:", ":third_place_medal:")
+
+
+def join_names(parts: Sequence[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def render_kudos_post(
+    *, giver_id: str, receiver_ids: Sequence[str], reason: str, emoji: str = "raised_hands"
+) -> Message:
+    """The public thanks in the channel: receivers are mentioned so they are notified."""
+    receivers = join_names([user(r) for r in receiver_ids])
+    text = f":{emoji}: {user(giver_id)} gave kudos to {receivers}: {escape(truncate(reason, 2500))}"
+    return Message(text=text, blocks=[section(text)])
+
+
+def kudos_note(*, receiver_names: Sequence[str], left: int, quota: int, link: str = "") -> str:
+    """What the giver alone sees after thanking someone."""
+    names = join_names([escape(n) for n in receiver_names])
+    what = f" for <{link}|their message>" if link.startswith("https://") else ""
+    remaining = f"{left} of {quota} kudos left today" if left else "that was your last kudos today"
+    return f":raised_hands: Kudos to {names}{what} recorded; {remaining}."
+
+
+def over_quota(*, community_name: str, quota: int, left: int, wanted: int) -> str:
+    """Why kudos were refused by the daily quota."""
+    if left <= 0:
+        return (
+            f"You've given all {quota} of today's kudos in *{escape(community_name)}*. "
+            "Your thanks will be just as welcome tomorrow!"
+        )
+    return (
+        f"That would be {wanted} kudos, and you have {left} of {quota} left today in "
+        f"*{escape(community_name)}*. Thank fewer people, or the rest tomorrow."
+    )
+
+
+def _board(title: str, rows: Sequence[tuple[str, int]], unit: str) -> str:
+    if not rows:
+        return f"*{title}*\n_nobody yet_"
+    lines = []
+    for i, (name, count) in enumerate(rows):
+        rank = MEDALS[i] if i < len(MEDALS) else f"{i + 1}."
+        plural = unit if count == 1 or unit.endswith("s") else unit + "s"
+        lines.append(f"{rank} {escape(name)}: {count} {plural}")
+    return f"*{title}*\n" + "\n".join(lines)
+
+
+def render_leaderboards(
+    *,
+    community_name: str,
+    period: str,
+    kudos: Sequence[tuple[str, int]],
+    knowledge: Sequence[tuple[str, int]],
+) -> Message:
+    """`/cop top`: kudos received and knowledge contributed, by name (nobody is pinged)."""
+    blocks: list[Block] = [
+        section(f":trophy: *{escape(community_name)}*, {escape(period)}"),
+        section(_board("Kudos received", kudos, "kudos")),
+        section(_board("Knowledge shared", knowledge, "snippet")),
+        context("Try `/cop top week`, `/cop top month` or `/cop top all`."),
+    ]
+    return Message(
+        text=f"Leaderboards of {escape(community_name)}, {escape(period)}", blocks=blocks
+    )

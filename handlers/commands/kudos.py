@@ -1,0 +1,119 @@
+"""/cop kudos and /cop top."""
+
+from __future__ import annotations
+
+from bot.blocks.kudos import kudos_note, render_kudos_post, render_leaderboards
+from bot.errors import CopError
+from handlers.commands.invocation import Invocation
+from handlers.commands.registry import EVERYONE, MEMBERS, Subcommand
+from handlers.flows.communities import require_community
+from handlers.flows.kudos import check_receiver, parse_kudos, require_quota
+from handlers.lookups import display_names, post_message
+from scheduler.periods import days_ago
+from storage import db, kudos
+from storage.models.kudos import KUDOS_COMMAND
+from storage.types import utcnow
+
+PERIODS = {"week": (7, "last 7 days"), "month": (30, "last 30 days"), "all": (None, "all time")}
+
+
+def run_kudos(inv: Invocation) -> None:
+    """Thank people publicly in the channel; each receiver's kudos is recorded."""
+    if inv.in_dm:
+        raise CopError(
+            "Kudos are public thanks, so they're given in a community channel, not in a DM."
+        )
+    with db.session() as session:
+        community = require_community(
+            session=session,
+            team_id=inv.team_id,
+            user_id=inv.user_id,
+            channel_id=inv.channel_id,
+            what="/cop kudos",
+            in_dm=False,
+        )
+        request = parse_kudos(inv.args, session=session, team_id=inv.team_id)
+        names = [
+            check_receiver(
+                inv.client,
+                session,
+                team_id=inv.team_id,
+                giver_id=inv.user_id,
+                receiver_id=receiver,
+                bot_user_id=inv.bot_user_id,
+            )
+            for receiver in request.receiver_ids
+        ]
+        left = require_quota(session, community, inv.user_id, len(request.receiver_ids))
+        post = render_kudos_post(
+            giver_id=inv.user_id,
+            receiver_ids=request.receiver_ids,
+            reason=request.reason,
+            emoji=(community.kudos_emojis or ["raised_hands"])[0],
+        )
+        ts = str(post_message(inv.client, inv.channel_id, **post.as_kwargs())["ts"])
+        for receiver in request.receiver_ids:
+            kudos.give_kudos(
+                session=session,
+                community=community,
+                giver_id=inv.user_id,
+                receiver_id=receiver,
+                reason=request.reason,
+                source=KUDOS_COMMAND,
+                channel_id=inv.channel_id,
+                message_ts=ts,
+            )
+        quota = community.kudos_daily_quota
+    inv.reply_text(
+        kudos_note(receiver_names=names, left=left - len(request.receiver_ids), quota=quota)
+    )
+
+
+def run_top(inv: Invocation) -> None:
+    """Leaderboards of kudos received and knowledge shared, by name."""
+    choice = (inv.args.split() or ["week"])[0].lower()
+    if choice not in PERIODS:
+        raise CopError("Pick a period: `/cop top week`, `/cop top month` or `/cop top all`.")
+    days, label = PERIODS[choice]
+    with db.session() as session:
+        community = require_community(
+            session=session,
+            team_id=inv.team_id,
+            user_id=inv.user_id,
+            channel_id=inv.channel_id,
+            what="/cop top",
+            in_dm=inv.in_dm,
+        )
+        assert community.id is not None
+        since = days_ago(utcnow(), days) if days else None
+        boards = kudos.leaderboards(session=session, community_id=community.id, since=since)
+        people = [u for u, _ in boards.kudos_received + boards.knowledge_shared]
+        names = display_names(inv.client, session, team_id=inv.team_id, user_ids=people)
+    inv.reply(
+        render_leaderboards(
+            community_name=community.name,
+            period=label,
+            kudos=[(names[u], n) for u, n in boards.kudos_received],
+            knowledge=[(names[u], n) for u, n in boards.knowledge_shared],
+        )
+    )
+
+
+SUBCOMMANDS = (
+    Subcommand(
+        "kudos",
+        "kudos @person [@person …] <reason>",
+        "thank people publicly; they are notified and it's recorded",
+        MEMBERS,
+        run_kudos,
+        aliases=("thanks", "thank"),
+    ),
+    Subcommand(
+        "top",
+        "top [week|month|all]",
+        "leaderboards: kudos received and knowledge shared",
+        EVERYONE,
+        run_top,
+        aliases=("leaderboard",),
+    ),
+)

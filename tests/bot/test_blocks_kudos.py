@@ -1,0 +1,41 @@
+"""Kudos rendering with plain data."""
+
+from __future__ import annotations
+
+from bot.blocks.kudos import kudos_note, over_quota, render_kudos_post, render_leaderboards
+from tests.harness import flatten_text
+
+
+def test_the_public_thanks_mentions_receivers_and_escapes_the_reason() -> None:
+    post = render_kudos_post(
+        giver_id="UA", receiver_ids=["UB", "UC", "UD"], reason="<!here> & more"
+    )
+    assert (
+        post.text
+        == ":raised_hands: <@UA> gave kudos to <@UB>, <@UC> and <@UD>: &lt;!here&gt; &amp; more"
+    )
+
+
+def test_notes_count_down_to_the_last_kudos() -> None:
+    assert "3 of 10 kudos left today" in kudos_note(receiver_names=["<bob>"], left=3, quota=10)
+    assert "&lt;bob&gt;" in kudos_note(receiver_names=["<bob>"], left=3, quota=10)
+    assert "that was your last kudos today" in kudos_note(receiver_names=["bob"], left=0, quota=10)
+    link = kudos_note(receiver_names=["bob"], left=1, quota=2, link="https://t/p1")
+    assert "<https://t/p1|their message>" in link
+    assert "javascript" not in kudos_note(
+        receiver_names=["b"], left=1, quota=2, link="javascript:x"
+    )
+    assert "tomorrow" in over_quota(community_name="G", quota=5, left=0, wanted=1)
+
+
+def test_leaderboards_use_names_only() -> None:
+    message = render_leaderboards(
+        community_name="<!channel>",
+        period="last 7 days",
+        kudos=[("bob", 3), ("<@U1>", 1)],
+        knowledge=[],
+    )
+    text = flatten_text(message.blocks)
+    assert ":first_place_medal: bob: 3 kudos" in text
+    assert "<@U1>" not in text and "<!channel>" not in text
+    assert "_nobody yet_" in text

@@ -1,0 +1,80 @@
+"""/cop kudos and /cop top over HTTP."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from storage import db, kudos
+from storage.models import Kudos
+from tests.harness import Copbot
+
+
+def _all_kudos() -> list[tuple[str, str, str]]:
+    with db.session() as session:
+        rows = session.exec(select(Kudos).order_by(Kudos.id)).all()
+    return [(k.giver_id, k.receiver_id, k.source) for k in rows]
+
+
+def test_kudos_thanks_publicly_and_records_each_receiver(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    reply = copbot.cop("/cop kudos <@UBOB|bob> <@UCAROL|carol> for the migration runbook")
+    post = copbot.standin.last_message("CPYTHON")
+    assert (
+        "<@UALICE> gave kudos to <@UBOB> and <@UCAROL>: for the migration runbook" in post["text"]
+    )
+    assert _all_kudos() == [("UALICE", "UBOB", "command"), ("UALICE", "UCAROL", "command")]
+    assert "Kudos to bob and carol recorded; 8 of 10 kudos left today" in reply
+
+
+def test_the_reason_is_escaped_and_required(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    assert "Say what you're thanking them for" in copbot.cop("/cop kudos <@UBOB|bob>")
+    assert "Who would you like to thank?" in copbot.cop("/cop kudos for nothing in particular")
+    copbot.cop("/cop kudos <@UBOB|bob> for <!channel> tricks")
+    assert "&lt;!channel&gt;" in copbot.standin.last_message("CPYTHON")["text"]
+
+
+def test_refusals(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    assert "thanking others" in copbot.cop("/cop kudos <@UALICE|alice> for being me")
+    assert "is an app" in copbot.cop("/cop kudos <@UOTHERBOT|ci-bot> for green builds")
+    assert "is an app" in copbot.cop("/cop kudos <@UCOPBOT|copbot> for existing")
+    assert "not to user groups" in copbot.cop("/cop kudos <!subteam^S123|@devs> for the release")
+    assert "not in a DM" in copbot.cop("/cop kudos <@UBOB|bob> thanks", channel="DALICE")
+    assert "isn't a community yet" in copbot.cop("/cop kudos <@UBOB|bob> thanks", channel="CRANDOM")
+    assert _all_kudos() == []
+
+
+def test_plain_names_are_resolved_or_refused(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")  # seeding looks Alice and Bob up, so copbot knows them
+    copbot.cop("/cop kudos @bob for the review")
+    assert _all_kudos() == [("UALICE", "UBOB", "command")]
+    assert "I can't tell who @nobody is" in copbot.cop("/cop kudos @nobody for nothing")
+
+
+def test_the_daily_quota(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.cop("/cop settings kudos-quota 2")
+    refused = copbot.cop("/cop kudos <@UBOB|bob> <@UCAROL|carol> <@UADMIN|ada> for everything")
+    assert "That would be 3 kudos, and you have 2 of 2 left today" in refused
+    assert "that was your last kudos today" in copbot.cop(
+        "/cop kudos <@UBOB|bob> <@UCAROL|carol> for everything"
+    )
+    assert "You've given all 2 of today's kudos" in copbot.cop("/cop kudos <@UBOB|bob> again")
+    assert len(_all_kudos()) == 2
+
+
+def test_leaderboards_name_people_without_pinging(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.cop("/cop kudos <@UBOB|bob> for the review")
+    copbot.cop("/cop kudos <@UBOB|bob> <@UCAROL|carol> for the demo", user="UADMIN")
+    copbot.cop("/cop share Use pathlib #stdlib", user="UBOB")
+    board = copbot.cop("/cop top")
+    assert "last 7 days" in board
+    assert ":first_place_medal: bob: 2 kudos" in board and "carol: 1 kudos" in board
+    assert "bob: 1 snippet" in board
+    assert "<@U" not in board.text
+    assert "all time" in copbot.cop("/cop top all")
+    assert "Pick a period" in copbot.cop("/cop top yesterday")
+    with db.session() as session:
+        assert kudos.received_count(session=session, community_id=1, receiver_id="UBOB") == 2

@@ -1,0 +1,138 @@
+"""Kudos by reaction: thanks to a message's author, undone with the reaction, counted once."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlmodel import select
+
+from storage import communities, db
+from storage.models import Kudos
+from tests.harness import TEAM, Copbot
+
+
+def _received() -> dict[str, int]:
+    counts: dict[str, int] = {}
+    with db.session() as session:
+        for k in session.exec(select(Kudos)):
+            counts[k.receiver_id] = counts.get(k.receiver_id, 0) + 1
+    return counts
+
+
+def _guild(copbot: Copbot) -> None:
+    with db.session() as session:
+        exists = communities.community_for_channel(
+            session=session, team_id=TEAM, channel_id="CPYTHON"
+        )
+    if exists is None:
+        copbot.cop("/cop create Python Guild")
+        members = copbot.standin.channel_members("CPYTHON")
+        copbot.standin.set_members("CPYTHON", [*members, "UCAROL", "UADMIN"])
+        copbot.standin.clear_calls()
+
+
+def test_a_kudos_reaction_thanks_the_author_privately(copbot: Copbot) -> None:
+    _guild(copbot)
+    ts = copbot.say("Fixed the flaky test", user="UBOB")
+    copbot.react(ts, user="UALICE", emoji="raised_hands")
+    assert _received() == {"UBOB": 1}
+    [note] = copbot.standin.ephemerals
+    assert note["user"] == "UALICE" and "9 of 10 kudos left today" in note["text"]
+    assert copbot.standin.calls_to("chat.postMessage") == []  # nobody is pinged
+    with db.session() as session:
+        [row] = session.exec(select(Kudos)).all()
+    assert row.reason.startswith("https://") and row.source == "reaction"
+
+
+def test_skin_tones_count_as_the_base_emoji(copbot: Copbot) -> None:
+    _guild(copbot)
+    ts = copbot.say("thanks all", user="UBOB")
+    copbot.react(ts, user="UALICE", emoji="raised_hands::skin-tone-4")
+    assert _received() == {"UBOB": 1}
+
+
+def test_removing_the_reaction_takes_the_kudos_back(copbot: Copbot) -> None:
+    _guild(copbot)
+    ts = copbot.say("Wrote the runbook", user="UBOB")
+    copbot.react(ts, user="UALICE", emoji="raised_hands")
+    copbot.react(ts, user="UALICE", emoji="raised_hands", removed=True)
+    assert _received() == {}
+
+
+def test_refusals_are_told_to_the_reactor_only(copbot: Copbot) -> None:
+    _guild(copbot)
+    own = copbot.say("my own message", user="UALICE")
+    copbot.react(own, user="UALICE", emoji="raised_hands")
+    bot_post = copbot.standin.add_message("CPYTHON", "UOTHERBOT", "deployed", bot_id="B1")
+    copbot.react(bot_post["ts"], user="UALICE", emoji="raised_hands")
+    assert _received() == {}
+    notes = [e["text"] for e in copbot.standin.ephemerals]
+    assert "thanking others" in notes[0] and "app" in notes[1]
+
+
+def test_kudos_on_a_shared_post_go_to_the_sharer(copbot: Copbot) -> None:
+    _guild(copbot)
+    copbot.cop("/cop share Use the staging checklist", user="UBOB")
+    post = copbot.standin.last_message("CPYTHON")
+    copbot.react(post["ts"], user="UALICE", emoji="raised_hands")
+    assert _received() == {"UBOB": 1}
+
+
+def test_the_quota_applies_to_reactions(copbot: Copbot) -> None:
+    _guild(copbot)
+    copbot.cop("/cop settings kudos-quota 1")
+    first, second = copbot.say("one", user="UBOB"), copbot.say("two", user="UBOB")
+    copbot.react(first, user="UALICE", emoji="raised_hands")
+    copbot.react(second, user="UALICE", emoji="raised_hands")
+    assert _received() == {"UBOB": 1}
+    assert "all 1 of today's kudos" in copbot.standin.ephemerals[-1]["text"]
+
+
+def test_kudos_reactions_outside_communities_and_in_dms_do_nothing(copbot: Copbot) -> None:
+    ts = copbot.say("random", user="UBOB", channel="CRANDOM")
+    copbot.react(ts, user="UALICE", emoji="raised_hands", channel="CRANDOM")
+    copbot.event(
+        {
+            "type": "reaction_added",
+            "user": "UALICE",
+            "reaction": "raised_hands",
+            "item": {"type": "message", "channel": "DALICE", "ts": "1700000000.000001"},
+            "item_user": "UBOB",
+        }
+    )
+    assert _received() == {} and copbot.standin.ephemerals == []
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    steps=st.lists(
+        st.tuples(
+            st.sampled_from(["UALICE", "UCAROL", "UADMIN"]), st.integers(0, 1), st.booleans()
+        ),
+        min_size=1,
+        max_size=14,
+    )
+)
+def test_kudos_always_equal_the_reactions_present(copbot: Copbot, steps) -> None:
+    _guild(copbot)
+    with db.session() as session:
+        for row in session.exec(select(Kudos)).all():
+            session.delete(row)
+        session.commit()
+    messages = [copbot.say("tip one", user="UBOB"), copbot.say("tip two", user="UBOB")]
+    present: set[tuple[str, int]] = set()
+    for giver, which, add in steps:
+        copbot.react(messages[which], user=giver, emoji="raised_hands", removed=not add)
+        if add:  # Slack re-sends some events with the same id: no second effect
+            copbot.react(
+                messages[which], user=giver, emoji="raised_hands", event_id=f"Ev{len(present)}x"
+            )
+            copbot.react(
+                messages[which], user=giver, emoji="raised_hands", event_id=f"Ev{len(present)}x"
+            )
+        (present.add if add else present.discard)((giver, which))
+    assert _received() == ({"UBOB": len(present)} if present else {})
