@@ -20,6 +20,7 @@ from storage.models import (
 )
 from storage.models.knowledge import STATUS_CONFIRMED
 from storage.models.schedule import DEFAULT_SLOTS
+from storage.prompts import seed_default_prompts
 from storage.types import utcnow
 from storage.upsert import insert_if_absent
 
@@ -109,6 +110,7 @@ def create_community(
             joined_at=now,
         )
     )
+    seed_default_prompts(session=session, community=community)
     session.commit()
     return community
 

@@ -1,0 +1,255 @@
+"""What a weekly digest is made of, from stored rows (bot/blocks/digest.py renders it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from storage.communities import channels_of
+from storage.kudos import KudosWeek, kudos_week
+from storage.models import ChannelMessage, Community, Kudos, Member, Prompt, ScheduledPost, Snippet
+from storage.models.knowledge import STATUS_CONFIRMED
+from storage.models.schedule import KIND_PROMPT, POST_POSTED
+from storage.search import snippet_tags
+
+TOP_SNIPPETS = 5
+TOP_REPLIES = 3
+
+
+@dataclass(frozen=True)
+class PromptThread:
+    """The week's most discussed prompt and its best replies."""
+
+    text: str
+    channel_id: str
+    message_ts: str
+    reply_count: int
+    # captured replies by endorsements, or the first replies when none was captured
+    replies: list[tuple[str, str, int]]  # (author id, text, endorsements)
+    replies_captured: bool
+
+
+@dataclass(frozen=True)
+class WeekCounts:
+    snippets: int
+    kudos: int
+    active_people: int
+
+
+@dataclass(frozen=True)
+class DigestData:
+    """Everything the weekly digest shows (PRODUCT.md §3)."""
+
+    community: Community
+    start: datetime
+    end: datetime
+    new_snippets: int
+    top_snippets: list[Snippet]
+    tags: dict[int, list[str]]
+    prompt: PromptThread | None
+    first_time_contributors: list[str]
+    new_members: list[str]
+    kudos: KudosWeek
+    this_week: WeekCounts
+    last_week: WeekCounts
+
+    @property
+    def quiet(self) -> bool:
+        return (
+            not self.new_snippets
+            and not self.kudos.kudos
+            and not (self.prompt and self.prompt.reply_count)
+            and not self.new_members
+        )
+
+
+def _confirmed_in(community_id: int, start: datetime, end: datetime) -> tuple[Any, ...]:
+    return (
+        Snippet.community_id == community_id,
+        Snippet.status == STATUS_CONFIRMED,
+        col(Snippet.created_at) >= start,
+        col(Snippet.created_at) < end,
+    )
+
+
+def week_counts(
+    *, session: Session, community: Community, start: datetime, end: datetime
+) -> WeekCounts:
+    """Snippets, kudos and active people (who wrote, shared or thanked) in a period.
+
+    Args:
+        session: the open session.
+        community: the community.
+        start: period start (UTC, inclusive).
+        end: period end (UTC, exclusive).
+    """
+    assert community.id is not None
+    snippets = session.exec(
+        select(func.count()).select_from(Snippet).where(*_confirmed_in(community.id, start, end))
+    ).one()
+    kudos = session.exec(
+        select(func.count())
+        .select_from(Kudos)
+        .where(
+            Kudos.community_id == community.id,
+            col(Kudos.created_at) >= start,
+            col(Kudos.created_at) < end,
+        )
+    ).one()
+    channel_ids = [c.channel_id for c in channels_of(session=session, community_id=community.id)]
+    writers = set(
+        session.exec(
+            select(ChannelMessage.user_id).where(
+                ChannelMessage.team_id == community.team_id,
+                col(ChannelMessage.channel_id).in_(channel_ids),
+                col(ChannelMessage.posted_at) >= start,
+                col(ChannelMessage.posted_at) < end,
+            )
+        )
+    )
+    sharers = set(
+        session.exec(select(Snippet.author_id).where(*_confirmed_in(community.id, start, end)))
+    )
+    givers = set(
+        session.exec(
+            select(Kudos.giver_id).where(
+                Kudos.community_id == community.id,
+                col(Kudos.created_at) >= start,
+                col(Kudos.created_at) < end,
+            )
+        )
+    )
+    active = {u for u in writers | sharers | givers if u}
+    return WeekCounts(snippets=int(snippets), kudos=int(kudos), active_people=len(active))
+
+
+def prompt_thread(
+    *, session: Session, community: Community, start: datetime, end: datetime
+) -> PromptThread | None:
+    """The prompt posted in the period with the most replies, and its best replies."""
+    assert community.id is not None
+    posts = session.exec(
+        select(ScheduledPost, Prompt)
+        .join(Prompt, col(Prompt.id) == col(ScheduledPost.prompt_id))
+        .where(
+            ScheduledPost.community_id == community.id,
+            ScheduledPost.kind == KIND_PROMPT,
+            ScheduledPost.status == POST_POSTED,
+            col(ScheduledPost.posted_at) >= start,
+            col(ScheduledPost.posted_at) < end,
+        )
+    ).all()
+    best: PromptThread | None = None
+    for post, prompt in posts:
+        replies = list(
+            session.exec(
+                select(ChannelMessage)
+                .where(
+                    ChannelMessage.team_id == community.team_id,
+                    ChannelMessage.channel_id == post.channel_id,
+                    ChannelMessage.thread_ts == post.message_ts,
+                    col(ChannelMessage.deleted_at).is_(None),
+                )
+                .order_by(col(ChannelMessage.ts))
+            )
+        )
+        if best is not None and len(replies) <= best.reply_count:
+            continue
+        captured = list(
+            session.exec(
+                select(Snippet)
+                .where(
+                    Snippet.team_id == community.team_id,
+                    Snippet.channel_id == post.channel_id,
+                    col(Snippet.message_ts).in_([r.ts for r in replies]),
+                    Snippet.status == STATUS_CONFIRMED,
+                )
+                .order_by(col(Snippet.endorsements).desc(), col(Snippet.id))
+                .limit(TOP_REPLIES)
+            )
+        )
+        top = [(s.author_id, s.text, s.endorsements) for s in captured] or [
+            (r.user_id, r.text, 0) for r in replies[:TOP_REPLIES]
+        ]
+        best = PromptThread(
+            text=prompt.text,
+            channel_id=post.channel_id or "",
+            message_ts=post.message_ts or "",
+            reply_count=len(replies),
+            replies=top,
+            replies_captured=bool(captured),
+        )
+    return best
+
+
+def digest_data(
+    *,
+    session: Session,
+    community: Community,
+    start: datetime,
+    end: datetime,
+    previous_start: datetime,
+) -> DigestData:
+    """Gather one week of a community for its digest.
+
+    Args:
+        session: the open session.
+        community: the community.
+        start: the week's start (UTC).
+        end: the week's end (UTC, exclusive).
+        previous_start: the start of the week before, for the trend line.
+    """
+    assert community.id is not None
+    in_week = _confirmed_in(community.id, start, end)
+    new_count = session.exec(select(func.count()).select_from(Snippet).where(*in_week)).one()
+    top = list(
+        session.exec(
+            select(Snippet)
+            .where(*in_week)
+            .order_by(col(Snippet.endorsements).desc(), col(Snippet.created_at).desc())
+            .limit(TOP_SNIPPETS)
+        )
+    )
+    authors = set(session.exec(select(Snippet.author_id).where(*in_week)))
+    earlier = set(
+        session.exec(
+            select(Snippet.author_id).where(
+                Snippet.community_id == community.id,
+                Snippet.status == STATUS_CONFIRMED,
+                col(Snippet.created_at) < start,
+            )
+        )
+    )
+    joined = session.exec(
+        select(Member.user_id)
+        .where(
+            Member.community_id == community.id,
+            col(Member.left_at).is_(None),
+            col(Member.joined_at) >= start,
+            col(Member.joined_at) < end,
+            Member.user_id != community.created_by,
+        )
+        .order_by(col(Member.joined_at))
+    ).all()
+    # members seeded when the community was created are its founders, not newcomers
+    new_members = [] if community.created_at >= start else list(joined)
+    return DigestData(
+        community=community,
+        start=start,
+        end=end,
+        new_snippets=int(new_count),
+        top_snippets=top,
+        tags=snippet_tags(session=session, snippet_ids=[s.id for s in top if s.id is not None]),
+        prompt=prompt_thread(session=session, community=community, start=start, end=end),
+        first_time_contributors=sorted(authors - earlier),
+        new_members=new_members,
+        kudos=kudos_week(session=session, community_id=community.id, start=start, end=end),
+        this_week=week_counts(session=session, community=community, start=start, end=end),
+        last_week=week_counts(
+            session=session, community=community, start=previous_start, end=start
+        ),
+    )

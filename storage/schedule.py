@@ -1,0 +1,279 @@
+"""Weekly schedules and the claim ledger that makes every scheduled post happen exactly once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from storage.models import Community, CommunitySchedule, ScheduledPost
+from storage.models.schedule import (
+    POST_CLAIMED,
+    POST_FAILED,
+    POST_POSTED,
+    POST_SKIPPED,
+)
+from storage.types import utcnow
+from storage.upsert import insert_if_absent
+
+
+def schedules_of(*, session: Session, community_id: int) -> list[CommunitySchedule]:
+    """A community's schedule per kind, in the order prompt, digest, kudos."""
+    query = (
+        select(CommunitySchedule)
+        .where(CommunitySchedule.community_id == community_id)
+        .order_by(col(CommunitySchedule.id))
+    )
+    return list(session.exec(query))
+
+
+def set_schedule(
+    *,
+    session: Session,
+    community: Community,
+    kind: str,
+    weekday: int | None = None,
+    minute: int | None = None,
+    enabled: bool | None = None,
+) -> CommunitySchedule:
+    """Change one kind's weekly slot or switch it on or off.
+
+    Args:
+        session: the open session (committed here).
+        community: the community.
+        kind: "prompt", "digest" or "kudos".
+        weekday: Monday = 0, when changing the day.
+        minute: minute of the local day, when changing the time.
+        enabled: switch the kind on or off.
+    """
+    assert community.id is not None
+    row = session.exec(
+        select(CommunitySchedule).where(
+            CommunitySchedule.community_id == community.id, CommunitySchedule.kind == kind
+        )
+    ).first() or CommunitySchedule(team_id=community.team_id, community_id=community.id, kind=kind)
+    if weekday is not None:
+        row.weekday = weekday
+    if minute is not None:
+        row.minute = minute
+    if enabled is not None:
+        row.enabled = enabled
+    row.updated_at = utcnow()
+    session.add(row)
+    session.commit()
+    return row
+
+
+def active_schedules(*, session: Session) -> list[tuple[Community, CommunitySchedule]]:
+    """Every enabled schedule of every community that is not paused, in every workspace."""
+    query = (
+        select(Community, CommunitySchedule)
+        .join(CommunitySchedule, col(CommunitySchedule.community_id) == col(Community.id))
+        .where(col(Community.paused).is_(False), col(CommunitySchedule.enabled).is_(True))
+        .order_by(col(Community.id), col(CommunitySchedule.id))
+    )
+    return [(c, s) for c, s in session.exec(query)]
+
+
+def get_post(
+    *, session: Session, community_id: int, kind: str, period: str
+) -> ScheduledPost | None:
+    """The ledger row of one (community, kind, period), if any."""
+    query = select(ScheduledPost).where(
+        ScheduledPost.community_id == community_id,
+        ScheduledPost.kind == kind,
+        ScheduledPost.period == period,
+    )
+    return session.exec(query).first()
+
+
+def claim_post(
+    *,
+    session: Session,
+    community: Community,
+    kind: str,
+    period: str,
+    scheduled_for: datetime,
+    claimed_by: str,
+    status: str = POST_CLAIMED,
+) -> ScheduledPost | None:
+    """Insert the ledger row for (community, kind, period); only the inserter may post.
+
+    Args:
+        session: the open session (committed here).
+        community: the community.
+        kind: what is posted.
+        period: the ISO week of the local scheduled time, e.g. "2026-W48".
+        scheduled_for: when it was due.
+        claimed_by: who claims it (process and host), for the ledger.
+        status: "claimed" to post it, "skipped" to record that it will not be.
+
+    Returns:
+        The new row when this call won the insert, None when the row already existed.
+    """
+    now = utcnow()
+    won = insert_if_absent(
+        session=session,
+        model=ScheduledPost,
+        values={
+            "team_id": community.team_id,
+            "community_id": community.id,
+            "kind": kind,
+            "period": period,
+            "status": status,
+            "attempts": 1 if status == POST_CLAIMED else 0,
+            "claimed_by": claimed_by[:200],
+            "scheduled_for": scheduled_for,
+            "claimed_at": now,
+            "updated_at": now,
+        },
+    )
+    session.commit()
+    if not won:
+        return None
+    assert community.id is not None
+    return get_post(session=session, community_id=community.id, kind=kind, period=period)
+
+
+def mark_posted(
+    *,
+    session: Session,
+    post: ScheduledPost,
+    channel_id: str,
+    message_ts: str,
+    prompt_id: int | None = None,
+) -> ScheduledPost:
+    """Record a successful post.
+
+    Args:
+        session: the open session (committed here).
+        post: the ledger row this process claimed.
+        channel_id: where it went.
+        message_ts: its ts.
+        prompt_id: for prompts, which one.
+    """
+    now = utcnow()
+    post.status, post.channel_id, post.message_ts = POST_POSTED, channel_id, message_ts
+    post.prompt_id, post.posted_at, post.updated_at = prompt_id, now, now
+    post.error, post.next_attempt_at = None, None
+    session.add(post)
+    session.commit()
+    return post
+
+
+def mark_failed(
+    *, session: Session, post: ScheduledPost, error: str, retry_at: datetime | None
+) -> ScheduledPost:
+    """Record a failed attempt; `retry_at` None means it will not be tried again.
+
+    Args:
+        session: the open session (committed here).
+        post: the ledger row this process claimed.
+        error: what went wrong, for operators.
+        retry_at: when another attempt may be claimed.
+    """
+    post.status, post.error = POST_FAILED, error[:2000]
+    post.next_attempt_at, post.updated_at = retry_at, utcnow()
+    session.add(post)
+    session.commit()
+    return post
+
+
+def mark_skipped(*, session: Session, post: ScheduledPost, reason: str) -> ScheduledPost:
+    """Record that a claimed post was deliberately not made (e.g. an empty prompt bank)."""
+    post.status, post.error, post.updated_at = POST_SKIPPED, reason[:2000], utcnow()
+    session.add(post)
+    session.commit()
+    return post
+
+
+def claim_retry(
+    *, session: Session, post_id: int, now: datetime, claimed_by: str, max_attempts: int
+) -> ScheduledPost | None:
+    """Atomically take a failed post whose retry time has come; None if someone else did.
+
+    Args:
+        session: the open session (committed here).
+        post_id: the ledger row.
+        now: the current time.
+        claimed_by: who retries.
+        max_attempts: attempts allowed in all.
+    """
+    result = session.execute(
+        update(ScheduledPost)
+        .where(
+            col(ScheduledPost.id) == post_id,
+            col(ScheduledPost.status) == POST_FAILED,
+            col(ScheduledPost.next_attempt_at) <= now,
+            col(ScheduledPost.attempts) < max_attempts,
+        )
+        .values(
+            status=POST_CLAIMED,
+            attempts=ScheduledPost.attempts + 1,
+            claimed_by=claimed_by[:200],
+            claimed_at=now,
+            updated_at=now,
+        )
+    )
+    session.commit()
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return None
+    return session.get(ScheduledPost, post_id)
+
+
+def retries_due(*, session: Session, now: datetime, max_attempts: int) -> list[int]:
+    """Ids of failed posts whose next attempt is due."""
+    query = select(ScheduledPost.id).where(
+        ScheduledPost.status == POST_FAILED,
+        col(ScheduledPost.next_attempt_at).is_not(None),
+        col(ScheduledPost.next_attempt_at) <= now,
+        col(ScheduledPost.attempts) < max_attempts,
+    )
+    return [i for i in session.exec(query) if i is not None]
+
+
+def last_post(*, session: Session, community_id: int, kind: str) -> ScheduledPost | None:
+    """The most recent successful post of a kind."""
+    query = (
+        select(ScheduledPost)
+        .where(
+            ScheduledPost.community_id == community_id,
+            ScheduledPost.kind == kind,
+            ScheduledPost.status == POST_POSTED,
+        )
+        .order_by(col(ScheduledPost.posted_at).desc())
+    )
+    return session.exec(query).first()
+
+
+def pause_community(*, session: Session, community: Community, reason: str) -> bool:
+    """Pause a community (its scheduled posts stop); True only for the call that paused it.
+
+    The update is conditional, so when several processes hit the same dead channel, exactly
+    one of them learns it paused the community (and tells its facilitators).
+
+    Args:
+        session: the open session (committed here).
+        community: the community.
+        reason: shown by /cop info and told to facilitators.
+    """
+    now = utcnow()
+    result = session.execute(
+        update(Community)
+        .where(col(Community.id) == community.id, col(Community.paused).is_(False))
+        .values(paused=True, paused_reason=reason[:500], paused_at=now)
+    )
+    session.commit()
+    session.refresh(community)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def resume_community(*, session: Session, community: Community) -> bool:
+    """Un-pause a community; False if it was not paused."""
+    if not community.paused:
+        return False
+    community.paused, community.paused_reason, community.paused_at = False, None, None
+    session.add(community)
+    session.commit()
+    return True
