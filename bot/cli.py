@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -32,6 +33,21 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--host", default="0.0.0.0", help="HTTP interface to bind (default 0.0.0.0)")
     run.set_defaults(handler=cmd_run)
 
+    scheduler = sub.add_parser("scheduler", help="scheduled posts")
+    scheduler_sub = scheduler.add_subparsers(
+        dest="scheduler_command", required=True, metavar="TASK"
+    )
+    tick = scheduler_sub.add_parser(
+        "tick", help="make every scheduled post that is due, once, then exit (for cron)"
+    )
+    tick.add_argument(
+        "--now",
+        type=parse_now,
+        default=None,
+        help="act as if it were this moment, ISO 8601 with an offset (2026-11-27T16:00+01:00)",
+    )
+    tick.set_defaults(handler=cmd_tick)
+
     database = sub.add_parser("db", help="database tasks")
     db_sub = database.add_subparsers(dest="db_command", required=True, metavar="TASK")
     upgrade = db_sub.add_parser("upgrade", help="apply migrations up to the latest schema")
@@ -49,6 +65,33 @@ def prepare_database(settings: Settings) -> None:
     except (SQLAlchemyError, OSError) as exc:
         cause = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise StartupError(f"cannot use the database at DATABASE_URL: {cause}") from None
+
+
+def parse_now(text: str) -> datetime:
+    """An ISO 8601 moment for --now; one without an offset is read as UTC."""
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO 8601 time: {text!r} (try 2026-11-27T16:00:00+01:00)"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def cmd_tick(args: argparse.Namespace, settings: Settings) -> int:
+    """copbot scheduler tick [--now ISO8601]."""
+    from scheduler.clients import clients_for
+    from scheduler.tick import tick
+    from storage.types import utcnow
+
+    prepare_database(settings)
+    report = tick(
+        now=args.now or utcnow(),
+        client_for=clients_for(settings),
+        catchup_hours=settings.catchup_hours,
+    )
+    print(f"copbot: {report.summary()}")
+    return 1 if report.failed else 0
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
@@ -74,9 +117,10 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         raise StartupError(
             f"cannot reach Slack at SLACK_API_URL ({settings.slack_api_url}): {exc}"
         ) from None
+    from scheduler.clients import clients_for
     from scheduler.runner import build_scheduler
 
-    scheduler = build_scheduler(settings)
+    scheduler = build_scheduler(settings, clients_for(settings))
     scheduler.start()
     try:
         serve(app, settings, args)

@@ -6,16 +6,24 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.config import Settings
 from scheduler.maintenance import run_maintenance
+from scheduler.tick import ClientFor, tick
 from storage.types import utcnow
 
 MAINTENANCE_JOB = "maintenance"
+TICK_JOB = "tick"
 
 
-def build_scheduler(settings: Settings) -> BackgroundScheduler:
+def run_tick(settings: Settings, client_for: ClientFor) -> None:
+    """One tick at the current time (the job APScheduler runs every minute)."""
+    tick(now=utcnow(), client_for=client_for, catchup_hours=settings.catchup_hours)
+
+
+def build_scheduler(settings: Settings, client_for: ClientFor | None = None) -> BackgroundScheduler:
     """A (not yet started) scheduler whose jobs never overlap and coalesce missed runs.
 
     Args:
         settings: the loaded configuration.
+        client_for: Web API clients by workspace; without it only maintenance runs.
     """
     scheduler = BackgroundScheduler(
         timezone="UTC",
@@ -29,4 +37,12 @@ def build_scheduler(settings: Settings) -> BackgroundScheduler:
         next_run_time=utcnow(),
         kwargs={"retention_days": settings.message_retention_days},
     )
+    if client_for is not None:
+        scheduler.add_job(
+            run_tick,
+            "cron",
+            second=0,
+            id=TICK_JOB,
+            kwargs={"settings": settings, "client_for": client_for},
+        )
     return scheduler

@@ -143,6 +143,7 @@ def mark_posted(
     channel_id: str,
     message_ts: str,
     prompt_id: int | None = None,
+    when: datetime | None = None,
 ) -> ScheduledPost:
     """Record a successful post.
 
@@ -152,8 +153,9 @@ def mark_posted(
         channel_id: where it went.
         message_ts: its ts.
         prompt_id: for prompts, which one.
+        when: when it was posted (the tick's time).
     """
-    now = utcnow()
+    now = when or utcnow()
     post.status, post.channel_id, post.message_ts = POST_POSTED, channel_id, message_ts
     post.prompt_id, post.posted_at, post.updated_at = prompt_id, now, now
     post.error, post.next_attempt_at = None, None

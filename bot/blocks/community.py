@@ -15,6 +15,7 @@ from bot.blocks.kit import (
     plain,
     section,
 )
+from bot.blocks.schedule import ScheduleLine, schedule_text
 from bot.mrkdwn import channel, escape, user
 from storage.communities import CommunityOverview
 
@@ -23,9 +24,6 @@ NAME_BLOCK, NAME_ACTION = "name", "name_input"
 DOMAIN_BLOCK, DOMAIN_ACTION = "domain", "domain_input"
 NAME_MAX = 80
 DOMAIN_MAX = 1000
-
-WEEKDAYS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
-KIND_LABELS = {"prompt": "Discussion prompt", "digest": "Weekly digest", "kudos": "Kudos summary"}
 
 
 class CommunityLink(NamedTuple):
@@ -57,14 +55,7 @@ def render_created(
     )
 
 
-def _schedule_line(kind: str, weekday: int, minute: int, enabled: bool, tz: str) -> str:
-    label = KIND_LABELS.get(kind, kind)
-    if not enabled:
-        return f"• {label}: off"
-    return f"• {label}: {WEEKDAYS[weekday % 7]} at {minute // 60:02d}:{minute % 60:02d} ({tz})"
-
-
-def render_info(overview: CommunityOverview) -> Message:
+def render_info(overview: CommunityOverview, schedule: Sequence[ScheduleLine]) -> Message:
     """`/cop info`: domain, people, knowledge and schedule of one community."""
     c = overview.community
     facts = [f"*Domain:* {escape(c.domain) if c.domain else '_not set_'}"]
@@ -80,12 +71,8 @@ def render_info(overview: CommunityOverview) -> Message:
         reason = escape(c.paused_reason or "no reason given")
         blocks.append(section(f":double_vertical_bar: *Paused:* {reason}"))
     blocks.append(section("\n".join(facts)))
-    schedule = [
-        _schedule_line(s.kind, s.weekday, s.minute, s.enabled, c.timezone)
-        for s in overview.schedules
-    ]
     if schedule:
-        blocks.append(section("*Schedule*\n" + "\n".join(schedule)))
+        blocks.append(section(schedule_text(schedule, c.timezone, paused=c.paused)))
     blocks.append(divider())
     blocks.append(context(f"Created {c.created_at:%Y-%m-%d} by {user(c.created_by)}"))
     text = f"{c.name}: {overview.member_count} members, {overview.knowledge_count} snippets" + (

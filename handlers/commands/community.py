@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
-
 from bot.blocks.community import create_modal, render_info, render_membership
+from handlers.commands.common import community_here
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import EVERYONE, Subcommand
 from handlers.flows.communities import (
     check_can_create,
     parse_create_args,
-    require_community,
     start_community,
 )
+from handlers.flows.schedule import schedule_lines
 from storage import communities, db
-from storage.models import Community
+from storage.types import utcnow
 
 
 def run_create(inv: Invocation) -> None:
@@ -54,28 +53,18 @@ def run_create(inv: Invocation) -> None:
         )
 
 
-def _community(inv: Invocation, session: Session, what: str) -> Community:
-    return require_community(
-        session=session,
-        team_id=inv.team_id,
-        user_id=inv.user_id,
-        channel_id=inv.channel_id,
-        what=what,
-        in_dm=inv.in_dm,
-    )
-
-
 def run_info(inv: Invocation) -> None:
     """Describe this channel's community."""
     with db.session() as session:
-        community = _community(inv, session, "/cop info")
+        community = community_here(inv, session, "/cop info")
         overview = communities.community_overview(session=session, community=community)
-    inv.reply(render_info(overview))
+        lines = schedule_lines(session, community, utcnow())
+    inv.reply(render_info(overview, lines))
 
 
 def _membership(inv: Invocation, *, join: bool) -> None:
     with db.session() as session:
-        community = _community(inv, session, "/cop join" if join else "/cop leave")
+        community = community_here(inv, session, "/cop join" if join else "/cop leave")
         change = communities.join_community if join else communities.leave_community
         changed = change(session=session, community=community, user_id=inv.user_id)
     inv.reply(

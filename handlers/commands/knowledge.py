@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.errors import CopError
 from bot.text import hashtags, title_from
+from handlers.commands.common import community_here
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import EVERYONE, MEMBERS, Subcommand
-from handlers.flows.communities import require_community
 from handlers.flows.knowledge import confirmation_note, share_knowledge
 from handlers.flows.search import parse_query, search_message
 from storage import communities, db
@@ -23,14 +23,7 @@ def run_share(inv: Invocation) -> None:
     if not inv.args.strip():
         raise CopError(SHARE_USAGE)
     with db.session() as session:
-        community = require_community(
-            session=session,
-            team_id=inv.team_id,
-            user_id=inv.user_id,
-            channel_id=inv.channel_id,
-            what="/cop share",
-            in_dm=inv.in_dm,
-        )
+        community = community_here(inv, session, "/cop share")
         assert community.id is not None
         member = communities.get_member(
             session=session, community_id=community.id, user_id=inv.user_id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.blocks.kudos import kudos_note, render_kudos_post, render_leaderboards
 from bot.errors import CopError
+from handlers.commands.common import community_here
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import EVERYONE, MEMBERS, Subcommand
 from handlers.flows.communities import require_community
@@ -76,14 +77,7 @@ def run_top(inv: Invocation) -> None:
         raise CopError("Pick a period: `/cop top week`, `/cop top month` or `/cop top all`.")
     days, label = PERIODS[choice]
     with db.session() as session:
-        community = require_community(
-            session=session,
-            team_id=inv.team_id,
-            user_id=inv.user_id,
-            channel_id=inv.channel_id,
-            what="/cop top",
-            in_dm=inv.in_dm,
-        )
+        community = community_here(inv, session, "/cop top")
         assert community.id is not None
         since = days_ago(utcnow(), days) if days else None
         boards = kudos.leaderboards(session=session, community_id=community.id, since=since)

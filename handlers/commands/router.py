@@ -10,7 +10,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.help import HelpEntry, render_help
-from handlers.commands import community, knowledge, kudos, settings
+from handlers.commands import community, digest, knowledge, kudos, prompts, schedule, settings
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import AUDIENCES, EVERYONE, Subcommand
 
@@ -25,6 +25,9 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     *community.SUBCOMMANDS,
     *knowledge.SUBCOMMANDS,
     *kudos.SUBCOMMANDS,
+    *prompts.SUBCOMMANDS,
+    *schedule.SUBCOMMANDS,
+    *digest.SUBCOMMANDS,
     *settings.SUBCOMMANDS,
 )
 _BY_NAME = {name: s for s in SUBCOMMANDS for name in (s.name, *s.aliases)}

@@ -10,10 +10,9 @@ from sqlmodel import Session
 from bot.blocks.kit import Message
 from bot.blocks.settings import PendingItem, emoji_names, render_pending, render_settings
 from bot.errors import CopError
+from handlers.commands.common import facilitated_here
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import FACILITATORS, Subcommand
-from handlers.flows.communities import require_community
-from handlers.flows.roles import require_facilitator
 from handlers.lookups import display_names
 from storage import communities, db, knowledge
 from storage.models import Community
@@ -26,19 +25,6 @@ SETTINGS_USAGE = (
     "`/cop settings knowledge-emoji :bulb: :books:`, `/cop settings kudos-emoji :raised_hands:` "
     "or `/cop settings kudos-quota 10`."
 )
-
-
-def _facilitated(inv: Invocation, session: Session, what: str, action: str) -> Community:
-    community = require_community(
-        session=session,
-        team_id=inv.team_id,
-        user_id=inv.user_id,
-        channel_id=inv.channel_id,
-        what=what,
-        in_dm=inv.in_dm,
-    )
-    require_facilitator(session, inv.client, community, inv.user_id, what=action)
-    return community
 
 
 def parse_emoji(words: list[str]) -> list[str]:
@@ -110,7 +96,7 @@ def settings_message(community: Community) -> Message:
 def run_settings(inv: Invocation) -> None:
     """Show or change how this community captures knowledge."""
     with db.session() as session:
-        community = _facilitated(inv, session, "/cop settings", "change settings")
+        community = facilitated_here(inv, session, "/cop settings", "change settings")
         words = inv.args.split()
         if words:
             changes = apply_setting(community, words[0].lower(), words[1:])
@@ -144,7 +130,7 @@ def pending_message(client: WebClient, session: Session, community: Community) -
 def run_pending(inv: Invocation) -> None:
     """List knowledge waiting for confirmation, with Confirm buttons."""
     with db.session() as session:
-        community = _facilitated(inv, session, "/cop pending", "confirm knowledge")
+        community = facilitated_here(inv, session, "/cop pending", "confirm knowledge")
         message = pending_message(inv.client, session, community)
     inv.reply(message)
 

@@ -6,11 +6,13 @@ from typing import Any
 
 from bot.blocks.community import CREATE_VIEW
 from bot.blocks.knowledge import SAVE_VIEW, SEARCH_MORE, SHARE_VIEW
+from bot.blocks.schedule import SCHEDULE_VIEW
 from bot.blocks.settings import CONFIRM_SNIPPET
 from bot.errors import guarded
 from handlers.views.confirm import confirm_snippet_clicked
 from handlers.views.create_community import create_community_submitted
 from handlers.views.knowledge import save_knowledge_submitted, share_knowledge_submitted
+from handlers.views.schedule import schedule_submitted
 from handlers.views.search_more import search_more_clicked
 
 
@@ -19,5 +21,6 @@ def register(app: Any) -> None:
     app.view(CREATE_VIEW)(guarded(create_community_submitted))
     app.view(SAVE_VIEW)(guarded(save_knowledge_submitted))
     app.view(SHARE_VIEW)(guarded(share_knowledge_submitted))
+    app.view(SCHEDULE_VIEW)(guarded(schedule_submitted))
     app.action(SEARCH_MORE)(guarded(search_more_clicked))
     app.action(CONFIRM_SNIPPET)(guarded(confirm_snippet_clicked))

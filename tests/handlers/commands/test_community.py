@@ -25,7 +25,7 @@ def test_create_then_info(copbot: Copbot) -> None:
     assert "<@UALICE>" in info  # the creator is facilitator
     # Alice and Bob are in the channel; copbot and the CI bot are not members
     assert "*Members:* 2" in info
-    assert "Mondays at 10:00 (UTC)" in info
+    assert "*Schedule* (UTC)" in info and "Discussion prompt: Mondays at 10:00, next Mon " in info
     assert info.responses[0]["response_type"] == "ephemeral"
 
 

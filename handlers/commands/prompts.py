@@ -1,0 +1,108 @@
+"""/cop prompt add|list|remove|now: the community's bank of discussion prompts."""
+
+from __future__ import annotations
+
+from bot.blocks.kit import Message, section
+from bot.errors import CopError
+from bot.mrkdwn import escape, truncate
+from handlers.commands.common import facilitated_here
+from handlers.commands.invocation import Invocation
+from handlers.commands.registry import FACILITATORS, Subcommand
+from scheduler.jobs import post_prompt
+from scheduler.periods import period_key
+from storage import db, prompts, schedule
+from storage.models.schedule import KIND_PROMPT
+from storage.prompts import MAX_PROMPT_LENGTH
+from storage.types import utcnow
+
+USAGE = (
+    "Try `/cop prompt add What tool saved you time this week?`, `/cop prompt list`, "
+    "`/cop prompt remove 12` or `/cop prompt now`."
+)
+LIST_LIMIT = 40
+
+
+def _list(community_id: int) -> Message:
+    with db.session() as session:
+        bank = prompts.list_prompts(session=session, community_id=community_id)
+    if not bank:
+        text = "The prompt bank is empty. Add one with `/cop prompt add <question>`."
+        return Message(text=text, blocks=[section(text)])
+    lines = []
+    for i, prompt in enumerate(bank[:LIST_LIMIT]):
+        mark = ":arrow_right: " if i == 0 else ""
+        kind = "" if not prompt.is_default else " _(built in)_"
+        used = f" · used {prompt.times_used}×" if prompt.times_used else ""
+        lines.append(f"{mark}`{prompt.id}` {escape(truncate(prompt.text, 150))}{kind}{used}")
+    if len(bank) > LIST_LIMIT:
+        lines.append(f"…and {len(bank) - LIST_LIMIT} more")
+    header = f"*{len(bank)} prompts*, in the order they will be posted (the arrow is next):"
+    blocks = [section(header)]
+    for start in range(0, len(lines), 15):
+        blocks.append(section("\n".join(lines[start : start + 15])))
+    return Message(text=f"{len(bank)} prompts in the bank", blocks=blocks)
+
+
+def run_prompt(inv: Invocation) -> None:
+    """Manage the prompt bank, or post the next prompt now."""
+    action, _, rest = inv.args.partition(" ")
+    action, rest = action.lower(), rest.strip()
+    with db.session() as session:
+        community = facilitated_here(inv, session, "/cop prompt", "manage prompts")
+        assert community.id is not None
+        if action == "add":
+            if len(rest) < 5:
+                raise CopError(f"Write the question after `add`. {USAGE}")
+            if len(rest) > MAX_PROMPT_LENGTH:
+                raise CopError(f"Keep a prompt under {MAX_PROMPT_LENGTH} characters.")
+            added = prompts.add_prompt(
+                session=session, community=community, text=rest, created_by=inv.user_id
+            )
+            inv.reply_text(f"Added prompt `{added.id}`. It goes out before the built-in ones.")
+        elif action == "list":
+            inv.reply(_list(community.id))
+        elif action == "remove":
+            if not rest.isdigit():
+                raise CopError("Which one? `/cop prompt list` shows each prompt's number.")
+            removed = prompts.remove_prompt(
+                session=session, community_id=community.id, prompt_id=int(rest)
+            )
+            if removed is None:
+                raise CopError(f"There is no prompt `{rest[:10]}` here; see `/cop prompt list`.")
+            inv.reply_text(f"Removed prompt `{rest}`: {escape(truncate(removed.text, 200))}")
+        elif action == "now":
+            now = utcnow()
+            outcome = post_prompt(inv.client, session, community=community, now=now)
+            if outcome.skipped:
+                raise CopError(f"Nothing was posted: {outcome.skipped}.")
+            # recorded in the ledger (beside, not instead of, the weekly one) so replies count
+            post = schedule.claim_post(
+                session=session,
+                community=community,
+                kind=KIND_PROMPT,
+                period=f"{period_key(now, community.timezone)}+{outcome.message_ts}",
+                scheduled_for=now,
+                claimed_by=f"/cop prompt now by {inv.user_id}",
+            )
+            if post is not None:
+                schedule.mark_posted(
+                    session=session,
+                    post=post,
+                    channel_id=outcome.channel_id,
+                    message_ts=outcome.message_ts,
+                    prompt_id=outcome.prompt_id,
+                )
+        else:
+            raise CopError(USAGE)
+
+
+SUBCOMMANDS = (
+    Subcommand(
+        "prompt",
+        "prompt add <text> | list | remove <id> | now",
+        "manage the weekly discussion prompts, or post the next one now",
+        FACILITATORS,
+        run_prompt,
+        aliases=("prompts",),
+    ),
+)

@@ -1,0 +1,130 @@
+"""/cop schedule and /cop resume: when scheduled posts go out, in the community's timezone."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.blocks.schedule import render_schedule, schedule_modal
+from bot.errors import CopError
+from handlers.commands.common import facilitated_here
+from handlers.commands.invocation import Invocation
+from handlers.commands.registry import FACILITATORS, Subcommand
+from handlers.flows.schedule import schedule_lines
+from scheduler.periods import parse_day, parse_time
+from storage import communities, db, schedule
+from storage.models.schedule import KINDS
+from storage.types import utcnow
+
+KIND_WORDS = {
+    "prompt": "prompt",
+    "prompts": "prompt",
+    "question": "prompt",
+    "digest": "digest",
+    "digests": "digest",
+    "kudos": "kudos",
+    "summary": "kudos",
+    "kudos-summary": "kudos",
+}
+USAGE = (
+    "Try `/cop schedule digest fri 16:00`, `/cop schedule timezone Europe/Berlin`, "
+    "`/cop schedule off kudos` or `/cop schedule on kudos`."
+)
+
+
+def parse_kind(word: str) -> str:
+    kind = KIND_WORDS.get(word.lower())
+    if kind is None:
+        raise CopError(f"`{word[:30]}` isn't something copbot posts; pick prompt, digest or kudos.")
+    return kind
+
+
+def valid_timezone(name: str) -> str:
+    """An IANA timezone name as typed, or a CopError with an example."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CopError(
+            f"`{name[:60]}` isn't a timezone I know. Use an IANA name like `Europe/Berlin`, "
+            "`America/New_York` or `Asia/Kolkata`."
+        ) from None
+    return name
+
+
+def run_schedule(inv: Invocation) -> None:
+    """Show, change or (without arguments) edit in a form the weekly schedule."""
+    words = inv.args.split()
+    with db.session() as session:
+        community = facilitated_here(inv, session, "/cop schedule", "change the schedule")
+        assert community.id is not None
+        if not words:
+            lines = schedule_lines(session, community, utcnow())
+            inv.client.views_open(
+                trigger_id=inv.trigger_id,
+                view=schedule_modal(
+                    community_id=community.id, lines=lines, timezone=community.timezone
+                ),
+            )
+            return
+        head = words[0].lower()
+        if head in ("timezone", "tz") and len(words) == 2:
+            communities.update_settings(
+                session=session, community=community, timezone=valid_timezone(words[1])
+            )
+        elif head in ("off", "on") and len(words) == 2:
+            schedule.set_schedule(
+                session=session,
+                community=community,
+                kind=parse_kind(words[1]),
+                enabled=head == "on",
+            )
+        elif head in KIND_WORDS and len(words) == 3:
+            try:
+                weekday, minute = parse_day(words[1]), parse_time(words[2])
+            except ValueError as exc:
+                raise CopError(f"{exc} {USAGE}") from None
+            schedule.set_schedule(
+                session=session,
+                community=community,
+                kind=parse_kind(head),
+                weekday=weekday,
+                minute=minute,
+                enabled=True,
+            )
+        elif head != "show":
+            raise CopError(f"I didn't get that. {USAGE}")
+        message = render_schedule(
+            community_name=community.name,
+            lines=schedule_lines(session, community, utcnow()),
+            timezone=community.timezone,
+            paused=community.paused,
+        )
+    inv.reply(message)
+
+
+def run_resume(inv: Invocation) -> None:
+    """Restart scheduled posts of a paused community."""
+    with db.session() as session:
+        community = facilitated_here(inv, session, "/cop resume", "resume the community")
+        if not schedule.resume_community(session=session, community=community):
+            raise CopError(f"*{community.name}* isn't paused; its posts go out as scheduled.")
+    inv.reply_text(
+        f":arrow_forward: *{community.name}* is running again; its next posts go out as scheduled."
+    )
+
+
+SUBCOMMANDS = (
+    Subcommand(
+        "schedule",
+        "schedule [<kind> <day> <HH:MM> | timezone <IANA> | off <kind> | on <kind>]",
+        f"when the weekly posts go out ({', '.join(KINDS)}); no arguments opens a form",
+        FACILITATORS,
+        run_schedule,
+    ),
+    Subcommand(
+        "resume",
+        "resume",
+        "restart the scheduled posts of a paused community",
+        FACILITATORS,
+        run_resume,
+    ),
+)

@@ -1,0 +1,35 @@
+"""Web API clients for scheduled work: the bot token, or each workspace's OAuth installation."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+
+from bot.config import Settings
+from bot.slack_client import make_client
+from scheduler.tick import ClientFor
+from storage import db
+from storage.models.installation import BOTS_TABLE, INSTALLATIONS_TABLE
+
+
+def clients_for(settings: Settings) -> ClientFor:
+    """A function giving the client of a workspace (one bot token, or its installation's)."""
+    if not settings.oauth_enabled:
+        client = make_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+        return lambda team_id: client
+    store = SQLAlchemyInstallationStore(
+        client_id=settings.slack_client_id or "",
+        engine=db.get_engine(),
+        installations_table_name=INSTALLATIONS_TABLE,
+        bots_table_name=BOTS_TABLE,
+    )
+
+    @cache
+    def for_team(team_id: str) -> WebClient:
+        bot = store.find_bot(enterprise_id=None, team_id=team_id)
+        token = bot.bot_token if bot is not None else None
+        return make_client(token=token, base_url=settings.slack_api_url)
+
+    return for_team
