@@ -267,8 +267,10 @@ def pause_community(*, session: Session, community: Community, reason: str) -> b
         .values(paused=True, paused_reason=reason[:500], paused_at=now)
     )
     session.commit()
-    session.refresh(community)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    paused = bool(result.rowcount)  # type: ignore[attr-defined]
+    if paused:
+        community.paused, community.paused_reason, community.paused_at = True, reason[:500], now
+    return paused
 
 
 def resume_community(*, session: Session, community: Community) -> bool:

@@ -1,0 +1,131 @@
+"""/cop schedule, /cop prompt, /cop digest and /cop resume."""
+
+from __future__ import annotations
+
+from storage import communities, db, schedule
+from tests.harness import TEAM, Copbot, flatten_text
+from tests.slack import state_value, view_submission_payload
+
+
+def _guild(copbot: Copbot):
+    copbot.cop("/cop create Python Guild — all things Python")
+    with db.session() as session:
+        return communities.community_for_channel(
+            session=session, team_id=TEAM, channel_id="CPYTHON"
+        )
+
+
+def test_schedule_is_for_facilitators(copbot: Copbot) -> None:
+    _guild(copbot)
+    assert "Only facilitators" in copbot.cop("/cop schedule digest fri 15:00", user="UBOB")
+
+
+def test_changing_the_schedule_from_the_command_line(copbot: Copbot) -> None:
+    _guild(copbot)
+    reply = copbot.cop("/cop schedule digest thursday 4:30pm")
+    assert "Weekly digest: Thursdays at 16:30, next Thu" in reply
+    assert "Europe/Berlin" in copbot.cop("/cop schedule timezone Europe/Berlin")
+    assert "Kudos summary: off" in copbot.cop("/cop schedule off kudos")
+    assert "Kudos summary: Fridays at 16:05" in copbot.cop("/cop schedule on summary")
+    info = copbot.cop("/cop info")
+    assert "*Schedule* (Europe/Berlin)" in info and "Thursdays at 16:30" in info
+
+
+def test_schedule_errors_say_what_to_type(copbot: Copbot) -> None:
+    _guild(copbot)
+    assert "not a day of the week" in copbot.cop("/cop schedule digest someday 16:00")
+    assert "not a time" in copbot.cop("/cop schedule digest fri 25:00")
+    assert "isn't a timezone I know" in copbot.cop("/cop schedule timezone Mars/Olympus")
+    assert "isn't something copbot posts" in copbot.cop("/cop schedule off memes")
+    assert "I didn't get that" in copbot.cop("/cop schedule whenever")
+
+
+def test_the_schedule_form(copbot: Copbot) -> None:
+    community = _guild(copbot)
+    copbot.cop("/cop schedule")
+    view = copbot.standin.calls_to("views.open")[-1].args["view"]
+    assert view["callback_id"] == "schedule" and view["private_metadata"] == str(community.id)
+    values = {
+        "prompt_day": {"day": state_value("1", element="static_select")},
+        "prompt_time": {"time": state_value("09:15", element="timepicker")},
+        "prompt_on": {"on": state_value(["on"], element="checkboxes")},
+        "digest_day": {"day": state_value("4", element="static_select")},
+        "digest_time": {"time": state_value("16:00", element="timepicker")},
+        "digest_on": {"on": state_value([], element="checkboxes")},
+        "kudos_day": {"day": state_value("4", element="static_select")},
+        "kudos_time": {"time": state_value("16:05", element="timepicker")},
+        "kudos_on": {"on": state_value(["on"], element="checkboxes")},
+        "timezone": {"timezone_input": state_value("Asia/Kolkata")},
+    }
+    submission = view_submission_payload(
+        user_id="UALICE", callback_id="schedule", private_metadata=str(community.id), values=values
+    )
+    assert copbot.interactive(submission).status == 200
+    with db.session() as session:
+        rows = {
+            r.kind: r for r in schedule.schedules_of(session=session, community_id=community.id)
+        }
+    assert (rows["prompt"].weekday, rows["prompt"].minute, rows["prompt"].enabled) == (1, 555, True)
+    assert rows["digest"].enabled is False
+    assert "Asia/Kolkata" in copbot.cop("/cop info")
+    bad = {**values, "timezone": {"timezone_input": state_value("Nowhere/Land")}}
+    answer = copbot.interactive(
+        view_submission_payload(
+            user_id="UALICE", callback_id="schedule", private_metadata=str(community.id), values=bad
+        )
+    )
+    assert answer.json()["response_action"] == "errors"
+
+
+def test_the_prompt_bank(copbot: Copbot) -> None:
+    _guild(copbot)
+    listing = copbot.cop("/cop prompt list")
+    assert "*36 prompts*" in listing
+    added = copbot.cop("/cop prompt add What did you automate this week?")
+    assert "Added prompt" in added
+    listing = copbot.cop("/cop prompt list")
+    assert ":arrow_right: `" in listing and "What did you automate this week?" in listing
+    copbot.cop("/cop prompt now")
+    post = copbot.standin.last_message("CPYTHON")
+    assert "What did you automate this week?" in flatten_text(post["blocks"])
+    assert "<@" not in flatten_text(post["blocks"])
+    copbot.cop("/cop prompt now")
+    assert "What did you automate" not in flatten_text(
+        copbot.standin.last_message("CPYTHON")["blocks"]
+    )
+    prompt_id = listing.text.split("`")[1]
+    assert "Removed prompt" in copbot.cop(f"/cop prompt remove {prompt_id}")
+    assert "There is no prompt `99999`" in copbot.cop("/cop prompt remove 99999")
+    assert "Write the question" in copbot.cop("/cop prompt add ?")
+    assert "Try `/cop prompt add" in copbot.cop("/cop prompt shuffle")
+    assert "Only facilitators" in copbot.cop("/cop prompt now", user="UBOB")
+
+
+def test_digest_preview_and_post_once(copbot: Copbot) -> None:
+    _guild(copbot)
+    copbot.cop("/cop share Use ruff for linting #python", user="UBOB")
+    copbot.cop("/cop kudos <@UBOB|bob> for the linting tip")
+    preview = copbot.cop("/cop digest")
+    assert "the week in review" in preview and "Use ruff for linting" in preview
+    assert preview.responses[0]["response_type"] == "ephemeral"
+    before = len(copbot.standin.messages("CPYTHON"))
+    assert "Posted this week's digest" in copbot.cop("/cop digest post")
+    assert len(copbot.standin.messages("CPYTHON")) == before + 1
+    posted = copbot.standin.last_message("CPYTHON")
+    assert "bob" in flatten_text(posted["blocks"]) and "<@UBOB>" not in flatten_text(
+        posted["blocks"]
+    )
+    assert "already gone out" in copbot.cop("/cop digest post")
+    assert "Only facilitators" in copbot.cop("/cop digest", user="UBOB")
+
+
+def test_resume_a_paused_community(copbot: Copbot) -> None:
+    community = _guild(copbot)
+    assert "isn't paused" in copbot.cop("/cop resume")
+    with db.session() as session:
+        schedule.pause_community(
+            session=session, community=community, reason="its channel was archived"
+        )
+    assert "Paused:* its channel was archived" in copbot.cop("/cop info")
+    assert "running again" in copbot.cop("/cop resume")
+    assert "Paused" not in copbot.cop("/cop info")
