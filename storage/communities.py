@@ -311,7 +311,6 @@ class CommunityOverview:
     facilitator_ids: list[str]
     member_count: int
     knowledge_count: int
-    schedules: list[CommunitySchedule]
 
 
 def community_overview(*, session: Session, community: Community) -> CommunityOverview:
@@ -332,18 +331,12 @@ def community_overview(*, session: Session, community: Community) -> CommunityOv
         .select_from(Snippet)
         .where(Snippet.community_id == community.id, Snippet.status == STATUS_CONFIRMED)
     ).one()
-    schedules = session.exec(
-        select(CommunitySchedule)
-        .where(CommunitySchedule.community_id == community.id)
-        .order_by(col(CommunitySchedule.id))
-    )
     return CommunityOverview(
         community=community,
         channels=channels_of(session=session, community_id=community.id),
         facilitator_ids=facilitator_ids(session=session, community_id=community.id),
         member_count=int(members),
         knowledge_count=int(knowledge),
-        schedules=list(schedules),
     )
 
 

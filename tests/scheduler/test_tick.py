@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from bot.slack_client import make_client
 from scheduler.tick import tick
-from storage import communities, db, messages
+from storage import communities, db, messages, schedule
 from storage.models import Community, ScheduledPost
 from tests.harness import TEAM
 from tests.slack import SlackStandIn
@@ -43,7 +43,7 @@ def make_guild(channel: str = "CG0", timezone: str = "UTC", name: str = "Guild")
         community.created_at = MONDAY - timedelta(days=30)
         session.add(community)
         session.commit()
-        for row in communities.community_overview(session=session, community=community).schedules:
+        for row in schedule.schedules_of(session=session, community_id=community.id):
             row.updated_at = community.created_at
             session.add(row)
         session.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.engine import Engine
 
-from storage import communities, db
+from storage import communities, db, schedule
 from storage.models import ROLE_FACILITATOR
 
 TEAM = "T0001"
@@ -38,7 +38,9 @@ def test_create_makes_creator_facilitator_and_seeds_members(engine: Engine) -> N
     assert overview.member_count == 3
     assert overview.facilitator_ids == ["UALICE"]
     assert creator is not None and creator.role == ROLE_FACILITATOR
-    assert [s.kind for s in overview.schedules] == ["prompt", "digest", "kudos"]
+    with db.session() as session:
+        kinds = [s.kind for s in schedule.schedules_of(session=session, community_id=community.id)]
+    assert kinds == ["prompt", "digest", "kudos"]
     assert [c.channel_id for c in overview.channels] == ["C1"]
 
 
