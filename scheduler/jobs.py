@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from bot.blocks.digest import render_digest, render_kudos_summary, render_prompt
 from bot.blocks.kit import Message
-from handlers.lookups import display_names
+from bot.lookups import display_names
 from scheduler.periods import previous_week_bounds, week_bounds
 from storage import communities, prompts
 from storage.digest import DigestData, digest_data

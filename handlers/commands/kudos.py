@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from bot.blocks.kudos import kudos_note, render_kudos_post, render_leaderboards
 from bot.errors import CopError
+from bot.lookups import display_names, post_message
 from handlers.commands.common import community_here
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import EVERYONE, MEMBERS, Subcommand
 from handlers.flows.communities import require_community
 from handlers.flows.kudos import check_receiver, parse_kudos, require_quota
-from handlers.lookups import display_names, post_message
 from scheduler.periods import days_ago
 from storage import db, kudos
 from storage.models.kudos import KUDOS_COMMAND

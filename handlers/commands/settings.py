@@ -10,10 +10,10 @@ from sqlmodel import Session
 from bot.blocks.kit import Message
 from bot.blocks.settings import PendingItem, emoji_names, render_pending, render_settings
 from bot.errors import CopError
+from bot.lookups import display_names
 from handlers.commands.common import facilitated_here
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import FACILITATORS, Subcommand
-from handlers.lookups import display_names
 from storage import communities, db, knowledge
 from storage.models import Community
 

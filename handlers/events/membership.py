@@ -9,7 +9,7 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from handlers.lookups import user_profile
+from bot.lookups import user_profile
 from storage import communities, db
 from storage.models import Community
 

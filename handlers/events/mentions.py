@@ -9,8 +9,8 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks.knowledge import render_mention_answer
+from bot.lookups import post_message
 from handlers.flows.search import find, parse_query, to_hits
-from handlers.lookups import post_message
 from storage import db
 from storage.search import search_terms
 

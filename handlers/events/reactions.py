@@ -13,9 +13,9 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from sqlmodel import Session
 
+from bot.lookups import tell
 from handlers.flows.knowledge import confirmation_note, endorse, fetch_message, new_snippet
 from handlers.flows.kudos import thank_by_reaction, unthank_by_reaction
-from handlers.lookups import tell
 from storage import communities, db, knowledge
 from storage.models import Community
 from storage.models.knowledge import SOURCE_REACTION

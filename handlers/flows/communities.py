@@ -17,7 +17,7 @@ from bot.blocks.community import (
     render_created,
 )
 from bot.errors import CopError
-from handlers.lookups import ChannelFacts, channel_facts, channel_member_ids, user_profile
+from bot.lookups import ChannelFacts, channel_facts, channel_member_ids, user_profile
 from storage import communities
 from storage.models import Community
 

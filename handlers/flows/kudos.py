@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from bot.blocks.kudos import kudos_note, over_quota
 from bot.errors import CopError
+from bot.lookups import permalink, tell, user_profile
 from handlers.flows.knowledge import fetch_message
-from handlers.lookups import permalink, tell, user_profile
 from scheduler.periods import local_day_start
 from storage import knowledge, kudos, users
 from storage.models import Community

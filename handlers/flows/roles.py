@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot.errors import CopError
-from handlers.lookups import user_profile
+from bot.lookups import user_profile
 from storage import communities
 from storage.models import Community
 

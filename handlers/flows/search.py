@@ -11,8 +11,8 @@ from sqlmodel import Session
 
 from bot.blocks.kit import Message
 from bot.blocks.knowledge import PAGE_SIZE, Hit, render_search_results
+from bot.lookups import display_names
 from bot.text import normalise_tags, user_mentions
-from handlers.lookups import display_names
 from storage import communities
 from storage.search import SearchPage, popular_tags, search_snippets, search_terms
 

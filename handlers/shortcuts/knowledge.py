@@ -8,9 +8,9 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks.knowledge import no_community_modal, save_modal, share_modal
+from bot.lookups import team_of
 from bot.text import hashtags, readable, title_from
 from handlers.flows.knowledge import SlackMessage, remember
-from handlers.lookups import team_of
 from storage import communities, db
 
 NOT_PEOPLE = (

@@ -8,9 +8,9 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.errors import CopError
+from bot.lookups import team_of
 from handlers.commands.settings import pending_message
 from handlers.flows.roles import require_facilitator
-from handlers.lookups import team_of
 from storage import communities, db, knowledge
 
 

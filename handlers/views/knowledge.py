@@ -20,6 +20,7 @@ from bot.blocks.knowledge import (
     TITLE_ACTION,
     TITLE_BLOCK,
 )
+from bot.lookups import team_of, tell
 from bot.text import hashtags, normalise_tags
 from handlers.flows.knowledge import (
     confirmation_note,
@@ -28,7 +29,6 @@ from handlers.flows.knowledge import (
     new_snippet,
     share_knowledge,
 )
-from handlers.lookups import team_of, tell
 from storage import communities, db, knowledge
 from storage.models import Community
 from storage.models.knowledge import SOURCE_SHORTCUT

@@ -9,10 +9,10 @@ from slack_sdk import WebClient
 
 from bot.blocks.schedule import TIMEZONE_ACTION, TIMEZONE_BLOCK, schedule_text
 from bot.errors import CopError
+from bot.lookups import team_of, tell
 from handlers.commands.schedule import valid_timezone
 from handlers.flows.roles import require_facilitator
 from handlers.flows.schedule import schedule_lines
-from handlers.lookups import team_of, tell
 from storage import communities, db, schedule
 from storage.models.schedule import KINDS
 from storage.types import utcnow

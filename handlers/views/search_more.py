@@ -8,8 +8,8 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.knowledge import parse_more_value
+from bot.lookups import team_of
 from handlers.flows.search import search_message
-from handlers.lookups import team_of
 from storage import db
 
 

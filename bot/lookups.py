@@ -1,4 +1,4 @@
-"""Small Slack look-ups the listeners share, each turning Slack's refusals into plain CopErrors."""
+"""Slack look-ups shared by listeners and scheduled jobs; Slack refusals become CopErrors."""
 
 from __future__ import annotations
 
