@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.errors import guarded
+from handlers.events.channels import REASONS, channel_gone
 from handlers.events.membership import member_joined_channel, member_left_channel
 from handlers.events.mentions import app_mention
 from handlers.events.messages import message
@@ -19,3 +20,5 @@ def register(app: Any) -> None:
     app.event("reaction_added")(guarded(reaction_added))
     app.event("reaction_removed")(guarded(reaction_removed))
     app.event("app_mention")(guarded(app_mention))
+    for gone in REASONS:
+        app.event(gone)(guarded(channel_gone))

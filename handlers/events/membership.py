@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot.lookups import user_profile
+from handlers.events.channels import REMOVED, pause_for_channel
 from storage import communities, db
 from storage.models import Community
 
@@ -45,8 +46,13 @@ def member_joined_channel(
             logger.info("%s joined community %s", user_id, community.id)
 
 
-def member_left_channel(event: dict[str, Any], context: BoltContext, logger: Logger) -> None:
-    """Someone left a community channel: their membership ends."""
+def member_left_channel(
+    event: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger
+) -> None:
+    """Someone left a community channel: their membership ends (copbot itself: a pause)."""
+    if event.get("user") and event.get("user") == context.bot_user_id:
+        pause_for_channel(client, context, event.get("channel", ""), REMOVED, logger)
+        return
     with db.session() as session:
         found = _community_of(session, event, context)
         if found is None:
