@@ -355,3 +355,27 @@ def update_settings(*, session: Session, community: Community, **changes: object
     session.add(community)
     session.commit()
     return community
+
+
+def set_role(*, session: Session, community: Community, user_id: str, role: str) -> bool:
+    """Make `user_id` a facilitator or a plain member (joining them if needed).
+
+    Args:
+        session: the open session (committed here).
+        community: the community.
+        user_id: whose role changes.
+        role: ROLE_FACILITATOR or ROLE_MEMBER.
+
+    Returns:
+        False when they already had that role.
+    """
+    assert community.id is not None
+    member = get_member(session=session, community_id=community.id, user_id=user_id)
+    if member is not None and member.active and member.role == role:
+        return False
+    if member is None:
+        member = Member(team_id=community.team_id, community_id=community.id, user_id=user_id)
+    member.role, member.left_at = role, None
+    session.add(member)
+    session.commit()
+    return True

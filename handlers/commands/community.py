@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.blocks.community import create_modal, render_info, render_membership
+from bot.errors import CopError
 from handlers.commands.common import community_here
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import EVERYONE, Subcommand
@@ -65,6 +66,14 @@ def run_info(inv: Invocation) -> None:
 def _membership(inv: Invocation, *, join: bool) -> None:
     with db.session() as session:
         community = community_here(inv, session, "/cop join" if join else "/cop leave")
+        assert community.id is not None
+        if not join and communities.facilitator_ids(session=session, community_id=community.id) == [
+            inv.user_id
+        ]:
+            raise CopError(
+                f"You're the last facilitator of *{community.name}*. Hand over first with "
+                "`/cop facilitator add @name`, then leave."
+            )
         change = communities.join_community if join else communities.leave_community
         changed = change(session=session, community=community, user_id=inv.user_id)
     inv.reply(

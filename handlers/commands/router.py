@@ -10,7 +10,16 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.help import HelpEntry, render_help
-from handlers.commands import community, digest, knowledge, kudos, prompts, schedule, settings
+from handlers.commands import (
+    community,
+    digest,
+    knowledge,
+    kudos,
+    prompts,
+    roles,
+    schedule,
+    settings,
+)
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import AUDIENCES, EVERYONE, Subcommand
 
@@ -29,6 +38,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     *schedule.SUBCOMMANDS,
     *digest.SUBCOMMANDS,
     *settings.SUBCOMMANDS,
+    *roles.SUBCOMMANDS,
 )
 _BY_NAME = {name: s for s in SUBCOMMANDS for name in (s.name, *s.aliases)}
 

@@ -1,0 +1,65 @@
+"""/cop facilitator add|remove @person: who runs the community."""
+
+from __future__ import annotations
+
+from bot.errors import CopError
+from bot.lookups import user_profile
+from bot.mrkdwn import user
+from bot.text import user_mentions
+from handlers.commands.common import facilitated_here
+from handlers.commands.invocation import Invocation
+from handlers.commands.registry import FACILITATORS, Subcommand
+from storage import communities, db
+from storage.models import ROLE_FACILITATOR, ROLE_MEMBER
+
+USAGE = "Try `/cop facilitator add @name` or `/cop facilitator remove @name`."
+
+
+def run_facilitator(inv: Invocation) -> None:
+    """Add or remove a facilitator of this channel's community."""
+    action, _, rest = inv.args.partition(" ")
+    people = user_mentions(rest)
+    if action.lower() not in ("add", "remove") or len(people) != 1:
+        raise CopError(f"Name one person from Slack's @-menu. {USAGE}")
+    target = people[0]
+    with db.session() as session:
+        community = facilitated_here(inv, session, "/cop facilitator", "change facilitators")
+        assert community.id is not None
+        if action.lower() == "add":
+            profile = user_profile(inv.client, session, team_id=inv.team_id, user_id=target)
+            if profile is None or profile.is_bot or profile.deleted:
+                raise CopError("Facilitators are people in this workspace, not apps.")
+            changed = communities.set_role(
+                session=session, community=community, user_id=target, role=ROLE_FACILITATOR
+            )
+            text = (
+                f"{user(target)} is now a facilitator of *{community.name}*."
+                if changed
+                else f"{user(target)} already facilitates *{community.name}*."
+            )
+        else:
+            current = communities.facilitator_ids(session=session, community_id=community.id)
+            if target not in current:
+                raise CopError(f"{user(target)} isn't a facilitator of *{community.name}*.")
+            if current == [target]:
+                raise CopError(
+                    f"{user(target)} is the last facilitator of *{community.name}*. Add another "
+                    "with `/cop facilitator add @name` first."
+                )
+            communities.set_role(
+                session=session, community=community, user_id=target, role=ROLE_MEMBER
+            )
+            text = f"{user(target)} is no longer a facilitator of *{community.name}*."
+    inv.reply_text(text)
+
+
+SUBCOMMANDS = (
+    Subcommand(
+        "facilitator",
+        "facilitator add|remove @person",
+        "choose who runs this community (workspace admins always can)",
+        FACILITATORS,
+        run_facilitator,
+        aliases=("facilitators",),
+    ),
+)
