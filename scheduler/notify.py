@@ -9,7 +9,7 @@ from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.mrkdwn import escape
-from storage import communities
+from storage import communities, users
 from storage.models import Community
 
 log = logging.getLogger("copbot.scheduler")
@@ -26,8 +26,7 @@ def tell_facilitators_paused(
         "(or unarchive the channel), then run `/cop resume` there."
     )
     for user_id in communities.facilitator_ids(session=session, community_id=community.id):
-        member = communities.get_member(session=session, community_id=community.id, user_id=user_id)
-        if member is not None and member.muted:
+        if users.is_muted(session=session, team_id=community.team_id, user_id=user_id):
             continue
         try:
             client.chat_postMessage(channel=user_id, text=text)

@@ -298,3 +298,14 @@ def pending_snippets(*, session: Session, community_id: int, limit: int = 20) ->
         .limit(limit)
     )
     return list(session.exec(query))
+
+
+def most_endorsed(*, session: Session, community_id: int, limit: int = 3) -> list[Snippet]:
+    """A community's confirmed snippets with the most endorsements."""
+    query = (
+        select(Snippet)
+        .where(Snippet.community_id == community_id, Snippet.status == STATUS_CONFIRMED)
+        .order_by(col(Snippet.endorsements).desc(), col(Snippet.created_at).desc())
+        .limit(limit)
+    )
+    return list(session.exec(query))

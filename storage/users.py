@@ -78,3 +78,37 @@ def profiles_named(*, session: Session, team_id: str, name: str) -> list[UserPro
         if wanted in (p.display_name.casefold(), p.name.casefold())
         or wanted == p.name.casefold().replace(" ", ".")
     ]
+
+
+def set_muted(*, session: Session, team_id: str, user_id: str, muted: bool) -> bool:
+    """Record someone's wish for no welcomes and no DMs; False if nothing changed.
+
+    Args:
+        session: the open session (committed here).
+        team_id: the workspace.
+        user_id: who.
+        muted: True to mute copbot, False to hear from it again.
+    """
+    query = select(UserProfile).where(
+        UserProfile.team_id == team_id, UserProfile.user_id == user_id
+    )
+    profile = session.exec(query).first()
+    if profile is None:
+        # not looked up yet: a stale fetched_at makes the next look-up refresh the rest
+        profile = UserProfile(
+            team_id=team_id, user_id=user_id, fetched_at=utcnow() - 2 * PROFILE_TTL
+        )
+    if profile.muted == muted:
+        return False
+    profile.muted = muted
+    session.add(profile)
+    session.commit()
+    return True
+
+
+def is_muted(*, session: Session, team_id: str, user_id: str) -> bool:
+    """Whether someone muted copbot."""
+    query = select(UserProfile.muted).where(
+        UserProfile.team_id == team_id, UserProfile.user_id == user_id
+    )
+    return bool(session.exec(query).first())

@@ -16,7 +16,7 @@ from bot.blocks.kit import (
     section,
 )
 from bot.blocks.schedule import ScheduleLine, schedule_text
-from bot.mrkdwn import channel, escape, user
+from bot.mrkdwn import channel, escape, truncate, user
 from storage.communities import CommunityOverview
 
 CREATE_VIEW = "create_community"
@@ -176,3 +176,46 @@ def create_modal(
             },
         ],
     }
+
+
+def render_welcome(
+    *,
+    name: str,
+    domain: str,
+    channel_id: str,
+    facilitator_names: Sequence[str],
+    knowledge_emojis: Sequence[str],
+    top: Sequence[tuple[str, str]],
+) -> Message:
+    """The private welcome for someone who joined a community channel.
+
+    Args:
+        name: the community.
+        domain: what it is about.
+        channel_id: its channel.
+        facilitator_names: who runs it (names, nobody is pinged).
+        knowledge_emojis: the emoji that save knowledge.
+        top: the most endorsed snippets as (title, permalink).
+    """
+    lines = [f":wave: Welcome to *{escape(name)}* in {channel(channel_id)}!"]
+    if domain:
+        lines.append(f"It's about: {escape(domain)}")
+    if facilitator_names:
+        lines.append("Facilitated by " + ", ".join(escape(n) for n in facilitator_names[:5]) + ".")
+    how = (
+        "*How to take part:* react with "
+        f"{emoji_list(knowledge_emojis)} on a message worth keeping, share what you know with "
+        "`/cop share`, answer the weekly question in its thread, and find anything with "
+        "`/cop search`."
+    )
+    blocks: list[Block] = [section("\n".join(lines)), section(how)]
+    if top:
+        links = [
+            f"• <{url}|{truncate(escape(title), 150)}>"
+            if url.startswith("https://")
+            else f"• {escape(title)}"
+            for title, url in top[:3]
+        ]
+        blocks.append(section("*Most endorsed so far*\n" + "\n".join(links)))
+    blocks.append(context("Rather not hear from copbot? `/cop mute`"))
+    return Message(text=f"Welcome to {escape(name)}!", blocks=blocks)

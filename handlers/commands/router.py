@@ -15,6 +15,7 @@ from handlers.commands import (
     digest,
     knowledge,
     kudos,
+    mute,
     prompts,
     roles,
     schedule,
@@ -39,6 +40,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     *digest.SUBCOMMANDS,
     *settings.SUBCOMMANDS,
     *roles.SUBCOMMANDS,
+    *mute.SUBCOMMANDS,
 )
 _BY_NAME = {name: s for s in SUBCOMMANDS for name in (s.name, *s.aliases)}
 

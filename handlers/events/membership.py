@@ -9,9 +9,11 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot.lookups import user_profile
+from bot.blocks.community import render_welcome
+from bot.blocks.kit import Message
+from bot.lookups import display_names, tell, user_profile
 from handlers.events.channels import REMOVED, pause_for_channel
-from storage import communities, db
+from storage import communities, db, knowledge, users
 from storage.models import Community
 
 
@@ -30,10 +32,28 @@ def _community_of(
     return (community, user_id) if community is not None else None
 
 
+def welcome_message(
+    client: WebClient, session: Session, community: Community, channel_id: str
+) -> Message:
+    """The welcome for a newcomer: domain, facilitators, how to contribute, best knowledge."""
+    assert community.id is not None
+    facilitators = communities.facilitator_ids(session=session, community_id=community.id)
+    names = display_names(client, session, team_id=community.team_id, user_ids=facilitators)
+    top = knowledge.most_endorsed(session=session, community_id=community.id)
+    return render_welcome(
+        name=community.name,
+        domain=community.domain,
+        channel_id=channel_id,
+        facilitator_names=[names[f] for f in facilitators],
+        knowledge_emojis=community.knowledge_emojis,
+        top=[(s.title or s.text[:80], s.permalink) for s in top],
+    )
+
+
 def member_joined_channel(
     event: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger
 ) -> None:
-    """Someone joined a community channel: they become a member (bots do not)."""
+    """Someone joined a community channel: they become a member and are welcomed (not bots)."""
     with db.session() as session:
         found = _community_of(session, event, context)
         if found is None:
@@ -44,6 +64,15 @@ def member_joined_channel(
             return
         if communities.join_community(session=session, community=community, user_id=user_id):
             logger.info("%s joined community %s", user_id, community.id)
+        if not users.is_muted(session=session, team_id=community.team_id, user_id=user_id):
+            welcome = welcome_message(client, session, community, event.get("channel", ""))
+            tell(
+                client,
+                channel_id=event.get("channel", ""),
+                user_id=user_id,
+                text=welcome.text,
+                blocks=welcome.blocks,
+            )
 
 
 def member_left_channel(

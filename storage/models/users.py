@@ -26,4 +26,6 @@ class UserProfile(SQLModel, table=True):
     is_owner: bool = Field(default=False)
     deleted: bool = Field(default=False)
     tz: str = Field(default="", max_length=64)
+    # the person's own choice (/cop mute), kept when the cached profile is refreshed
+    muted: bool = Field(default=False)
     fetched_at: datetime = created_field()
