@@ -10,10 +10,10 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import bindparam, func, text
 from sqlmodel import Session, col, select
 
-from storage.models import Snippet, SnippetTag
+from storage.models import Endorsement, Snippet, SnippetTag
 from storage.models.knowledge import STATUS_CONFIRMED
 
 MAX_TERMS = 16
@@ -306,8 +306,6 @@ def popular_tags(*, session: Session, team_id: str, limit: int = 8) -> list[str]
         team_id: the workspace.
         limit: how many.
     """
-    from sqlalchemy import func
-
     rows = session.exec(
         select(SnippetTag.tag, func.count())
         .join(Snippet, col(Snippet.id) == col(SnippetTag.snippet_id))
@@ -321,3 +319,64 @@ def popular_tags(*, session: Session, team_id: str, limit: int = 8) -> list[str]
         .limit(limit)
     )
     return [tag for tag, _ in rows]
+
+
+@dataclass(frozen=True)
+class Expert:
+    user_id: str
+    snippets: int
+    endorsements: int
+
+    @property
+    def score(self) -> float:
+        return self.snippets * 2 + self.endorsements
+
+
+def find_experts(
+    *,
+    session: Session,
+    team_id: str,
+    query: str,
+    tags: Sequence[str] = (),
+    private_channel_ids: Collection[str] = (),
+    limit: int = 10,
+    sample: int = 200,
+) -> list[Expert]:
+    """People whose snippets (and endorsements of snippets) best match a topic.
+
+    Args:
+        session: the open session.
+        team_id: the workspace.
+        query: the topic, searched like any query.
+        tags: tags the matching snippets must carry.
+        private_channel_ids: private channels whose knowledge may be counted.
+        limit: how many people.
+        sample: how many of the best matching snippets are counted.
+    """
+    page = search_snippets(
+        session=session,
+        team_id=team_id,
+        query=query,
+        tags=tags,
+        private_channel_ids=private_channel_ids,
+        limit=sample,
+    )
+    ids = [s.id for s in page.snippets if s.id is not None]
+    if not ids:
+        return []
+    authored: dict[str, int] = {}
+    for snippet in page.snippets:
+        authored[snippet.author_id] = authored.get(snippet.author_id, 0) + 1
+    author_of = {s.id: s.author_id for s in page.snippets}
+    endorsed: dict[str, int] = {}
+    pairs = session.exec(
+        select(Endorsement.user_id, Endorsement.snippet_id)
+        .where(col(Endorsement.snippet_id).in_(ids))
+        .distinct()
+    ).all()
+    for user_id, snippet_id in pairs:
+        if author_of.get(snippet_id) != user_id:  # vouching for your own words does not count
+            endorsed[user_id] = endorsed.get(user_id, 0) + 1
+    people = set(authored) | set(endorsed)
+    experts = [Expert(u, authored.get(u, 0), int(endorsed.get(u, 0))) for u in people]
+    return sorted(experts, key=lambda e: (-e.score, -e.snippets, e.user_id))[:limit]

@@ -336,3 +336,32 @@ def no_community_modal(text: str) -> dict[str, Any]:
         "close": plain("OK"),
         "blocks": [section(text)],
     }
+
+
+def render_experts(*, topic: str, experts: Sequence[tuple[str, int, int]]) -> Message:
+    """`/cop experts`: who knows most about a topic, by name (nobody is pinged).
+
+    Args:
+        topic: what was asked about.
+        experts: (name, snippets written, snippets endorsed), best first.
+    """
+    shown = escape(truncate(topic, 100))
+    if not experts:
+        text = (
+            f"Nobody has shared or endorsed knowledge about *{shown}* yet. Be the first: "
+            "`/cop share …`, or react with :bulb: on a good answer."
+        )
+        return Message(text=f"No experts on {shown} yet", blocks=[section(text)])
+    lines = []
+    for name, wrote, endorsed in experts:
+        parts = []
+        if wrote:
+            parts.append(f"{wrote} snippet{'s' if wrote != 1 else ''}")
+        if endorsed:
+            parts.append(f"endorsed {endorsed}")
+        lines.append(f"• *{escape(name)}*: {', '.join(parts)}")
+    blocks = [
+        section(f":mortar_board: *Who knows about {shown}*\n" + "\n".join(lines)),
+        context("Based on the knowledge they shared and endorsed. Ask them in the channel!"),
+    ]
+    return Message(text=f"People who know about {shown}", blocks=blocks)

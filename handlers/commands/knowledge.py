@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from bot.blocks.knowledge import render_experts
 from bot.errors import CopError
+from bot.lookups import display_names
 from bot.text import hashtags, title_from
 from handlers.commands.common import community_here
 from handlers.commands.invocation import Invocation
@@ -11,6 +13,7 @@ from handlers.flows.knowledge import confirmation_note, share_knowledge
 from handlers.flows.search import parse_query, search_message
 from storage import communities, db
 from storage.models.knowledge import SOURCE_COMMAND, STATUS_CONFIRMED
+from storage.search import find_experts
 
 SHARE_USAGE = "Share what? Try `/cop share Use pytest fixtures for set-up #testing`."
 SEARCH_USAGE = (
@@ -63,6 +66,29 @@ def run_search(inv: Invocation) -> None:
     inv.reply(message)
 
 
+def run_experts(inv: Invocation) -> None:
+    """Members whose snippets and endorsements best match a topic."""
+    query = parse_query(inv.args)
+    if query.empty:
+        raise CopError("Experts on what? Try `/cop experts testing` or `/cop experts #kubernetes`.")
+    with db.session() as session:
+        private = communities.private_channel_ids(
+            session=session, team_id=inv.team_id, user_id=inv.user_id
+        )
+        experts = find_experts(
+            session=session,
+            team_id=inv.team_id,
+            query=query.text,
+            tags=query.tags,
+            private_channel_ids=private,
+        )
+        names = display_names(
+            inv.client, session, team_id=inv.team_id, user_ids=[e.user_id for e in experts]
+        )
+    rows = [(names[e.user_id], e.snippets, e.endorsements) for e in experts]
+    inv.reply(render_experts(topic=inv.args.strip(), experts=rows))
+
+
 SUBCOMMANDS = (
     Subcommand(
         "share",
@@ -78,5 +104,13 @@ SUBCOMMANDS = (
         EVERYONE,
         run_search,
         aliases=("find",),
+    ),
+    Subcommand(
+        "experts",
+        "experts <topic>",
+        "who knows most about a topic, from what they shared and endorsed",
+        EVERYONE,
+        run_experts,
+        aliases=("expert", "who"),
     ),
 )

@@ -121,3 +121,18 @@ def test_long_knowledge_is_cut_to_block_kit_limits(copbot: Copbot) -> None:
     assert snippet_at(post["ts"]).text == long_text.strip()  # nothing is lost in storage
     found = copbot.cop("/cop search profiling")
     assert "…" in found and copbot.executor.errors == []
+
+
+def test_experts_are_ranked_by_what_they_shared_and_endorsed(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.cop("/cop share Kubernetes probes need timeouts #k8s", user="UBOB")
+    copbot.cop("/cop share Kubernetes pods restart policies #k8s", user="UBOB")
+    copbot.cop("/cop share Kubernetes resource limits", user="UALICE")
+    ts = copbot.say("kubernetes operators are hard", user="UBOB")
+    copbot.react(ts, user="UADMIN")
+    reply = copbot.cop("/cop experts kubernetes")
+    text = reply.text
+    assert text.index("*bob*: 3 snippets\n") < text.index("*alice*: 1 snippet\n")
+    assert "*ada*: endorsed 1" in text and "<@U" not in text
+    assert "Nobody has shared" in copbot.cop("/cop experts quantum")
+    assert "Experts on what?" in copbot.cop("/cop experts")
