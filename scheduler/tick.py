@@ -81,7 +81,22 @@ def due_posts(now: datetime) -> list[Due]:
             ):
                 continue
             due.append(Due(community.id, slot.kind, period, run_at))
-    return due
+    return interleave(due)
+
+
+def interleave(due: list[Due]) -> list[Due]:
+    """Every community's first post, then every community's second, and so on.
+
+    Slack allows about one message a second per channel: posting a community's three posts
+    back to back would have the workers wait on one channel (429s) while others sit idle.
+    """
+    seen: dict[int, int] = {}
+    ranked = []
+    for item in due:
+        rank = seen.get(item.community_id, 0)
+        seen[item.community_id] = rank + 1
+        ranked.append((rank, item))
+    return [item for _, item in sorted(ranked, key=lambda pair: pair[0])]
 
 
 def tick(

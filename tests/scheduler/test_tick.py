@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.slack_client import make_client
-from scheduler.tick import tick
+from scheduler.tick import Due, interleave, tick
 from storage import communities, db, messages, schedule
 from storage.models import Community, ScheduledPost
 from tests.harness import TEAM
@@ -219,3 +219,16 @@ def test_prompts_rotate_and_replies_reach_the_digest(engine: Engine, slack: Slac
     run(slack, MONDAY + timedelta(weeks=2, days=4, hours=16))
     digest = [m for m in slack.messages("CG0") if m.get("bot_id")][-1]
     assert "Most discussed question* (2 replies)" in str(digest["blocks"])
+
+
+def test_due_posts_are_spread_over_channels() -> None:
+    at = MONDAY
+    due = [Due(c, k, "2026-W48", at) for c in (1, 2) for k in ("prompt", "digest", "kudos")]
+    assert [(d.community_id, d.kind) for d in interleave(due)] == [
+        (1, "prompt"),
+        (2, "prompt"),
+        (1, "digest"),
+        (2, "digest"),
+        (1, "kudos"),
+        (2, "kudos"),
+    ]
