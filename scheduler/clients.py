@@ -13,11 +13,18 @@ from scheduler.tick import ClientFor
 from storage import db
 from storage.models.installation import BOTS_TABLE, INSTALLATIONS_TABLE
 
+# A burst of scheduled posts may meet many 429s in a row; each is waited out, not failed.
+POST_RATE_LIMIT_RETRIES = 20
+
 
 def clients_for(settings: Settings) -> ClientFor:
     """A function giving the client of a workspace (one bot token, or its installation's)."""
     if not settings.oauth_enabled:
-        client = make_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+        client = make_client(
+            token=settings.slack_bot_token,
+            base_url=settings.slack_api_url,
+            rate_limit_retries=POST_RATE_LIMIT_RETRIES,
+        )
         return lambda team_id: client
     store = SQLAlchemyInstallationStore(
         client_id=settings.slack_client_id or "",
@@ -30,6 +37,8 @@ def clients_for(settings: Settings) -> ClientFor:
     def for_team(team_id: str) -> WebClient:
         bot = store.find_bot(enterprise_id=None, team_id=team_id)
         token = bot.bot_token if bot is not None else None
-        return make_client(token=token, base_url=settings.slack_api_url)
+        return make_client(
+            token=token, base_url=settings.slack_api_url, rate_limit_retries=POST_RATE_LIMIT_RETRIES
+        )
 
     return for_team

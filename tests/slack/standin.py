@@ -15,7 +15,7 @@ import logging
 import threading
 import time
 import uuid
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -33,6 +33,7 @@ from .checks import (
     load_required,
     missing_arguments,
 )
+from .limits import Clock, RateLimit
 from .params import Handler
 from .payloads import new_trigger_id
 from .shapes import Actor
@@ -88,6 +89,7 @@ class SlackStandIn(Workspace):
         self.calls: list[Call] = []
         self.responses: list[dict[str, Any]] = []
         self._failures: dict[str, deque[Failure]] = defaultdict(deque)
+        self._limits: dict[str, RateLimit] = {}
         self._response_urls: dict[str, dict[str, str | None]] = {}
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -174,6 +176,43 @@ class SlackStandIn(Workspace):
         with self.lock:
             self._failures[method].extend([Failure(error, status, retry_after)] * times)
 
+    def limit_rate(
+        self,
+        method: str = "chat.postMessage",
+        *,
+        per_channel_per_second: float | None = None,
+        workspace_per_second: float | None = None,
+        burst: float | None = None,
+        channel_burst: float = 1.0,
+        clock: Clock = time.monotonic,
+    ) -> None:
+        """Answer calls to `method` over Slack-like limits with 429 + Retry-After (off by default).
+
+        Token buckets (tests/slack/limits.py): per channel (the `channel` argument as sent),
+        `channel_burst` calls at once then `per_channel_per_second`; workspace-wide, `burst`
+        calls at once (default: one second's worth) then `workspace_per_second`. A call over a
+        limit spends nothing, is answered 429 with Retry-After in whole seconds (rounded up,
+        at least 1) and `{"ok": false, "error": "ratelimited"}`, and is recorded as a Call
+        with failed="ratelimited". Queued fail() answers come first. With neither rate given,
+        the method is unlimited again.
+        """
+        with self.lock:
+            if per_channel_per_second is None and workspace_per_second is None:
+                self._limits.pop(method, None)
+                return
+            if burst is None:
+                burst = max(1.0, workspace_per_second or 1.0)
+            self._limits[method] = RateLimit(
+                per_channel_per_second, workspace_per_second, burst, channel_burst, clock
+            )
+
+    def rate_limited(self, method: str = "chat.postMessage") -> Counter[str]:
+        """Calls to `method` answered 429 by limit_rate(), by the limit that was short:
+        "channel", "workspace" or "channel+workspace" (Slack does not say; tests may ask)."""
+        with self.lock:
+            limit = self._limits.get(method)
+            return Counter(limit.rejected) if limit is not None else Counter()
+
     def new_response_url(self, channel: str | None = None, *, user: str | None = None) -> str:
         """A response_url; `in_channel` responses to it are posted in `channel`."""
         key = uuid.uuid4().hex
@@ -216,6 +255,10 @@ class SlackStandIn(Workspace):
         with self.lock:
             queued = self._failures.get(method)
             failure = queued.popleft() if queued else None
+            limit = self._limits.get(method)
+            if failure is None and unreadable is None and limit is not None:
+                wait = limit.admit(str(args.get("channel") or "") or None)
+                failure = Failure(None, 429, wait) if wait is not None else None
         failed = None
         if failure is not None:
             answer, failed = failure_answer(failure)

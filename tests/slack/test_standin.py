@@ -369,6 +369,91 @@ def test_injected_error_code(client: WebClient, standin: SlackStandIn) -> None:
     assert client.conversations_info(channel="C1")["channel"]["name"] == "general"
 
 
+class FakeClock:
+    """A monotonic clock that moves only when told to (or when slack_sdk sleeps)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def post_outcomes(client: WebClient, channels: list[str]) -> list[str]:
+    """Post once in each channel: "ok", or the Retry-After of the 429 that came back."""
+    outcomes = []
+    for channel in channels:
+        try:
+            client.chat_postMessage(channel=channel, text="x")
+            outcomes.append("ok")
+        except SlackApiError as exc:
+            assert exc.response.status_code == 429
+            assert exc.response.data == {"ok": False, "error": "ratelimited"}
+            outcomes.append(f"retry after {exc.response.headers['Retry-After']}")
+    return outcomes
+
+
+def test_rate_limits_are_off_by_default(client: WebClient, standin: SlackStandIn) -> None:
+    assert post_outcomes(client, ["C1"] * 20) == ["ok"] * 20
+
+
+def test_one_message_per_second_per_channel(client: WebClient, standin: SlackStandIn) -> None:
+    clock = FakeClock()
+    standin.add_channel("C2", "random", members=[standin.bot_user_id])
+    standin.limit_rate("chat.postMessage", per_channel_per_second=1.0, clock=clock)
+    assert post_outcomes(client, ["C1", "C1", "C2"]) == ["ok", "retry after 1", "ok"]
+    clock.sleep(0.5)
+    assert post_outcomes(client, ["C1"]) == ["retry after 1"]  # 0.5 s left: rounded up
+    clock.sleep(0.5)
+    assert post_outcomes(client, ["C1", "C1"]) == ["ok", "retry after 1"]
+    failed = [c.failed for c in standin.calls_to("chat.postMessage")]
+    assert failed == [None, "ratelimited", None, "ratelimited", None, "ratelimited"]
+    assert len(standin.messages("C1")) == 2 and client.auth_test()["ok"]  # other methods: free
+    assert standin.rate_limited("chat.postMessage") == {"channel": 3}
+
+
+def test_workspace_budget_with_burst(client: WebClient, standin: SlackStandIn) -> None:
+    clock = FakeClock()
+    for i in range(2, 6):
+        standin.add_channel(f"C{i}", f"c{i}", members=[standin.bot_user_id])
+    standin.limit_rate(workspace_per_second=0.25, burst=3, clock=clock)
+    channels = ["C1", "C2", "C3", "C4"]
+    assert post_outcomes(client, channels) == ["ok", "ok", "ok", "retry after 4"]
+    clock.sleep(2.5)  # 0.625 of a token back: 1.5 s to go, answered as 2
+    assert post_outcomes(client, ["C5"]) == ["retry after 2"]
+    clock.sleep(1.5)
+    assert post_outcomes(client, ["C5", "C1"]) == ["ok", "retry after 4"]
+    assert standin.rate_limited() == {"workspace": 3}
+    standin.limit_rate()  # neither rate: unlimited again
+    assert post_outcomes(client, channels) == ["ok"] * 4
+
+
+def test_both_limits_and_slack_sdk_retries(
+    standin: SlackStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FakeClock()
+    monkeypatch.setattr("slack_sdk.http_retry.builtin_handlers.time.sleep", clock.sleep)
+    standin.limit_rate(
+        per_channel_per_second=1.0, workspace_per_second=10, burst=10, channel_burst=2, clock=clock
+    )
+    patient = WebClient(
+        token=standin.bot_token,
+        base_url=standin.api_url,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=1)],
+    )
+    started = clock.now
+    for i in range(4):
+        assert patient.chat_postMessage(channel="C1", text=f"m{i}")["ok"]
+    # two at once (channel_burst=2), then each waits out Retry-After (1 s + jitter) once
+    failed = [c.failed for c in standin.calls_to("chat.postMessage")]
+    assert failed == [None, None, "ratelimited", None, "ratelimited", None]
+    assert 2 <= clock.now - started < 4 and standin.rate_limited() == {"channel": 2}
+    assert [m["text"] for m in standin.messages("C1")] == ["m0", "m1", "m2", "m3"]
+
+
 # ----- response_url -----------------------------------------------------------------------
 def test_response_urls_are_recorded(standin: SlackStandIn) -> None:
     url = standin.new_response_url(channel="C1", user="U1")
