@@ -309,3 +309,20 @@ def most_endorsed(*, session: Session, community_id: int, limit: int = 3) -> lis
         .limit(limit)
     )
     return list(session.exec(query))
+
+
+def recent_by_author(
+    *, session: Session, team_id: str, author_id: str, limit: int = 5
+) -> list[Snippet]:
+    """Someone's latest snippets that are not withdrawn, newest first."""
+    query = (
+        select(Snippet)
+        .where(
+            Snippet.team_id == team_id,
+            Snippet.author_id == author_id,
+            Snippet.status != STATUS_WITHDRAWN,
+        )
+        .order_by(col(Snippet.created_at).desc())
+        .limit(limit)
+    )
+    return list(session.exec(query))

@@ -219,3 +219,27 @@ def kudos_week(
         shared_knowledge=_ranked(list(authors.items()), limit),
         curated_knowledge=_ranked(list(curators.items()), limit),
     )
+
+
+def received_since(
+    *, session: Session, team_id: str, receiver_id: str, since: datetime, limit: int = 5
+) -> tuple[int, list[Kudos]]:
+    """How many kudos someone received since a moment, in every community, and the latest few.
+
+    Args:
+        session: the open session.
+        team_id: the workspace.
+        receiver_id: who was thanked.
+        since: from when.
+        limit: how many of the latest to return.
+    """
+    where = (
+        Kudos.team_id == team_id,
+        Kudos.receiver_id == receiver_id,
+        col(Kudos.created_at) >= since,
+    )
+    total = session.exec(select(func.count()).select_from(Kudos).where(*where)).one()
+    latest = session.exec(
+        select(Kudos).where(*where).order_by(col(Kudos.created_at).desc()).limit(limit)
+    ).all()
+    return int(total), list(latest)

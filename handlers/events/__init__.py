@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.errors import guarded
 from handlers.events.channels import REASONS, channel_gone
+from handlers.events.home import app_home_opened
 from handlers.events.membership import member_joined_channel, member_left_channel
 from handlers.events.mentions import app_mention
 from handlers.events.messages import message
@@ -20,5 +21,6 @@ def register(app: Any) -> None:
     app.event("reaction_added")(guarded(reaction_added))
     app.event("reaction_removed")(guarded(reaction_removed))
     app.event("app_mention")(guarded(app_mention))
+    app.event("app_home_opened")(guarded(app_home_opened))
     for gone in REASONS:
         app.event(gone)(guarded(channel_gone))

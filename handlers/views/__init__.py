@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from bot.blocks.community import CREATE_VIEW
+from bot.blocks.home import HOME_SEARCH, HOME_SHARE, SEARCH_VIEW
 from bot.blocks.knowledge import SAVE_VIEW, SEARCH_MORE, SHARE_VIEW
 from bot.blocks.schedule import SCHEDULE_VIEW
 from bot.blocks.settings import CONFIRM_SNIPPET
 from bot.errors import guarded
 from handlers.views.confirm import confirm_snippet_clicked
 from handlers.views.create_community import create_community_submitted
+from handlers.views.home import home_search_clicked, home_search_submitted, home_share_clicked
 from handlers.views.knowledge import save_knowledge_submitted, share_knowledge_submitted
 from handlers.views.schedule import schedule_submitted
 from handlers.views.search_more import search_more_clicked
@@ -24,3 +26,6 @@ def register(app: Any) -> None:
     app.view(SCHEDULE_VIEW)(guarded(schedule_submitted))
     app.action(SEARCH_MORE)(guarded(search_more_clicked))
     app.action(CONFIRM_SNIPPET)(guarded(confirm_snippet_clicked))
+    app.action(HOME_SHARE)(guarded(home_share_clicked))
+    app.action(HOME_SEARCH)(guarded(home_search_clicked))
+    app.view(SEARCH_VIEW)(guarded(home_search_submitted))

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.errors import CopError
 from bot.lookups import team_of
 from handlers.commands.settings import pending_message
+from handlers.flows.home import publish_home
 from handlers.flows.roles import require_facilitator
 from storage import communities, db, knowledge
 
@@ -39,5 +40,8 @@ def confirm_snippet_clicked(
         knowledge.confirm_snippet(
             session=session, snippet=snippet, community=community, facilitator_id=user_id
         )
+        if not body.get("response_url"):  # clicked on the home tab: show it again
+            publish_home(client, session, team_id=team_id, user_id=user_id)
+            return
         message = pending_message(client, session, community)
     respond(replace_original=True, response_type="ephemeral", **message.as_kwargs())

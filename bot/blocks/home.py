@@ -1,0 +1,185 @@
+"""The App Home tab: my communities, my contributions, my kudos, and what waits for me."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.blocks.kit import (
+    MAX_VIEW_BLOCKS,
+    Block,
+    actions,
+    button,
+    context,
+    divider,
+    header,
+    plain,
+    section,
+)
+from bot.blocks.settings import CONFIRM_SNIPPET
+from bot.mrkdwn import channel, escape, truncate
+
+HOME_SHARE = "home_share"
+HOME_SEARCH = "home_search"
+SEARCH_VIEW = "home_search_submit"
+QUERY_BLOCK, QUERY_ACTION = "query", "query_input"
+LINES_PER_SECTION = 10
+
+
+@dataclass(frozen=True)
+class HomeCommunity:
+    name: str
+    channel_id: str
+    next_prompt: str
+    next_digest: str
+    paused: bool = False
+
+
+@dataclass(frozen=True)
+class HomeItem:
+    """A snippet shown on the home tab."""
+
+    snippet_id: int
+    title: str
+    permalink: str
+    status: str
+    community: str
+
+
+@dataclass(frozen=True)
+class HomeData:
+    communities: Sequence[HomeCommunity] = ()
+    contributions: Sequence[HomeItem] = ()
+    kudos_count: int = 0
+    kudos_lines: Sequence[str] = ()  # "from bob: for the review" (already in words)
+    pending: Sequence[HomeItem] = ()
+    pending_total: int = 0
+    muted: bool = False
+
+
+def _link(item: HomeItem) -> str:
+    title = escape(truncate(item.title or "Untitled", 120)).replace("|", "¦")
+    return f"<{item.permalink}|{title}>" if item.permalink.startswith("https://") else title
+
+
+def _chunked(lines: Sequence[str], title: str) -> list[Block]:
+    blocks = []
+    for start in range(0, len(lines), LINES_PER_SECTION):
+        head = f"*{title}*\n" if start == 0 else ""
+        blocks.append(section(head + "\n".join(lines[start : start + LINES_PER_SECTION])))
+    return blocks
+
+
+def _communities(data: HomeData) -> list[Block]:
+    if not data.communities:
+        return [
+            section(
+                "*Your communities*\nYou aren't in any community yet. Join a community's "
+                "channel, or start one with `/cop create <name>` in a channel."
+            )
+        ]
+    lines = []
+    for c in data.communities:
+        when = (
+            "paused"
+            if c.paused
+            else f"next prompt {c.next_prompt or 'off'} · digest {c.next_digest or 'off'}"
+        )
+        lines.append(f"• *{escape(c.name)}* in {channel(c.channel_id)}: {when}")
+    return _chunked(lines, f"Your communities ({len(data.communities)})")
+
+
+def _contributions(data: HomeData) -> list[Block]:
+    if not data.contributions:
+        return [
+            section("*Your recent knowledge*\nNothing yet: `/cop share`, or react with :bulb:.")
+        ]
+    lines = [
+        f"• {_link(item)} in {escape(item.community)}"
+        + ("" if item.status == "confirmed" else f" _({item.status})_")
+        for item in data.contributions
+    ]
+    return _chunked(lines, "Your recent knowledge")
+
+
+def _kudos(data: HomeData) -> list[Block]:
+    text = f"*Kudos this month: {data.kudos_count}*"
+    if data.kudos_lines:
+        text += "\n" + "\n".join(f"• {line}" for line in data.kudos_lines)
+    return [section(text)]
+
+
+def _pending(data: HomeData) -> list[Block]:
+    if not data.pending:
+        return []
+    blocks: list[Block] = [section(f"*Waiting for your confirmation ({data.pending_total})*")]
+    for item in data.pending[:10]:
+        blocks.append(
+            section(
+                f"{_link(item)} in {escape(item.community)}",
+                accessory=button(
+                    "Confirm", CONFIRM_SNIPPET, value=str(item.snippet_id), style="primary"
+                ),
+            )
+        )
+    if data.pending_total > len(data.pending[:10]):
+        blocks.append(context("See them all with `/cop pending` in the community's channel."))
+    return blocks
+
+
+def render_home(data: HomeData) -> dict[str, Any]:
+    """The home tab view for one person (at most Slack's 100 blocks, whatever they belong to)."""
+    blocks: list[Block] = [
+        header("Your communities of practice"),
+        actions(
+            button("Share knowledge", HOME_SHARE, style="primary"),
+            button("Search knowledge", HOME_SEARCH),
+            block_id="home_actions",
+        ),
+    ]
+    for part in (_communities(data), _pending(data), _contributions(data), _kudos(data)):
+        if part:
+            blocks.append(divider())
+            blocks.extend(part)
+    if data.muted:
+        blocks.append(
+            context("copbot is muted for you: no welcomes or DMs. `/cop unmute` undoes it.")
+        )
+    return {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}
+
+
+def search_modal() -> dict[str, Any]:
+    """The search form opened from the home tab."""
+    return {
+        "type": "modal",
+        "callback_id": SEARCH_VIEW,
+        "title": plain("Search knowledge"),
+        "submit": plain("Search"),
+        "close": plain("Close"),
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": QUERY_BLOCK,
+                "label": plain("What are you looking for?"),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": QUERY_ACTION,
+                    "max_length": 500,
+                    "placeholder": plain("fixtures #testing @alice"),
+                },
+            }
+        ],
+    }
+
+
+def search_results_modal(blocks: Sequence[Block]) -> dict[str, Any]:
+    """Search results shown in the modal (the "More" button needs a channel, so it is left out)."""
+    shown = [b for b in blocks if b.get("type") != "actions"][: MAX_VIEW_BLOCKS - 1]
+    return {
+        "type": "modal",
+        "callback_id": SEARCH_VIEW,
+        "title": plain("Search knowledge"),
+        "close": plain("Close"),
+        "blocks": [*shown, context("More at once with `/cop search` in any channel.")],
+    }

@@ -1,0 +1,53 @@
+"""The App Home buttons: share and search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+
+from bot.blocks.home import QUERY_ACTION, QUERY_BLOCK, search_modal, search_results_modal
+from bot.blocks.knowledge import no_community_modal, share_modal
+from bot.lookups import team_of
+from handlers.flows.search import parse_query, search_message
+from handlers.shortcuts.knowledge import NO_COMMUNITY
+from storage import communities, db
+
+
+def home_share_clicked(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """Open the share form, as the global shortcut does."""
+    ack()
+    team_id, user_id = team_of(context, body), body["user"]["id"]
+    with db.session() as session:
+        mine = communities.communities_of_user(session=session, team_id=team_id, user_id=user_id)
+    view = (
+        share_modal(communities=[(c.id or 0, c.name) for c in mine], initial=mine[0].id)
+        if mine
+        else no_community_modal(NO_COMMUNITY)
+    )
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def home_search_clicked(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    """Open the search form."""
+    ack()
+    client.views_open(trigger_id=body["trigger_id"], view=search_modal())
+
+
+def home_search_submitted(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """Show the results in the modal itself."""
+    values = view.get("state", {}).get("values", {})
+    raw = ((values.get(QUERY_BLOCK) or {}).get(QUERY_ACTION) or {}).get("value") or ""
+    if parse_query(raw).empty:
+        ack(response_action="errors", errors={QUERY_BLOCK: "Type a word, a #tag or an @person."})
+        return
+    with db.session() as session:
+        message = search_message(
+            client, session, team_id=team_of(context, body), user_id=body["user"]["id"], raw=raw
+        )
+    ack(response_action="update", view=search_results_modal(message.blocks))
