@@ -13,6 +13,7 @@ from bot.blocks.help import HelpEntry, render_help
 from handlers.commands import (
     community,
     digest,
+    forget,
     knowledge,
     kudos,
     mute,
@@ -41,6 +42,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     *settings.SUBCOMMANDS,
     *roles.SUBCOMMANDS,
     *mute.SUBCOMMANDS,
+    *forget.SUBCOMMANDS,
 )
 _BY_NAME = {name: s for s in SUBCOMMANDS for name in (s.name, *s.aliases)}
 

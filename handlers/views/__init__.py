@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.blocks.community import CREATE_VIEW
+from bot.blocks.forget import FORGET_CANCEL, FORGET_CONFIRM
 from bot.blocks.home import HOME_SEARCH, HOME_SHARE, SEARCH_VIEW
 from bot.blocks.knowledge import SAVE_VIEW, SEARCH_MORE, SHARE_VIEW
 from bot.blocks.schedule import SCHEDULE_VIEW
@@ -12,6 +13,7 @@ from bot.blocks.settings import CONFIRM_SNIPPET
 from bot.errors import guarded
 from handlers.views.confirm import confirm_snippet_clicked
 from handlers.views.create_community import create_community_submitted
+from handlers.views.forget import forget_me_cancelled, forget_me_confirmed
 from handlers.views.home import home_search_clicked, home_search_submitted, home_share_clicked
 from handlers.views.knowledge import save_knowledge_submitted, share_knowledge_submitted
 from handlers.views.schedule import schedule_submitted
@@ -27,5 +29,7 @@ def register(app: Any) -> None:
     app.action(SEARCH_MORE)(guarded(search_more_clicked))
     app.action(CONFIRM_SNIPPET)(guarded(confirm_snippet_clicked))
     app.action(HOME_SHARE)(guarded(home_share_clicked))
+    app.action(FORGET_CONFIRM)(guarded(forget_me_confirmed))
+    app.action(FORGET_CANCEL)(guarded(forget_me_cancelled))
     app.action(HOME_SEARCH)(guarded(home_search_clicked))
     app.view(SEARCH_VIEW)(guarded(home_search_submitted))
