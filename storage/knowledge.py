@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func
@@ -326,3 +326,36 @@ def recent_by_author(
         .limit(limit)
     )
     return list(session.exec(query))
+
+
+def iter_confirmed(
+    *, session: Session, community_id: int, batch: int = 500
+) -> Iterator[tuple[Snippet, list[str]]]:
+    """A community's confirmed snippets with their tags, oldest first, `batch` rows at a time.
+
+    Args:
+        session: the open session.
+        community_id: the community.
+        batch: rows fetched per round trip (memory stays bounded for any size).
+    """
+    last_id = 0
+    while True:
+        rows = list(
+            session.exec(
+                select(Snippet)
+                .where(
+                    Snippet.community_id == community_id,
+                    Snippet.status == STATUS_CONFIRMED,
+                    col(Snippet.id) > last_id,
+                )
+                .order_by(col(Snippet.id))
+                .limit(batch)
+            )
+        )
+        if not rows:
+            return
+        tags = snippet_tags(session=session, snippet_ids=[r.id for r in rows if r.id is not None])
+        for row in rows:
+            yield row, tags.get(row.id or 0, [])
+        last_id = rows[-1].id or last_id
+        session.expunge_all()

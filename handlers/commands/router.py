@@ -13,6 +13,7 @@ from bot.blocks.help import HelpEntry, render_help
 from handlers.commands import (
     community,
     digest,
+    export,
     forget,
     knowledge,
     kudos,
@@ -39,6 +40,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     *prompts.SUBCOMMANDS,
     *schedule.SUBCOMMANDS,
     *digest.SUBCOMMANDS,
+    *export.SUBCOMMANDS,
     *settings.SUBCOMMANDS,
     *roles.SUBCOMMANDS,
     *mute.SUBCOMMANDS,

@@ -15,7 +15,7 @@ MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
 MAX_TEXT = 40_000
 # Arguments Slack accepts as JSON-encoded strings in form bodies.
-JSON_ARGS = ("blocks", "attachments", "view", "metadata")
+JSON_ARGS = ("blocks", "attachments", "view", "metadata", "files")
 
 
 class SlackError(Exception):

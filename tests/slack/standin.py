@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from .api_chat import CHAT, post_as
 from .api_conversations import CONVERSATIONS
+from .api_files import FILES, receive_upload
 from .api_views import VIEWS
 from .checks import (
     MAX_MESSAGE_BLOCKS,
@@ -38,12 +39,12 @@ from .params import Handler
 from .payloads import new_trigger_id
 from .shapes import Actor
 from .state import Workspace
-from .wire import Answer, Failure, bearer, failure_answer, parse_args
+from .wire import Answer, Failure, bearer, failure_answer, parse_args, uploaded_bytes
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_SPEC = Path(__file__).resolve().parents[2].parent / "shared/slack/slack_web_openapi_v2.json"
-METHODS: dict[str, Handler] = {**CHAT, **CONVERSATIONS, **VIEWS}
+METHODS: dict[str, Handler] = {**CHAT, **CONVERSATIONS, **FILES, **VIEWS}
 # Request headers worth keeping on a Call (names as sent, case-insensitive in lookups).
 SKIPPED_HEADERS = {"user-agent", "host", "content-length", "accept-encoding", "connection"}
 T = TypeVar("T")
@@ -231,6 +232,9 @@ class SlackStandIn(Workspace):
             answer = self._api(request, url.path.removeprefix("/api/"), url.query, raw)
         elif url.path.startswith("/response/"):
             answer = self._response(url.path.removeprefix("/response/"), raw)
+        elif url.path.startswith("/upload/") and request.command == "POST":
+            content_type = request.headers.get("Content-Type", "")
+            answer = self._upload(url.path.removeprefix("/upload/"), raw, content_type)
         else:
             answer = Answer.text(404, "not found")
         request.send_response(answer.status)
@@ -298,6 +302,17 @@ class SlackStandIn(Workspace):
         if actor is None:
             raise SlackError("invalid_auth")
         return actor
+
+    def upload_url(self, file_id: str) -> str:
+        return f"{self.base_url}/upload/{file_id}"
+
+    def _upload(self, file_id: str, raw: bytes, content_type: str) -> Answer:
+        """A POST of a file's bytes to the upload_url files.getUploadURLExternal gave out."""
+        content = uploaded_bytes(raw, content_type)
+        with self.lock:
+            if not receive_upload(self, file_id, content):
+                return Answer.text(404, "not found")
+        return Answer.text(200, f"OK - {len(content)}")
 
     def _response(self, key: str, raw: bytes) -> Answer:
         """A POST to a response_url (what Bolt's respond() does)."""

@@ -1,4 +1,4 @@
-"""The workspace the stand-in serves: users, channels, messages and views, under one lock."""
+"""The workspace the stand-in serves: users, channels, messages, views and files, under one lock."""
 
 from __future__ import annotations
 
@@ -36,6 +36,9 @@ class Workspace:
         self.views: dict[str, dict[str, Any]] = {}
         self.home_views: dict[str, dict[str, Any]] = {}
         self.trigger_ids: list[str] = []
+        # Uploads by file id (tests/slack/api_files.py): name, title, content (bytes; None until
+        # POSTed to the upload_url), user, channel / channels, initial_comment, thread_ts, ...
+        self.files: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(1)
         self._last_ts = 0
         self.add_user(bot_user_id, "copbot", real_name="copbot", is_bot=True)
@@ -270,6 +273,17 @@ class Workspace:
     def message(self, channel: str, ts: str) -> dict[str, Any] | None:
         with self.lock:
             return copy.deepcopy(self._channel(channel).messages.get(ts))
+
+    # ----- files ------------------------------------------------------------------------------
+    def upload_url(self, file_id: str) -> str:
+        """Where files.getUploadURLExternal sends the bytes (SlackStandIn serves its own)."""
+        return f"https://files.slack.com/upload/v1/{file_id}"
+
+    def files_in(self, channel: str) -> list[dict[str, Any]]:
+        """Uploads shared in a channel by files.completeUploadExternal, oldest first, as copies."""
+        with self.lock:
+            channel_id = self._channel(channel).id
+            return copy.deepcopy([f for f in self.files.values() if channel_id in f["channels"]])
 
 
 def is_reply(message: dict[str, Any]) -> bool:

@@ -8,7 +8,9 @@ import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.error import HTTPError
 from urllib.parse import parse_qs
+from urllib.request import Request, urlopen
 
 import pytest
 from hypothesis import given
@@ -324,6 +326,120 @@ def test_views_publish_keeps_one_home_per_user(client: WebClient, standin: Slack
     again = client.views_publish(user_id="U1", view={"type": "home", "blocks": [section("b")]})
     assert first["view"]["id"] == again["view"]["id"]
     assert standin.home_views["U1"]["blocks"] == [section("b")]
+
+
+# ----- files --------------------------------------------------------------------------------
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+
+
+def test_text_upload_is_stored_and_shared_with_its_comment(
+    client: WebClient, standin: SlackStandIn
+) -> None:
+    started = time.monotonic()
+    answer = client.files_upload_v2(
+        channel="C1",
+        content="alice,3\nbob,5\n",
+        filename="scores.csv",
+        title="Scores",
+        initial_comment="This week's *scores*",
+    )
+    assert time.monotonic() - started < 2
+    file_id = answer["file"]["id"]
+    assert answer["files"] == [answer["file"]] and answer["file"]["title"] == "Scores"
+    stored = standin.files[file_id]
+    assert stored["content"] == b"alice,3\nbob,5\n" and stored["name"] == "scores.csv"
+    assert (stored["title"], stored["channel"], stored["user"]) == ("Scores", "C1", "UCOPBOT")
+    assert stored["initial_comment"] == "This week's *scores*"
+    assert standin.files_in("C1") == [stored]
+    message = standin.last_message("C1")
+    assert message is not None and message["text"] == "This week's *scores*"
+    assert message["bot_id"] == "BCOPBOT" and message["user"] == "UCOPBOT"
+    assert [f["id"] for f in message["files"]] == [file_id]
+    assert message["files"][0]["size"] == 14 and message["files"][0]["mimetype"] == "text/csv"
+    assert standin.calls_to("files.getUploadURLExternal")[0].args["length"] == "14"
+    completion = standin.calls_to("files.completeUploadExternal")[0].args
+    assert completion["files"] == [{"id": file_id, "title": "Scores"}]
+    assert completion["channel_id"] == "C1"
+
+
+def test_binary_upload_keeps_its_bytes_and_can_go_in_a_thread(
+    client: WebClient, standin: SlackStandIn
+) -> None:
+    root = standin.add_message("C1", "U1", "a picture please", ts="1700000000.000100")
+    answer = client.files_upload_v2(
+        channel="C1", file=PNG, filename="dot.png", thread_ts=root["ts"]
+    )
+    stored = standin.files[answer["file"]["id"]]
+    assert stored["content"] == PNG and stored["title"] == "dot.png"
+    assert stored["initial_comment"] is None and answer["file"]["mimetype"] == "image/png"
+    reply = standin.last_message("C1")
+    assert reply is not None and reply["text"] == "" and reply["thread_ts"] == root["ts"]
+    assert reply["files"][0]["name"] == "dot.png"
+    assert standin.message("C1", root["ts"])["reply_count"] == 1  # type: ignore[index]
+
+
+def test_upload_channel_errors_match_chat_post_message(
+    client: WebClient, standin: SlackStandIn
+) -> None:
+    standin.add_channel("C2", "random")
+    standin.add_channel("C4", "old", members=[standin.bot_user_id], is_archived=True)
+    upload = client.files_upload_v2
+    assert error_of(upload, channel="C404", content="x", filename="x.txt")["error"] == (
+        "channel_not_found"
+    )
+    assert error_of(upload, channel="C2", content="x", filename="x.txt")["error"] == (
+        "not_in_channel"
+    )
+    assert error_of(upload, channel="C4", content="x", filename="x.txt")["error"] == ("is_archived")
+    assert standin.messages("C2") == standin.messages("C4") == standin.files_in("C2") == []
+    assert all(f["channel"] is None and f["content"] == b"x" for f in standin.files.values())
+
+
+def test_upload_methods_check_their_arguments(client: WebClient, standin: SlackStandIn) -> None:
+    no_length = error_of(client.api_call, "files.getUploadURLExternal", params={"filename": "a"})
+    assert no_length["error"] == "invalid_arguments"
+    assert no_length["response_metadata"]["messages"] == ["[ERROR] missing required field: length"]
+    no_files = error_of(
+        client.api_call, "files.completeUploadExternal", params={"channel_id": "C1"}
+    )
+    assert no_files["response_metadata"]["messages"] == ["[ERROR] missing required field: files"]
+    pending = client.files_getUploadURLExternal(filename="a.txt", length=3)
+    never_sent = [{"id": pending["file_id"], "title": "a"}]
+    assert error_of(client.files_completeUploadExternal, files=never_sent)["error"] == (
+        "file_not_found"
+    )
+    unknown = [{"id": "F404", "title": "a"}]
+    assert error_of(client.files_completeUploadExternal, files=unknown)["error"] == (
+        "file_not_found"
+    )
+
+
+def test_upload_url_takes_raw_or_multipart_bytes(client: WebClient, standin: SlackStandIn) -> None:
+    def post(url: str, body: bytes, content_type: str) -> tuple[int, str]:
+        request = Request(url, data=body, method="POST", headers={"Content-Type": content_type})
+        try:
+            with urlopen(request, timeout=5) as response:
+                return response.status, response.read().decode()
+        except HTTPError as exc:
+            return exc.code, exc.read().decode()
+
+    raw = client.files_getUploadURLExternal(filename="raw.bin", length=len(PNG))
+    assert post(raw["upload_url"], PNG, "application/octet-stream") == (200, f"OK - {len(PNG)}")
+    assert raw["upload_url"] == f"{standin.base_url}/upload/{raw['file_id']}"
+    form = client.files_getUploadURLExternal(filename="form.png", length=len(PNG))
+    multipart = (
+        b'--XyZ\r\nContent-Disposition: form-data; name="file"; filename="form.png"\r\n'
+        b"Content-Type: application/octet-stream\r\n\r\n" + PNG + b"\r\n--XyZ--\r\n"
+    )
+    assert post(form["upload_url"], multipart, "multipart/form-data; boundary=XyZ")[0] == 200
+    assert standin.files[form["file_id"]]["content"] == PNG
+    assert post(f"{standin.base_url}/upload/F404", b"x", "text/plain") == (404, "not found")
+    done = client.files_completeUploadExternal(
+        files=[{"id": form["file_id"], "title": "Form"}], channel_id="C1"
+    )
+    shared = standin.last_message("C1")
+    assert done["files"][0]["title"] == "Form" and shared is not None and shared["text"] == ""
+    assert post(form["upload_url"], b"late", "text/plain")[0] == 404
 
 
 # ----- failure injection ------------------------------------------------------------------

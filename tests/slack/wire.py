@@ -79,6 +79,18 @@ def _multipart(raw: bytes, content_type: str) -> dict[str, Any]:
     return fields
 
 
+def uploaded_bytes(raw: bytes, content_type: str) -> bytes:
+    """The file in a POST to an upload_url: the raw body (slack_sdk), or a multipart's file part
+    (the Node SDK's `file`/`body` field) when sent as multipart/form-data."""
+    if content_type.split(";")[0].strip().lower() != "multipart/form-data":
+        return raw
+    fields = _multipart(raw, content_type)
+    parts = [value for value in fields.values() if isinstance(value, bytes)]
+    if not parts and len(fields) == 1:
+        parts = [str(value).encode() for value in fields.values()]
+    return parts[0] if parts else raw
+
+
 def bearer(header: str | None) -> str | None:
     if header and header.lower().startswith("bearer "):
         return header[7:].strip() or None

@@ -1,0 +1,86 @@
+"""/cop export [csv|json|md]: the community's confirmed knowledge as a file, sent to the caller."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterator
+
+from slack_sdk import WebClient
+from sqlmodel import Session
+
+from bot.errors import CopError
+from bot.export import FORMATS, ExportRow, write_csv, write_json, write_markdown
+from bot.lookups import display_names
+from handlers.commands.common import facilitated_here
+from handlers.commands.invocation import Invocation
+from handlers.commands.registry import FACILITATORS, Subcommand
+from storage import db, knowledge
+from storage.models import Community
+
+
+def export_rows(client: WebClient, session: Session, community: Community) -> Iterator[ExportRow]:
+    """Rows for the file, one batch of snippets in memory at a time."""
+    assert community.id is not None
+    names: dict[str, str] = {}
+    for snippet, tags in knowledge.iter_confirmed(session=session, community_id=community.id):
+        if snippet.author_id not in names:
+            names.update(
+                display_names(
+                    client, session, team_id=community.team_id, user_ids=[snippet.author_id]
+                )
+            )
+        yield ExportRow(
+            id=snippet.id or 0,
+            title=snippet.title,
+            text=snippet.text,
+            author=names[snippet.author_id],
+            tags=tags,
+            endorsements=snippet.endorsements,
+            channel_id=snippet.channel_id,
+            permalink=snippet.permalink,
+            created_at=snippet.created_at.isoformat(timespec="seconds"),
+        )
+
+
+def run_export(inv: Invocation) -> None:
+    """Write the file after the ack, then send it to the caller in a direct message."""
+    fmt = (inv.args.split() or ["md"])[0].lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise CopError("Pick a format: `/cop export md`, `/cop export csv` or `/cop export json`.")
+    with db.session() as session:
+        community = facilitated_here(inv, session, "/cop export", "export its knowledge")
+        inv.reply_text(
+            f":hourglass_flowing_sand: Preparing the {fmt} export of *{community.name}*…"
+        )
+        slug = re.sub(r"[^a-z0-9]+", "-", community.name.lower()).strip("-") or "community"
+        filename = f"{slug}-knowledge.{fmt}"
+        with tempfile.NamedTemporaryFile("w+", encoding="utf-8", suffix=f".{fmt}") as out:
+            rows = export_rows(inv.client, session, community)
+            if fmt == "csv":
+                count = write_csv(rows, out)
+            elif fmt == "json":
+                count = write_json(rows, out)
+            else:
+                count = write_markdown(rows, out, title=f"{community.name}: community knowledge")
+            out.flush()
+            dm = inv.client.conversations_open(users=inv.user_id)["channel"]["id"]
+            inv.client.files_upload_v2(
+                channel=dm,
+                file=out.name,
+                filename=filename,
+                title=f"{community.name} knowledge ({fmt})",
+                initial_comment=f"{count} snippets from *{community.name}*.",
+            )
+    inv.reply_text(f"Sent you `{filename}` ({count} snippets) in a direct message.")
+
+
+SUBCOMMANDS = (
+    Subcommand(
+        "export",
+        "export [csv|json|md]",
+        "the community's knowledge as a file, sent to you (Markdown groups it by tag)",
+        FACILITATORS,
+        run_export,
+    ),
+)

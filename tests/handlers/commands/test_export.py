@@ -1,0 +1,117 @@
+"""/cop export: the community's knowledge as a file in the caller's DMs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from sqlalchemy import insert
+from sqlalchemy.engine import Engine
+
+from bot.export import ExportRow, write_json
+from storage import db, knowledge
+from storage.models import Snippet
+from storage.types import utcnow
+from tests.harness import Copbot
+from tests.storage.knowledge_helpers import add_snippet, make_community
+
+
+def _export(copbot: Copbot, fmt: str) -> tuple[str, dict]:
+    reply = copbot.cop(f"/cop export {fmt}")
+    [upload] = [f for f in copbot.standin.files.values() if f["name"].endswith(f".{fmt}")]
+    return reply.text, upload
+
+
+@pytest.fixture
+def guild(copbot: Copbot) -> Copbot:
+    copbot.cop("/cop create Python Guild")
+    copbot.cop("/cop share Use pytest fixtures #testing #python", user="UBOB")
+    copbot.cop("/cop share Pin dependencies #python")
+    copbot.cop("/cop share A tip with no tag")
+    return copbot
+
+
+def test_markdown_groups_knowledge_by_tag(guild: Copbot) -> None:
+    reply, upload = _export(guild, "md")
+    text = upload["content"].decode()
+    assert "python-guild-knowledge.md" in reply and "(3 snippets)" in reply
+    assert upload["channel"].startswith("D")  # sent privately
+    sections = re.split(r"^## ", text, flags=re.MULTILINE)
+    assert [s.split("\n", 1)[0] for s in sections[1:]] == ["#python", "#testing", "Untagged"]
+    assert sections[1].count("### ") == 2 and "Use pytest fixtures" in sections[2]
+    assert "by bob" in text
+
+
+def test_csv_and_json_hold_every_snippet(guild: Copbot) -> None:
+    _, upload = _export(guild, "csv")
+    rows = list(csv.DictReader(io.StringIO(upload["content"].decode())))
+    assert sorted(r["tags"] for r in rows) == ["", "python", "python testing"]
+    _, upload = _export(guild, "json")
+    data = json.loads(upload["content"])
+    assert {d["author"] for d in data} == {"alice", "bob"} and len(data) == 3
+
+
+def test_export_is_for_facilitators_in_a_known_format(guild: Copbot) -> None:
+    assert "Only facilitators" in guild.cop("/cop export", user="UBOB")
+    assert "Pick a format" in guild.cop("/cop export pdf")
+
+
+def test_ten_thousand_snippets_export_in_batches(engine: Engine) -> None:
+    community = make_community()
+    now = utcnow()
+    rows = [
+        dict(
+            team_id=community.team_id,
+            community_id=community.id,
+            channel_id="C1",
+            message_ts=f"1.{i}",
+            permalink="",
+            author_id="UA",
+            curator_id="UA",
+            title=f"t{i}",
+            text=f"snippet {i}",
+            source="command",
+            status="confirmed",
+            is_private=False,
+            endorsements=1,
+            created_at=now,
+        )
+        for i in range(10_000)
+    ]
+    with engine.begin() as conn:
+        conn.execute(insert(Snippet), rows)
+    with db.session() as session:
+        biggest = 0
+
+        def rows_out():  # type: ignore[no-untyped-def]
+            nonlocal biggest
+            for snippet, tags in knowledge.iter_confirmed(
+                session=session, community_id=community.id
+            ):
+                biggest = max(biggest, len(session.identity_map))
+                yield ExportRow(
+                    snippet.id or 0, snippet.title, snippet.text, "a", tags, 1, "C1", "", ""
+                )
+
+        out = io.StringIO()
+        assert write_json(rows_out(), out) == 10_000
+    assert len(json.loads(out.getvalue())) == 10_000
+    assert biggest <= 501  # one batch of 500 (and the community) at a time
+
+
+def test_snippets_stream_in_batches_of_the_size_asked(engine: Engine) -> None:
+    community = make_community()
+    for i in range(30):
+        add_snippet(community, f"snippet {i}", tags=["t"])
+    with db.session() as session:
+        seen, biggest = 0, 0
+        for _snippet, tags in knowledge.iter_confirmed(
+            session=session, community_id=community.id, batch=7
+        ):
+            seen += 1
+            biggest = max(biggest, len(session.identity_map))
+            assert tags == ["t"]
+    assert seen == 30 and biggest <= 7 + 1  # one batch (and the community) in memory at a time
