@@ -22,6 +22,7 @@ from handlers.commands import (
     roles,
     schedule,
     settings,
+    stats,
 )
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import AUDIENCES, EVERYONE, Subcommand
@@ -40,6 +41,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     *prompts.SUBCOMMANDS,
     *schedule.SUBCOMMANDS,
     *digest.SUBCOMMANDS,
+    *stats.SUBCOMMANDS,
     *export.SUBCOMMANDS,
     *settings.SUBCOMMANDS,
     *roles.SUBCOMMANDS,

@@ -1,0 +1,71 @@
+"""/cop stats [weeks]: participation over time, as a table here and a chart in a DM."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.blocks.stats import render_stats
+from bot.charts import stats_chart
+from bot.errors import CopError
+from bot.lookups import display_names
+from handlers.commands.common import facilitated_here
+from handlers.commands.invocation import Invocation
+from handlers.commands.registry import FACILITATORS, Subcommand
+from scheduler.periods import period_key, week_bounds
+from storage import db
+from storage.stats import SILENT_WEEKS, slipping_away, week_stats
+from storage.types import utcnow
+
+DEFAULT_WEEKS, MAX_WEEKS = 8, 26
+
+
+def run_stats(inv: Invocation) -> None:
+    """Weekly figures and members slipping away; the chart is drawn after the ack."""
+    words = inv.args.split()
+    if words and not (words[0].isdigit() and 1 <= int(words[0]) <= MAX_WEEKS):
+        raise CopError(f"Give a number of weeks from 1 to {MAX_WEEKS}, e.g. `/cop stats 12`.")
+    count = int(words[0]) if words else DEFAULT_WEEKS
+    now = utcnow()
+    with db.session() as session:
+        community = facilitated_here(inv, session, "/cop stats", "see participation stats")
+        this_week, _ = week_bounds(community.timezone, now)
+        weeks = []
+        for back in range(count - 1, -1, -1):
+            start = this_week - timedelta(weeks=back)
+            end = min(start + timedelta(weeks=1), now)
+            label = period_key(start, community.timezone).split("-")[1]
+            weeks.append(
+                week_stats(session=session, community=community, label=label, start=start, end=end)
+            )
+        silent_from = this_week - timedelta(weeks=SILENT_WEEKS - 1)
+        slipping = slipping_away(
+            session=session,
+            community=community,
+            since=silent_from - timedelta(weeks=8),
+            silent_from=silent_from,
+        )
+        names = display_names(inv.client, session, team_id=inv.team_id, user_ids=slipping)
+    inv.reply(
+        render_stats(
+            community_name=community.name, weeks=weeks, slipping=[names[u] for u in slipping]
+        )
+    )
+    chart = stats_chart(weeks, title=f"{community.name}: weekly participation")
+    dm = inv.client.conversations_open(users=inv.user_id)["channel"]["id"]
+    inv.client.files_upload_v2(
+        channel=dm,
+        content=chart,
+        filename="copbot-stats.png",
+        title=f"{community.name}: participation, last {count} weeks",
+    )
+
+
+SUBCOMMANDS = (
+    Subcommand(
+        "stats",
+        "stats [weeks]",
+        "participation over time (table here, chart in a DM), and who is slipping away",
+        FACILITATORS,
+        run_stats,
+    ),
+)

@@ -1,0 +1,181 @@
+"""Participation over time for `/cop stats`: one row per local week, from stored rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from storage.communities import channels_of
+from storage.models import (
+    ChannelMessage,
+    Community,
+    Endorsement,
+    Kudos,
+    ScheduledPost,
+    Snippet,
+)
+from storage.models.knowledge import STATUS_CONFIRMED
+from storage.models.schedule import KIND_PROMPT, POST_POSTED
+
+SILENT_WEEKS = 4
+
+
+@dataclass(frozen=True)
+class WeekStats:
+    label: str
+    active: int
+    snippets: int
+    endorsements: int
+    kudos: int
+    prompt_replies: int
+    first_time: int
+
+
+def _active(session: Session, community: Community, start: datetime, end: datetime) -> set[str]:
+    """Who wrote, shared, endorsed or thanked in the community in [start, end)."""
+    assert community.id is not None
+    channel_ids = [c.channel_id for c in channels_of(session=session, community_id=community.id)]
+    people: set[str] = set()
+    people |= set(
+        session.exec(
+            select(ChannelMessage.user_id).where(
+                ChannelMessage.team_id == community.team_id,
+                col(ChannelMessage.channel_id).in_(channel_ids),
+                col(ChannelMessage.posted_at) >= start,
+                col(ChannelMessage.posted_at) < end,
+            )
+        )
+    )
+    people |= set(
+        session.exec(
+            select(Snippet.author_id).where(
+                Snippet.community_id == community.id,
+                col(Snippet.created_at) >= start,
+                col(Snippet.created_at) < end,
+            )
+        )
+    )
+    people |= set(
+        session.exec(
+            select(Endorsement.user_id)
+            .join(Snippet, col(Snippet.id) == col(Endorsement.snippet_id))
+            .where(
+                Snippet.community_id == community.id,
+                col(Endorsement.created_at) >= start,
+                col(Endorsement.created_at) < end,
+            )
+        )
+    )
+    people |= set(
+        session.exec(
+            select(Kudos.giver_id).where(
+                Kudos.community_id == community.id,
+                col(Kudos.created_at) >= start,
+                col(Kudos.created_at) < end,
+            )
+        )
+    )
+    return {p for p in people if p}
+
+
+def count_prompt_replies(
+    *, session: Session, community: Community, start: datetime, end: datetime
+) -> int:
+    """Thread replies (still cached) to the prompts posted in [start, end)."""
+    assert community.id is not None
+    posts = session.exec(
+        select(ScheduledPost.channel_id, ScheduledPost.message_ts).where(
+            ScheduledPost.community_id == community.id,
+            ScheduledPost.kind == KIND_PROMPT,
+            ScheduledPost.status == POST_POSTED,
+            col(ScheduledPost.posted_at) >= start,
+            col(ScheduledPost.posted_at) < end,
+        )
+    ).all()
+    total = 0
+    for channel_id, ts in posts:
+        total += session.exec(
+            select(func.count())
+            .select_from(ChannelMessage)
+            .where(
+                ChannelMessage.team_id == community.team_id,
+                ChannelMessage.channel_id == channel_id,
+                ChannelMessage.thread_ts == ts,
+                col(ChannelMessage.deleted_at).is_(None),
+            )
+        ).one()
+    return int(total)
+
+
+def week_stats(
+    *, session: Session, community: Community, label: str, start: datetime, end: datetime
+) -> WeekStats:
+    """The figures of one week.
+
+    Args:
+        session: the open session.
+        community: the community.
+        label: how the week is shown ("W48").
+        start: week start (UTC).
+        end: week end (UTC, exclusive).
+    """
+    assert community.id is not None
+    confirmed = (
+        Snippet.community_id == community.id,
+        Snippet.status == STATUS_CONFIRMED,
+        col(Snippet.created_at) >= start,
+        col(Snippet.created_at) < end,
+    )
+    snippets = session.exec(select(func.count()).select_from(Snippet).where(*confirmed)).one()
+    endorsements = session.exec(
+        select(func.count())
+        .select_from(Endorsement)
+        .join(Snippet, col(Snippet.id) == col(Endorsement.snippet_id))
+        .where(
+            Snippet.community_id == community.id,
+            col(Endorsement.created_at) >= start,
+            col(Endorsement.created_at) < end,
+        )
+    ).one()
+    kudos = session.exec(
+        select(func.count())
+        .select_from(Kudos)
+        .where(
+            Kudos.community_id == community.id,
+            col(Kudos.created_at) >= start,
+            col(Kudos.created_at) < end,
+        )
+    ).one()
+    authors = set(session.exec(select(Snippet.author_id).where(*confirmed)))
+    before = set(
+        session.exec(
+            select(Snippet.author_id).where(
+                Snippet.community_id == community.id,
+                Snippet.status == STATUS_CONFIRMED,
+                col(Snippet.created_at) < start,
+            )
+        )
+    )
+    return WeekStats(
+        label=label,
+        active=len(_active(session, community, start, end)),
+        snippets=int(snippets),
+        endorsements=int(endorsements),
+        kudos=int(kudos),
+        prompt_replies=count_prompt_replies(
+            session=session, community=community, start=start, end=end
+        ),
+        first_time=len(authors - before),
+    )
+
+
+def slipping_away(
+    *, session: Session, community: Community, since: datetime, silent_from: datetime
+) -> list[str]:
+    """People active between `since` and `silent_from` who have been silent since then."""
+    earlier = _active(session, community, since, silent_from)
+    recent = _active(session, community, silent_from, datetime.max.replace(tzinfo=since.tzinfo))
+    return sorted(earlier - recent)

@@ -1,0 +1,41 @@
+"""/cop stats: the weekly table, who is slipping away, and the chart as a PNG in a DM."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from storage import db, messages
+from storage.types import utcnow
+from tests.harness import TEAM, Copbot
+
+
+def test_stats_table_and_chart(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.cop("/cop share Use pathlib", user="UBOB")
+    copbot.cop("/cop kudos <@UBOB|bob> for pathlib")
+    with db.session() as session:  # Carol was active six weeks ago and silent since
+        old = utcnow() - timedelta(weeks=6)
+        messages.cache_message(
+            session=session,
+            team_id=TEAM,
+            channel_id="CPYTHON",
+            ts=f"{old.timestamp():.6f}",
+            user_id="UCAROL",
+            text="hello from the past",
+        )
+    reply = copbot.cop("/cop stats 6")
+    assert "last 6 weeks" in reply
+    table = reply.text.split("```")[1]
+    assert len(table.strip().splitlines()) == 7  # header + 6 weeks
+    last = table.strip().splitlines()[-1].split()
+    assert last[1:4] == ["2", "1", "1"]  # active (alice, bob), snippets, endorsements
+    assert "Slipping away" in reply and "carol" in reply
+    [chart] = list(copbot.standin.files.values())
+    assert chart["content"].startswith(b"\x89PNG") and chart["channel"].startswith("D")
+
+
+def test_stats_checks_its_argument_and_role(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    assert "from 1 to 26" in copbot.cop("/cop stats 100")
+    assert "from 1 to 26" in copbot.cop("/cop stats lots")
+    assert "Only facilitators" in copbot.cop("/cop stats", user="UBOB")
