@@ -1,7 +1,7 @@
 """Scheduled fan-out: N communities due at once, posted by scheduler ticks under Slack's limits.
 
     .venv/bin/python -m bench.fanout [--communities 500] [--rate 50] [--workers 4]
-                                     [--kinds prompt,digest,kudos] [--pacer]
+                                     [--kinds prompt,digest,kudos] [--compare]
 
 Every community lives in its own channel of the stand-in, which answers chat.postMessage over
 about one message a second per channel, or over a workspace-wide budget of --rate a second,
@@ -31,12 +31,9 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry import builtin_handlers
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
-from slack_sdk.http_retry.handler import RetryHandler
-from slack_sdk.http_retry.request import HttpRequest
-from slack_sdk.http_retry.response import HttpResponse
-from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
 from sqlalchemy import update
 from sqlmodel import select
@@ -45,7 +42,7 @@ import scheduler.tick
 from bot import slack_client
 from bot.slack_client import CONNECTION_RETRIES, SERVER_ERROR_RETRIES, make_client
 from scheduler.clients import POST_RATE_LIMIT_RETRIES
-from scheduler.tick import MAX_ATTEMPTS, RETRY_AFTER, Due, tick
+from scheduler.tick import MAX_ATTEMPTS, RETRY_AFTER, tick
 from storage import communities, db, migrate, schedule
 from storage.models import Community, CommunitySchedule, Member, ScheduledPost
 from storage.models.schedule import DEFAULT_SLOTS, POST_POSTED
@@ -84,128 +81,61 @@ class Limits:
         )
 
 
-# ----- the prototype behind --pacer (measured here, proposed for bot/ and scheduler/) ----------
-class Pacer:
-    """One per workspace, shared by every worker: a gate a 429 closes for everyone for its
-    Retry-After, and at least a second between two posts to the same channel."""
-
-    def __init__(
-        self,
-        per_channel: float = PER_CHANNEL_PER_SECOND,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.interval = 1.0 / per_channel
-        self.sleep = sleep
-        self._lock = threading.Lock()
-        self._open_at = 0.0
-        self._channel_next: dict[str, float] = {}
-
-    def close_for(self, seconds: float) -> None:
-        with self._lock:
-            self._open_at = max(self._open_at, time.monotonic() + seconds)
-
-    def wait(self, channel: str | None = None) -> None:
-        """Sleep until the gate is open and, for `channel`, no post to it is in flight or was
-        answered less than a second ago; then hold the channel until done(channel)."""
-        while True:
-            with self._lock:
-                now = time.monotonic()
-                ready = max(self._open_at, self._channel_next.get(channel or "", 0.0))
-                if ready <= now:
-                    if channel:
-                        self._channel_next[channel] = math.inf
-                    return
-            self.sleep(min(ready - now, 0.05) if math.isinf(ready) else ready - now)
-
-    def done(self, channel: str) -> None:
-        """The post to `channel` was answered: the next may go a second from now (Slack admitted
-        this one before it answered, so that leaves at least a second between the two)."""
-        with self._lock:
-            self._channel_next[channel] = time.monotonic() + self.interval
-
-
-class PacedRateLimitHandler(RetryHandler):
-    """On 429, close the shared gate for Retry-After (no jitter) and retry when it opens."""
-
-    def __init__(self, pacer: Pacer, max_retry_count: int = 20) -> None:
-        super().__init__(max_retry_count=max_retry_count)
-        self.pacer = pacer
-
-    def _can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        return response is not None and response.status_code == 429
-
-    def prepare_for_next_attempt(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> None:
-        assert response is not None
-        header = {k.lower(): v for k, v in response.headers.items()}.get("retry-after", ["1"])
-        self.pacer.close_for(float(header[0]))
-        self.pacer.wait()
-        state.next_attempt_requested = True
-        state.increment_current_attempt()
-
-
-class PacedClient(WebClient):
-    """A WebClient whose chat.postMessage waits for the pacer first."""
-
-    def __init__(self, pacer: Pacer, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.pacer = pacer
-
-    def chat_postMessage(self, *, channel: str, **kwargs: Any) -> SlackResponse:
-        self.pacer.wait(channel)
-        try:
-            return super().chat_postMessage(channel=channel, **kwargs)
-        finally:
-            self.pacer.done(channel)
-
-
-def paced_client(standin: SlackStandIn, meter: SleepMeter) -> WebClient:
-    pacer = Pacer(sleep=meter.sleep)
+# ----- the comparisons behind --compare ---------------------------------------------------------
+def stock_client(standin: SlackStandIn) -> WebClient:
+    """The client before the shared gate: slack_sdk's RateLimitErrorRetryHandler, by which each
+    thread sleeps Retry-After plus up to a second of jitter on its own, three times a call."""
     retry_handlers = [
-        PacedRateLimitHandler(pacer),
+        RateLimitErrorRetryHandler(max_retry_count=3),
         ConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
         ServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
     ]
-    return PacedClient(
-        pacer,
-        token=standin.bot_token,
-        base_url=standin.api_url,
-        timeout=15,
-        retry_handlers=retry_handlers,
+    return WebClient(
+        token=standin.bot_token, base_url=standin.api_url, timeout=15, retry_handlers=retry_handlers
     )
 
 
-def interleaved(due: list[Due]) -> list[Due]:
-    """Each community's first post, then each one's second...: a channel's posts spread out."""
-    rank: Counter[int] = Counter()
-    keyed = []
-    for i, d in enumerate(due):
-        keyed.append((rank[d.community_id], i, d))
-        rank[d.community_id] += 1
-    return [d for _, _, d in sorted(keyed, key=lambda k: k[:2])]
-
-
 @contextmanager
-def interleaved_due_posts() -> Iterator[None]:
-    original = scheduler.tick.due_posts
-    scheduler.tick.due_posts = lambda now: interleaved(original(now))
+def in_due_order() -> Iterator[None]:
+    """tick without its interleaving: each community's posts next to each other, as before."""
+    original = scheduler.tick.interleave
+    scheduler.tick.interleave = lambda due: due
     try:
         yield
     finally:
-        scheduler.tick.due_posts = original
+        scheduler.tick.interleave = original
+
+
+class ChannelSpacer:
+    """At least a second between two posts to one channel, from the answer to the first
+    (Slack admitted it before answering, so that leaves a second between the two)."""
+
+    def __init__(self, sleep: Callable[[float], None]) -> None:
+        self.interval = 1.0 / PER_CHANNEL_PER_SECOND
+        self.sleep = sleep
+        self._lock = threading.Lock()
+        self._next: dict[str, float] = {}
+
+    def spaced(self, post: Callable[..., SlackResponse]) -> Callable[..., SlackResponse]:
+        def post_spaced(*, channel: str, **kwargs: Any) -> SlackResponse:
+            self._take(channel)
+            try:
+                return post(channel=channel, **kwargs)
+            finally:
+                with self._lock:
+                    self._next[channel] = time.monotonic() + self.interval
+
+        return post_spaced
+
+    def _take(self, channel: str) -> None:
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                ready = self._next.get(channel, 0.0)
+                if ready <= now:
+                    self._next[channel] = math.inf  # in flight
+                    return
+            self.sleep(0.05 if math.isinf(ready) else ready - now)
 
 
 # ----- setup ---------------------------------------------------------------------------------
@@ -266,20 +196,22 @@ def create_communities(
 # ----- one run ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Variant:
-    """What a run changes: Slack's limits on or off, and the --pacer prototype's two parts."""
+    """What a run changes: Slack's limits on or off, and what --compare takes away or adds."""
 
     label: str
     limited: bool = True
-    interleave: bool = False  # the due list reordered so a channel's posts are spread out
-    paced: bool = False  # one 429 gate for all workers, a second between posts to a channel
+    stock: bool = False  # slack_sdk's own 429 retries instead of copbot's shared gate
+    in_order: bool = False  # tick's interleaving off: a community's posts back to back
+    spaced: bool = False  # also a second between two posts to one channel, client-side
 
 
 BASELINE = Variant("no limits", limited=False)
 CURRENT = Variant("current code")
-PROTOTYPES = [
-    Variant("interleaved", interleave=True),
-    Variant("pacer, in order", paced=True),
-    Variant("interleaved + pacer", interleave=True, paced=True),
+COMPARISONS = [
+    Variant("slack_sdk retries", stock=True),
+    Variant("in due order", in_order=True),
+    Variant("both, as before", stock=True, in_order=True),
+    Variant("+ channel spacing", spaced=True),
 ]
 
 
@@ -391,8 +323,8 @@ def run(variant: Variant, size: int, kinds: Sequence[str], limits: Limits, worke
         create_communities(standin, size, kinds, now)
         if variant.limited:
             limits.apply(standin)
-        if variant.paced:
-            client = paced_client(standin, meter)
+        if variant.stock:
+            client = stock_client(standin)
         else:
             # the scheduler's own client (scheduler.clients): shared 429 gate, 20 waits a call
             client = make_client(
@@ -400,10 +332,13 @@ def run(variant: Variant, size: int, kinds: Sequence[str], limits: Limits, worke
                 base_url=standin.api_url,
                 rate_limit_retries=POST_RATE_LIMIT_RETRIES,
             )
+        if variant.spaced:
+            spacer = ChannelSpacer(meter.sleep)
+            setattr(client, "chat_postMessage", spacer.spaced(client.chat_postMessage))  # noqa: B010
         with ExitStack() as stack:
             stack.enter_context(metered_retry_sleeps(meter))
-            if variant.interleave:
-                stack.enter_context(interleaved_due_posts())
+            if variant.in_order:
+                stack.enter_context(in_due_order())
             run_ticks(client, now, workers, result)
         result.asleep = meter.seconds
         count(standin, result)
@@ -455,7 +390,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--burst", type=float, help="workspace burst (default: one second's)")
     parser.add_argument("--workers", type=int, default=4, help="tick(workers=...)")
     parser.add_argument("--kinds", default=",".join(DEFAULT_SLOTS), help="kinds due at once")
-    parser.add_argument("--pacer", action="store_true", help="also run the prototype variants")
+    parser.add_argument("--compare", action="store_true", help="also run the comparisons")
     parser.add_argument("--no-baseline", action="store_true", help="skip the unlimited run")
     args = parser.parse_args(argv)
     kinds = [k for k in args.kinds.split(",") if k]
@@ -471,7 +406,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         f" (burst {limits.burst:g})"
     )
     variants = ([] if args.no_baseline else [BASELINE]) + [CURRENT]
-    variants += PROTOTYPES if args.pacer else []
+    variants += COMPARISONS if args.compare else []
     results = [run(v, args.communities, kinds, limits, args.workers) for v in variants]
     if not report(results):
         raise SystemExit(1)
