@@ -9,12 +9,12 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from storage.communities import channels_of
 from storage.kudos import KudosWeek, kudos_week
 from storage.models import ChannelMessage, Community, Kudos, Member, Prompt, ScheduledPost, Snippet
 from storage.models.knowledge import STATUS_CONFIRMED
 from storage.models.schedule import KIND_PROMPT, POST_POSTED
 from storage.search import snippet_tags
+from storage.stats import active_people
 
 TOP_SNIPPETS = 5
 TOP_REPLIES = 3
@@ -79,7 +79,7 @@ def _confirmed_in(community_id: int, start: datetime, end: datetime) -> tuple[An
 def week_counts(
     *, session: Session, community: Community, start: datetime, end: datetime
 ) -> WeekCounts:
-    """Snippets, kudos and active people (who wrote, shared or thanked) in a period.
+    """Snippets, kudos and active people (who wrote, shared, endorsed or thanked) in a period.
 
     Args:
         session: the open session.
@@ -100,30 +100,7 @@ def week_counts(
             col(Kudos.created_at) < end,
         )
     ).one()
-    channel_ids = [c.channel_id for c in channels_of(session=session, community_id=community.id)]
-    writers = set(
-        session.exec(
-            select(ChannelMessage.user_id).where(
-                ChannelMessage.team_id == community.team_id,
-                col(ChannelMessage.channel_id).in_(channel_ids),
-                col(ChannelMessage.posted_at) >= start,
-                col(ChannelMessage.posted_at) < end,
-            )
-        )
-    )
-    sharers = set(
-        session.exec(select(Snippet.author_id).where(*_confirmed_in(community.id, start, end)))
-    )
-    givers = set(
-        session.exec(
-            select(Kudos.giver_id).where(
-                Kudos.community_id == community.id,
-                col(Kudos.created_at) >= start,
-                col(Kudos.created_at) < end,
-            )
-        )
-    )
-    active = {u for u in writers | sharers | givers if u}
+    active = active_people(session, community, start, end)
     return WeekCounts(snippets=int(snippets), kudos=int(kudos), active_people=len(active))
 
 

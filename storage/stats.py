@@ -34,7 +34,9 @@ class WeekStats:
     first_time: int
 
 
-def _active(session: Session, community: Community, start: datetime, end: datetime) -> set[str]:
+def active_people(
+    session: Session, community: Community, start: datetime, end: datetime
+) -> set[str]:
     """Who wrote, shared, endorsed or thanked in the community in [start, end)."""
     assert community.id is not None
     channel_ids = [c.channel_id for c in channels_of(session=session, community_id=community.id)]
@@ -161,7 +163,7 @@ def week_stats(
     )
     return WeekStats(
         label=label,
-        active=len(_active(session, community, start, end)),
+        active=len(active_people(session, community, start, end)),
         snippets=int(snippets),
         endorsements=int(endorsements),
         kudos=int(kudos),
@@ -176,6 +178,8 @@ def slipping_away(
     *, session: Session, community: Community, since: datetime, silent_from: datetime
 ) -> list[str]:
     """People active between `since` and `silent_from` who have been silent since then."""
-    earlier = _active(session, community, since, silent_from)
-    recent = _active(session, community, silent_from, datetime.max.replace(tzinfo=since.tzinfo))
+    earlier = active_people(session, community, since, silent_from)
+    recent = active_people(
+        session, community, silent_from, datetime.max.replace(tzinfo=since.tzinfo)
+    )
     return sorted(earlier - recent)
