@@ -33,11 +33,11 @@ from sqlmodel import col, func, select
 from bench.search import message_text
 from bot.app import LISTENER_THREADS, create_app
 from bot.config import Settings
+from bot.sandbox.slack import SlackStandIn, event_body, reaction_event, sign_request
 from storage import communities, db, messages, migrate
 from storage.models import Snippet
 from storage.models.knowledge import STATUS_CONFIRMED
 from tests.harness import SIGNING_SECRET, TEAM, seed_workspace, settings_for
-from tests.slack import SlackStandIn, event_body, reaction_event, sign_request
 
 CHANNEL = "CPYTHON"
 # the members of #python in the demo workspace (Alice created the community: its facilitator)

@@ -40,13 +40,13 @@ from sqlmodel import select
 
 import scheduler.tick
 from bot import slack_client
+from bot.sandbox.slack import SlackStandIn
 from bot.slack_client import CONNECTION_RETRIES, SERVER_ERROR_RETRIES, make_client
 from scheduler.clients import POST_RATE_LIMIT_RETRIES
 from scheduler.tick import MAX_ATTEMPTS, RETRY_AFTER, tick
 from storage import communities, db, migrate, schedule
 from storage.models import Community, CommunitySchedule, Member, ScheduledPost
 from storage.models.schedule import DEFAULT_SLOTS, POST_POSTED
-from tests.slack import SlackStandIn
 
 TEAM = "T0001"
 FACILITATOR = "UFACIL"

@@ -1,41 +1,4 @@
-"""copbot's Slack stand-in (a real HTTP Web API) and request signer, for tests."""
+"""The Slack stand-in and signer the tests drive copbot with (they live in bot/sandbox/slack)."""
 
-from .checks import SlackError
-from .payloads import (
-    block_actions_payload,
-    event_body,
-    interactive_body,
-    message_action_payload,
-    message_event,
-    new_event_id,
-    new_trigger_id,
-    reaction_event,
-    shortcut_payload,
-    slash_command_body,
-    state_value,
-    view_submission_payload,
-)
-from .signing import SentRequest, SlackSender, sign_request
-from .standin import DEFAULT_SPEC, Call, SlackStandIn
-
-__all__ = [
-    "DEFAULT_SPEC",
-    "Call",
-    "SentRequest",
-    "SlackError",
-    "SlackSender",
-    "SlackStandIn",
-    "block_actions_payload",
-    "event_body",
-    "interactive_body",
-    "message_action_payload",
-    "message_event",
-    "new_event_id",
-    "new_trigger_id",
-    "reaction_event",
-    "shortcut_payload",
-    "sign_request",
-    "slash_command_body",
-    "state_value",
-    "view_submission_payload",
-]
+from bot.sandbox.slack import *  # noqa: F403
+from bot.sandbox.slack import __all__  # noqa: F401

@@ -21,6 +21,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
+from bot.sandbox.slack.params import page
 from tests.slack import (
     SlackSender,
     SlackStandIn,
@@ -30,7 +31,6 @@ from tests.slack import (
     state_value,
     view_submission_payload,
 )
-from tests.slack.params import page
 
 SECRET = "test-signing-secret"
 

@@ -43,7 +43,7 @@ from .wire import Answer, Failure, bearer, failure_answer, parse_args, uploaded_
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SPEC = Path(__file__).resolve().parents[2].parent / "shared/slack/slack_web_openapi_v2.json"
+DEFAULT_SPEC = Path(__file__).resolve().parents[3].parent / "shared/slack/slack_web_openapi_v2.json"
 METHODS: dict[str, Handler] = {**CHAT, **CONVERSATIONS, **FILES, **VIEWS}
 # Request headers worth keeping on a Call (names as sent, case-insensitive in lookups).
 SKIPPED_HEADERS = {"user-agent", "host", "content-length", "accept-encoding", "connection"}
@@ -189,7 +189,7 @@ class SlackStandIn(Workspace):
     ) -> None:
         """Answer calls to `method` over Slack-like limits with 429 + Retry-After (off by default).
 
-        Token buckets (tests/slack/limits.py): per channel (the `channel` argument as sent),
+        Token buckets (limits.py): per channel (the `channel` argument as sent),
         `channel_burst` calls at once then `per_channel_per_second`; workspace-wide, `burst`
         calls at once (default: one second's worth) then `workspace_per_second`. A call over a
         limit spends nothing, is answered 429 with Retry-After in whole seconds (rounded up,

@@ -36,7 +36,7 @@ class Workspace:
         self.views: dict[str, dict[str, Any]] = {}
         self.home_views: dict[str, dict[str, Any]] = {}
         self.trigger_ids: list[str] = []
-        # Uploads by file id (tests/slack/api_files.py): name, title, content (bytes; None until
+        # Uploads by file id (api_files.py): name, title, content (bytes; None until
         # POSTed to the upload_url), user, channel / channels, initial_comment, thread_ts, ...
         self.files: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(1)

@@ -1,0 +1,1 @@
+"""The sandbox: copbot without a Slack account, against a local Slack stand-in."""

@@ -1,0 +1,41 @@
+"""A local Slack Web API stand-in (a real HTTP server) and request signer, for sandbox and tests."""
+
+from .checks import SlackError
+from .payloads import (
+    block_actions_payload,
+    event_body,
+    interactive_body,
+    message_action_payload,
+    message_event,
+    new_event_id,
+    new_trigger_id,
+    reaction_event,
+    shortcut_payload,
+    slash_command_body,
+    state_value,
+    view_submission_payload,
+)
+from .signing import SentRequest, SlackSender, sign_request
+from .standin import DEFAULT_SPEC, Call, SlackStandIn
+
+__all__ = [
+    "DEFAULT_SPEC",
+    "Call",
+    "SentRequest",
+    "SlackError",
+    "SlackSender",
+    "SlackStandIn",
+    "block_actions_payload",
+    "event_body",
+    "interactive_body",
+    "message_action_payload",
+    "message_event",
+    "new_event_id",
+    "new_trigger_id",
+    "reaction_event",
+    "shortcut_payload",
+    "sign_request",
+    "slash_command_body",
+    "state_value",
+    "view_submission_payload",
+]
