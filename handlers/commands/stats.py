@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.blocks.stats import render_stats
-from bot.charts import stats_chart
 from bot.errors import CopError
 from bot.lookups import display_names
 from handlers.commands.common import facilitated_here
@@ -50,6 +49,8 @@ def run_stats(inv: Invocation) -> None:
             community_name=community.name, weeks=weeks, slipping=[names[u] for u in slipping]
         )
     )
+    from bot.charts import stats_chart  # matplotlib loads on the first /cop stats, not at start
+
     chart = stats_chart(weeks, title=f"{community.name}: weekly participation")
     dm = inv.client.conversations_open(users=inv.user_id)["channel"]["id"]
     inv.client.files_upload_v2(
