@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 import time
+import urllib.request
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import Engine
 
 from bot.errors import SOMETHING_WENT_WRONG
 from storage import communities
-from tests.harness import SIGNING_SECRET, Copbot
-from tests.slack import sign_request, slash_command_body
+from tests.harness import SIGNING_SECRET, Copbot, running_copbot, settings_for
+from tests.slack import SlackStandIn, sign_request, slash_command_body
 
 
 def _mention(text: str = "hello") -> dict[str, Any]:
@@ -122,3 +124,20 @@ def test_our_own_bug_is_logged_with_its_traceback_and_the_user_is_told(
     assert SOMETHING_WENT_WRONG in reply
     [record] = [r for r in caplog.records if r.exc_info]
     assert "boom" in str(record.exc_info[1])
+
+
+def test_oauth_installs_are_served_when_configured(engine: Engine, standin: SlackStandIn) -> None:
+    settings = settings_for(
+        standin,
+        engine.url.render_as_string(hide_password=False),
+        slack_bot_token=None,
+        slack_client_id="111.222",
+        slack_client_secret="client-secret-value",
+        slack_state_secret="state-secret-value",
+    )
+    with running_copbot(standin, settings) as bot:
+        with urllib.request.urlopen(f"{bot.url}/slack/install", timeout=5) as answer:
+            page = answer.read().decode()
+        assert answer.status == 200
+        assert "https://slack.com/oauth/v2/authorize?state=" in page
+        assert "client_id=111.222" in page and "scope=app_mentions" in page
