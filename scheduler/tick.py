@@ -131,6 +131,14 @@ def tick(
     return report
 
 
+def _isolated(step: Callable[..., None], item: object, *args: object) -> None:
+    """Run one post's step so that its failure (even a database one) never stops the others."""
+    try:
+        step(item, *args)
+    except Exception:  # our bug or an unusable database: logged in full, the tick goes on
+        log.exception("scheduled post %s could not be handled", item)
+
+
 def _claim_and_post(
     due: Due,
     now: datetime,

@@ -11,6 +11,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Listener threads (16) and scheduler workers each hold a connection while they wait on Slack.
+POOL_SIZE = 20
+POOL_OVERFLOW = 20
 
 _engine: Engine | None = None
 
@@ -25,10 +28,12 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            pool_size=POOL_SIZE,
+            max_overflow=POOL_OVERFLOW,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

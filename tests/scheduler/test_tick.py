@@ -232,3 +232,19 @@ def test_due_posts_are_spread_over_channels() -> None:
         (1, "kudos"),
         (2, "kudos"),
     ]
+
+
+def test_an_unexpected_error_in_one_claim_does_not_stop_the_tick(
+    engine: Engine, slack: SlackStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken, healthy = make_guild("CG0", name="Broken"), make_guild("CG1", name="Healthy")
+    claim = schedule.claim_post
+
+    def flaky_claim(**kwargs):  # type: ignore[no-untyped-def]
+        if kwargs["community"].id == broken.id:
+            raise RuntimeError("database went away")
+        return claim(**kwargs)
+
+    monkeypatch.setattr(schedule, "claim_post", flaky_claim)
+    report = run(slack, MONDAY + timedelta(hours=10, minutes=1))
+    assert [c for c, _, _ in report.posted] == [healthy.id]
