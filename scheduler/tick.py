@@ -121,11 +121,14 @@ def tick(
     due = due_posts(now)
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="tick") as pool:
         list(
-            pool.map(lambda d: _claim_and_post(d, now, client_for, catchup_hours, me, report), due)
+            pool.map(
+                lambda d: _isolated(_claim_and_post, d, now, client_for, catchup_hours, me, report),
+                due,
+            )
         )
         with db.session() as session:
             retries = schedule.retries_due(session=session, now=now, max_attempts=MAX_ATTEMPTS)
-        list(pool.map(lambda post_id: _retry(post_id, now, client_for, me, report), retries))
+        list(pool.map(lambda p: _isolated(_retry, p, now, client_for, me, report), retries))
     if due or retries:
         log.info("tick at %s: %s", now.isoformat(timespec="minutes"), report.summary())
     return report
