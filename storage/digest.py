@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from storage.kudos import KudosWeek, kudos_week
-from storage.models import ChannelMessage, Community, Kudos, Member, Prompt, ScheduledPost, Snippet
+from storage.models import ChannelMessage, Community, Member, Prompt, ScheduledPost, Snippet
 from storage.models.knowledge import STATUS_CONFIRMED
 from storage.models.schedule import KIND_PROMPT, POST_POSTED
 from storage.search import snippet_tags
-from storage.stats import active_people
+from storage.stats import WeekCounts, confirmed_in, week_counts
 
 TOP_SNIPPETS = 5
 TOP_REPLIES = 3
@@ -31,13 +30,6 @@ class PromptThread:
     # captured replies by endorsements, or the first replies when none was captured
     replies: list[tuple[str, str, int]]  # (author id, text, endorsements)
     replies_captured: bool
-
-
-@dataclass(frozen=True)
-class WeekCounts:
-    snippets: int
-    kudos: int
-    active_people: int
 
 
 @dataclass(frozen=True)
@@ -65,43 +57,6 @@ class DigestData:
             and not (self.prompt and self.prompt.reply_count)
             and not self.new_members
         )
-
-
-def _confirmed_in(community_id: int, start: datetime, end: datetime) -> tuple[Any, ...]:
-    return (
-        Snippet.community_id == community_id,
-        Snippet.status == STATUS_CONFIRMED,
-        col(Snippet.created_at) >= start,
-        col(Snippet.created_at) < end,
-    )
-
-
-def week_counts(
-    *, session: Session, community: Community, start: datetime, end: datetime
-) -> WeekCounts:
-    """Snippets, kudos and active people (who wrote, shared, endorsed or thanked) in a period.
-
-    Args:
-        session: the open session.
-        community: the community.
-        start: period start (UTC, inclusive).
-        end: period end (UTC, exclusive).
-    """
-    assert community.id is not None
-    snippets = session.exec(
-        select(func.count()).select_from(Snippet).where(*_confirmed_in(community.id, start, end))
-    ).one()
-    kudos = session.exec(
-        select(func.count())
-        .select_from(Kudos)
-        .where(
-            Kudos.community_id == community.id,
-            col(Kudos.created_at) >= start,
-            col(Kudos.created_at) < end,
-        )
-    ).one()
-    active = active_people(session, community, start, end)
-    return WeekCounts(snippets=int(snippets), kudos=int(kudos), active_people=len(active))
 
 
 def prompt_thread(
@@ -181,7 +136,7 @@ def digest_data(
         previous_start: the start of the week before, for the trend line.
     """
     assert community.id is not None
-    in_week = _confirmed_in(community.id, start, end)
+    in_week = confirmed_in(community.id, start, end)
     new_count = session.exec(select(func.count()).select_from(Snippet).where(*in_week)).one()
     top = list(
         session.exec(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -21,6 +22,13 @@ from storage.models.knowledge import STATUS_CONFIRMED
 from storage.models.schedule import KIND_PROMPT, POST_POSTED
 
 SILENT_WEEKS = 4
+
+
+@dataclass(frozen=True)
+class WeekCounts:
+    snippets: int
+    kudos: int
+    active_people: int
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,44 @@ def active_people(
     return {p for p in people if p}
 
 
+def confirmed_in(community_id: int, start: datetime, end: datetime) -> tuple[Any, ...]:
+    """Conditions selecting a community's snippets confirmed-and-created in [start, end)."""
+    return (
+        Snippet.community_id == community_id,
+        Snippet.status == STATUS_CONFIRMED,
+        col(Snippet.created_at) >= start,
+        col(Snippet.created_at) < end,
+    )
+
+
+def week_counts(
+    *, session: Session, community: Community, start: datetime, end: datetime
+) -> WeekCounts:
+    """Snippets, kudos and active people (who wrote, shared, endorsed or thanked) in a period.
+
+    Args:
+        session: the open session.
+        community: the community.
+        start: period start (UTC, inclusive).
+        end: period end (UTC, exclusive).
+    """
+    assert community.id is not None
+    snippets = session.exec(
+        select(func.count()).select_from(Snippet).where(*confirmed_in(community.id, start, end))
+    ).one()
+    kudos = session.exec(
+        select(func.count())
+        .select_from(Kudos)
+        .where(
+            Kudos.community_id == community.id,
+            col(Kudos.created_at) >= start,
+            col(Kudos.created_at) < end,
+        )
+    ).one()
+    active = active_people(session, community, start, end)
+    return WeekCounts(snippets=int(snippets), kudos=int(kudos), active_people=len(active))
+
+
 def count_prompt_replies(
     *, session: Session, community: Community, start: datetime, end: datetime
 ) -> int:
@@ -125,13 +171,7 @@ def week_stats(
         end: week end (UTC, exclusive).
     """
     assert community.id is not None
-    confirmed = (
-        Snippet.community_id == community.id,
-        Snippet.status == STATUS_CONFIRMED,
-        col(Snippet.created_at) >= start,
-        col(Snippet.created_at) < end,
-    )
-    snippets = session.exec(select(func.count()).select_from(Snippet).where(*confirmed)).one()
+    counts = week_counts(session=session, community=community, start=start, end=end)
     endorsements = session.exec(
         select(func.count())
         .select_from(Endorsement)
@@ -142,16 +182,9 @@ def week_stats(
             col(Endorsement.created_at) < end,
         )
     ).one()
-    kudos = session.exec(
-        select(func.count())
-        .select_from(Kudos)
-        .where(
-            Kudos.community_id == community.id,
-            col(Kudos.created_at) >= start,
-            col(Kudos.created_at) < end,
-        )
-    ).one()
-    authors = set(session.exec(select(Snippet.author_id).where(*confirmed)))
+    authors = set(
+        session.exec(select(Snippet.author_id).where(*confirmed_in(community.id, start, end)))
+    )
     before = set(
         session.exec(
             select(Snippet.author_id).where(
@@ -163,10 +196,10 @@ def week_stats(
     )
     return WeekStats(
         label=label,
-        active=len(active_people(session, community, start, end)),
-        snippets=int(snippets),
+        active=counts.active_people,
+        snippets=counts.snippets,
         endorsements=int(endorsements),
-        kudos=int(kudos),
+        kudos=counts.kudos,
         prompt_replies=count_prompt_replies(
             session=session, community=community, start=start, end=end
         ),
