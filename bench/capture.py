@@ -15,16 +15,13 @@ import argparse
 import random
 import statistics
 import tempfile
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from slack_bolt import Ack, App, BoltRequest
 from slack_sdk import WebClient
@@ -37,7 +34,7 @@ from bot.sandbox.slack import SlackStandIn, event_body, reaction_event, sign_req
 from storage import communities, db, messages, migrate
 from storage.models import Snippet
 from storage.models.knowledge import STATUS_CONFIRMED
-from tests.harness import SIGNING_SECRET, TEAM, seed_workspace, settings_for
+from tests.harness import SIGNING_SECRET, TEAM, TrackingExecutor, seed_workspace, settings_for
 
 CHANNEL = "CPYTHON"
 # the members of #python in the demo workspace (Alice created the community: its facilitator)
@@ -45,34 +42,9 @@ PEOPLE = ["UALICE", "UBOB"]
 WARMUP = 20
 
 
-class CountingExecutor(ThreadPoolExecutor):
-    """Runs listeners on LISTENER_THREADS threads, as production does; wait_idle() waits for all."""
-
-    def __init__(self) -> None:
-        super().__init__(max_workers=LISTENER_THREADS, thread_name_prefix="bench-listener")
-        self._pending = 0
-        self._idle = threading.Condition()
-        self.errors: list[BaseException] = []
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        with self._idle:
-            self._pending += 1
-        future = super().submit(fn, *args, **kwargs)
-        future.add_done_callback(self._done)
-        return future
-
-    def _done(self, future: Future[Any]) -> None:
-        error = future.exception()
-        if error is not None:
-            self.errors.append(error)
-        with self._idle:
-            self._pending -= 1
-            self._idle.notify_all()
-
-    def wait_idle(self, timeout: float = 300.0) -> None:
-        with self._idle:
-            if not self._idle.wait_for(lambda: self._pending == 0, timeout=timeout):
-                raise RuntimeError(f"listeners still running after {timeout}s")
+def counting_executor() -> TrackingExecutor:
+    """Listeners on LISTENER_THREADS threads, as in production; wait_idle() waits for all."""
+    return TrackingExecutor(max_workers=LISTENER_THREADS)
 
 
 @contextmanager
@@ -141,11 +113,11 @@ def acknowledge(ack: Ack) -> None:
     ack()
 
 
-def copbot_app(settings: Settings, executor: CountingExecutor) -> App:
+def copbot_app(settings: Settings, executor: TrackingExecutor) -> App:
     return create_app(settings, listener_executor=executor)
 
 
-def bare_app(standin: SlackStandIn, executor: CountingExecutor) -> App:
+def bare_app(standin: SlackStandIn, executor: TrackingExecutor) -> App:
     client = WebClient(base_url=standin.api_url, token=standin.bot_token)
     app = App(signing_secret=SIGNING_SECRET, client=client, listener_executor=executor)
     app.event("reaction_added")(acknowledge)
@@ -175,7 +147,7 @@ class Run:
 
 
 def dispatch_all(
-    label: str, app: App, executor: CountingExecutor, requests: list[BoltRequest]
+    label: str, app: App, executor: TrackingExecutor, requests: list[BoltRequest]
 ) -> Run:
     """Dispatch every request, then wait until every listener has finished."""
     ack_ms = []
@@ -192,14 +164,14 @@ def dispatch_all(
     return Run(label, time.perf_counter() - began, ack_ms)
 
 
-AppFactory = Callable[[CountingExecutor], App]
+AppFactory = Callable[[TrackingExecutor], App]
 
 
 def timed_run(
     label: str, make_app: AppFactory, standin: SlackStandIn, warm: list[str], timed: list[str]
 ) -> Run:
     """Warm an app up, then time `timed`; the stand-in's call log then holds the timed run only."""
-    executor = CountingExecutor()
+    executor = counting_executor()
     try:
         app = make_app(executor)
         warm_requests = signed_requests(standin, warm)

@@ -36,8 +36,8 @@ CHANNELS = {
 class TrackingExecutor(ThreadPoolExecutor):
     """Runs Bolt listeners like production does, and lets a test wait until none is running."""
 
-    def __init__(self) -> None:
-        super().__init__(max_workers=8, thread_name_prefix="listener")
+    def __init__(self, max_workers: int = 8) -> None:
+        super().__init__(max_workers=max_workers, thread_name_prefix="listener")
         self._pending = 0
         self._idle = threading.Condition()
         self.errors: list[BaseException] = []
