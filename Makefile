@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test test-pg lint format clean
+.PHONY: run sandbox test test-pg lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("copbot needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -19,8 +19,11 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.run-installed
 
-run: $(VENV)/.run-installed  ## run copbot against Slack (settings in .env)
-	$(BIN)/copbot run
+run: $(VENV)/.run-installed  ## run copbot against Slack (settings in .env), or the sandbox without them
+	$(BIN)/copbot run --sandbox-if-unconfigured
+
+sandbox: $(VENV)/.run-installed  ## the local sandbox: a Slack stand-in with a web page (FRESH=1 starts over)
+	$(BIN)/copbot sandbox $(if $(FRESH),--fresh)
 
 test: $(VENV)/.dev-installed  ## the whole test suite (PostgreSQL too when COP_TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest

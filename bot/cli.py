@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import LOG_LEVELS, ConfigError, Settings, load_settings
 from bot.logs import configure_logging
 
 log = logging.getLogger("copbot")
@@ -31,7 +33,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--port", type=int, default=None, help="HTTP port (default: PORT or 3000)")
     run.add_argument("--host", default="0.0.0.0", help="HTTP interface to bind (default 0.0.0.0)")
+    run.add_argument(
+        "--sandbox-if-unconfigured",
+        action="store_true",
+        help="with no Slack settings at all, start the sandbox instead (what `make run` does)",
+    )
     run.set_defaults(handler=cmd_run)
+
+    sandbox = sub.add_parser(
+        "sandbox", help="try copbot in a local Slack stand-in with a web page (no Slack needed)"
+    )
+    sandbox.add_argument(
+        "--port", type=int, default=3000, help="the page's port on 127.0.0.1 (default 3000)"
+    )
+    sandbox.add_argument(
+        "--fresh", action="store_true", help="forget the previous sandbox and start a new demo"
+    )
+    sandbox.add_argument(
+        "--dir",
+        type=Path,
+        default=Path("."),
+        help="where sandbox.db and sandbox-slack.json live (default: here)",
+    )
+    sandbox.set_defaults(handler=cmd_sandbox)
 
     scheduler = sub.add_parser("scheduler", help="scheduled posts")
     scheduler_sub = scheduler.add_subparsers(
@@ -149,17 +173,79 @@ def serve(app: Any, settings: Settings, args: argparse.Namespace) -> None:
         server.server_close()
 
 
+def cmd_sandbox(args: argparse.Namespace, log_level: str) -> int:
+    """copbot sandbox [--port N] [--fresh] [--dir D]: needs no Slack settings at all."""
+    from bot.sandbox.runner import SandboxFiles, SandboxRunner
+
+    if not 0 <= args.port <= 65535:
+        raise StartupError(f"--port must be between 0 and 65535, got {args.port}")
+    runner = SandboxRunner(
+        SandboxFiles(args.dir), port=args.port, fresh=args.fresh, log_level=log_level
+    )
+    try:
+        runner.start()
+    except OSError as exc:
+        runner.stop()
+        raise StartupError(
+            f"cannot serve the sandbox on 127.0.0.1:{args.port} ({exc.strerror or exc}); "
+            f"try copbot sandbox --port {args.port + 1}"
+        ) from None
+    state = "a new demo workspace" if runner.fresh else f"the sandbox kept in {args.dir}"
+    print(
+        f"copbot sandbox: open {runner.url} in your browser ({state}; Ctrl-C stops it).\n"
+        "To connect a real Slack workspace instead, fill in .env (see README: "
+        "Create the Slack app) and run `make run` again.",
+        flush=True,
+    )
+    try:
+        runner.wait()
+    except KeyboardInterrupt:
+        log.info("stopping")
+    finally:
+        runner.stop()
+    return 0
+
+
+def slack_unconfigured(env: Mapping[str, str]) -> bool:
+    """No Slack setting at all: nobody has started connecting a workspace yet."""
+    names = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_CLIENT_ID")
+    return not any((env.get(name) or "").strip() for name in names)
+
+
+def _environment() -> dict[str, str]:
+    from dotenv import dotenv_values
+
+    merged = {k: v for k, v in dotenv_values(".env").items() if v is not None}
+    merged.update(os.environ)
+    return merged
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `copbot` console script."""
     args = build_parser().parse_args(argv)
+    env = _environment()
+    level = (env.get("LOG_LEVEL") or "").strip().upper()
+    level = level if level in LOG_LEVELS else "INFO"
+    if args.command == "sandbox" or (
+        getattr(args, "sandbox_if_unconfigured", False) and slack_unconfigured(env)
+    ):
+        if args.command != "sandbox":
+            print("copbot: no Slack settings in .env, so starting the local sandbox.", flush=True)
+            args = build_parser().parse_args(["sandbox"])
+        configure_logging(level)
+        return _guarded(cmd_sandbox, args, level)
     try:
         settings = load_settings()
     except ConfigError as exc:
         print(f"copbot: {exc} (see .env.example)", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
+    return _guarded(args.handler, args, settings)
+
+
+def _guarded(handler: Any, *args: Any) -> int:
     try:
-        return int(args.handler(args, settings))
+        return int(handler(*args))
     except StartupError as exc:
         print(f"copbot: {exc}", file=sys.stderr)
         return 2

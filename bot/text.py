@@ -77,3 +77,8 @@ def compose_thread(root_text: str, replies: list[tuple[str, str]]) -> str:
         lines.append("")
         lines.extend(f"— {name}: {text.strip()}" for name, text in replies if text.strip())
     return "\n".join(lines)
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """ "1 snippet", "2 snippets"; `plural` for nouns that do not just take an s."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from bot.blocks.kit import MAX_MESSAGE_BLOCKS, Block, Message, context, divider, header, section
 from bot.blocks.kudos import join_names
 from bot.mrkdwn import escape, truncate
-from bot.text import readable
+from bot.text import counted, readable
 from storage.digest import DigestData, WeekCounts
 from storage.kudos import KudosWeek
 
@@ -140,7 +140,8 @@ def render_digest(data: DigestData, names: Names) -> Message:
             blocks.append(divider())
             blocks.extend(part)
     return Message(
-        text=f"{name}: {data.new_snippets} new snippets, {len(data.kudos.kudos)} kudos this week",
+        text=f"{name}: {counted(data.new_snippets, 'new snippet')}, {len(data.kudos.kudos)} kudos "
+        "this week",
         blocks=blocks[:MAX_MESSAGE_BLOCKS],
     )
 

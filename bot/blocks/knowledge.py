@@ -21,7 +21,7 @@ from bot.blocks.kit import (
     section,
 )
 from bot.mrkdwn import channel, escape, truncate, user
-from bot.text import readable
+from bot.text import counted, readable
 
 SEARCH_MORE = "search_more"
 PAGE_SIZE = 5
@@ -139,7 +139,7 @@ def render_search_results(
                 button("More results", SEARCH_MORE, value=more_value(query, offset + len(hits)))
             )
         )
-    fallback = f"{len(hits)} results for {shown}: " + "; ".join(
+    fallback = f"{counted(len(hits), 'result')} for {shown}: " + "; ".join(
         escape(truncate(h.title or readable(h.text), 60)) for h in hits
     )
     return Message(text=fallback, blocks=blocks)

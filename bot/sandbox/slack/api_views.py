@@ -47,6 +47,7 @@ def _open(ws: Workspace, actor: Actor, args: dict[str, Any]) -> dict[str, Any]:
     check_view(args["view"])
     view = _shape(ws, actor, args["view"], view_id=ws.new_id("V"))
     ws.trigger_ids.append(str(args["trigger_id"]))
+    ws.view_triggers[view["id"]] = str(args["trigger_id"])
     ws.views[view["id"]] = view
     return {"view": copy.deepcopy(view)}
 

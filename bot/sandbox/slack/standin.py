@@ -76,6 +76,7 @@ class SlackStandIn(Workspace):
         bot_id: str = "BCOPBOT",
         app_id: str = "A0001",
         spec_path: Path | None = DEFAULT_SPEC,
+        port: int = 0,
     ) -> None:
         super().__init__(
             team_id=team_id,
@@ -91,14 +92,15 @@ class SlackStandIn(Workspace):
         self.responses: list[dict[str, Any]] = []
         self._failures: dict[str, deque[Failure]] = defaultdict(deque)
         self._limits: dict[str, RateLimit] = {}
-        self._response_urls: dict[str, dict[str, str | None]] = {}
+        self._response_urls: dict[str, dict[str, Any]] = {}
+        self._wanted_port = port
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
     # ----- lifecycle ---------------------------------------------------------------------
     def start(self) -> SlackStandIn:
         if self._server is None:
-            self._server = _Server(self)
+            self._server = _Server(self, self._wanted_port)
             self._thread = threading.Thread(
                 target=self._server.serve_forever,
                 kwargs={"poll_interval": 0.01},
@@ -214,11 +216,17 @@ class SlackStandIn(Workspace):
             limit = self._limits.get(method)
             return Counter(limit.rejected) if limit is not None else Counter()
 
-    def new_response_url(self, channel: str | None = None, *, user: str | None = None) -> str:
-        """A response_url; `in_channel` responses to it are posted in `channel`."""
+    def new_response_url(
+        self, channel: str | None = None, *, user: str | None = None, origin: str | None = None
+    ) -> str:
+        """A response_url; `in_channel` responses to it are posted in `channel`.
+
+        `origin` is the ts of the message (or ephemeral) the response_url was given for:
+        what replace_original / delete_original act on.
+        """
         key = uuid.uuid4().hex
         with self.lock:
-            self._response_urls[key] = {"channel": channel, "user": user}
+            self._response_urls[key] = {"channel": channel, "user": user, "origin": origin}
         return f"{self.base_url}/response/{key}"
 
     def new_trigger_id(self) -> str:
@@ -236,7 +244,9 @@ class SlackStandIn(Workspace):
             content_type = request.headers.get("Content-Type", "")
             answer = self._upload(url.path.removeprefix("/upload/"), raw, content_type)
         else:
-            answer = Answer.text(404, "not found")
+            answer = self.route(request.command, url.path, url.query, raw) or Answer.text(
+                404, "not found"
+            )
         request.send_response(answer.status)
         request.send_header("Content-Type", answer.content_type)
         request.send_header("Content-Length", str(len(answer.body)))
@@ -303,6 +313,10 @@ class SlackStandIn(Workspace):
             raise SlackError("invalid_auth")
         return actor
 
+    def route(self, verb: str, path: str, query: str, raw: bytes) -> Answer | None:
+        """Another page this server answers (the sandbox's web page); None: not found."""
+        return None
+
     def upload_url(self, file_id: str) -> str:
         return f"{self.base_url}/upload/{file_id}"
 
@@ -360,9 +374,9 @@ class _Server(ThreadingHTTPServer):
     # Non-daemon request threads are joined by server_close(): stop() leaves no thread behind.
     daemon_threads = False
 
-    def __init__(self, standin: SlackStandIn) -> None:
+    def __init__(self, standin: SlackStandIn, port: int = 0) -> None:
         self.standin = standin
-        super().__init__(("127.0.0.1", 0), _RequestHandler)
+        super().__init__(("127.0.0.1", port), _RequestHandler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         logger.debug("Slack stand-in: error answering %s", client_address, exc_info=True)

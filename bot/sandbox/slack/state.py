@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import itertools
 import threading
 import time
 from collections.abc import Iterable
@@ -36,10 +35,11 @@ class Workspace:
         self.views: dict[str, dict[str, Any]] = {}
         self.home_views: dict[str, dict[str, Any]] = {}
         self.trigger_ids: list[str] = []
+        self.view_triggers: dict[str, str] = {}  # view id -> the trigger_id that opened it
         # Uploads by file id (api_files.py): name, title, content (bytes; None until
         # POSTed to the upload_url), user, channel / channels, initial_comment, thread_ts, ...
         self.files: dict[str, dict[str, Any]] = {}
-        self._ids = itertools.count(1)
+        self.next_id = 1
         self._last_ts = 0
         self.add_user(bot_user_id, "copbot", real_name="copbot", is_bot=True)
         self.users[bot_user_id]["profile"]["bot_id"] = bot_id
@@ -177,7 +177,8 @@ class Workspace:
 
     def new_id(self, prefix: str) -> str:
         with self.lock:
-            return f"{prefix}{next(self._ids):010d}"
+            number, self.next_id = self.next_id, self.next_id + 1
+            return f"{prefix}{number:010d}"
 
     def add_message(
         self,
