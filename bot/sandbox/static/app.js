@@ -6,6 +6,8 @@ import {
 const POLL_MS = 700;
 const STORE_KEY = "copbot-sandbox";
 const QUICK_REACTIONS = ["bulb", "books", "raised_hands", "+1"];
+// asked for when the page knows nobody yet (the server wants a person to answer /sandbox/state)
+const FIRST_GUESS = "UPRIYA";
 
 const $ = (id) => document.getElementById(id);
 const h = (tag, cls, attrs = {}) => {
@@ -100,6 +102,15 @@ async function poll() {
     if (seq !== pollSeq || key !== selKey()) return;
     if (connBanner) hideBanner();
     connBanner = false;
+    const known = state?.people?.some((x) => x.id === sel.user);
+    if (data.ok === false && r.status === 404 && !known && sel.user !== FIRST_GUESS) {
+      // nobody chosen yet, or someone from a previous sandbox: start from a guess, then the list
+      sel.user = state?.people?.[0]?.id ?? FIRST_GUESS;
+      sel.channel = sel.channel === "home" ? "home" : null;
+      sel.thread = null;
+      poll();
+      return;
+    }
     if (data.ok === false) {
       showBanner(data.error || "The sandbox could not load its state", "error");
     } else {
@@ -167,8 +178,12 @@ async function api(path, body, refresh = true) {
 
 // ------------------------------------------------------------------ banner
 
+let bannerTimer = null;
+
 function showBanner(msg, kind = "error") {
   const b = $("banner");
+  clearTimeout(bannerTimer);
+  if (kind === "info") bannerTimer = setTimeout(hideBanner, 15000);
   $("banner-text").textContent = msg;
   b.className = `banner ${kind}`;
   b.dataset.kind = kind;
@@ -296,6 +311,9 @@ function renderMain() {
   }
   const name = ch ? (ch.is_im ? "copbot" : `#${ch.name}`) : "";
   $("composer").placeholder = `Message ${name} — or type /cop help`;
+  const listed = (state.channels || []).find((c) => c.id === ch?.id);
+  $("join-bar").hidden = !listed || listed.is_member !== false;
+  $("join-name").textContent = name;
 
   const list = $("messages");
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
@@ -404,8 +422,9 @@ function buildMessage(m, { inThread, isRoot = false }) {
   content.append(body);
 
   for (const f of m.files || []) {
-    const card = h("div", "file-card");
-    card.textContent = `📎 ${f.title || f.name}${f.title && f.name && f.title !== f.name ? ` (${f.name})` : ""}`;
+    const label = `📎 ${f.title || f.name}${f.title && f.name && f.title !== f.name ? ` (${f.name})` : ""}`;
+    const url = typeof f.url === "string" && f.url.startsWith("/") ? f.url : null;
+    const card = text(url ? "a" : "div", "file-card", label, url ? { href: url, target: "_blank", download: f.name || "" } : {});
     content.append(card);
   }
 
@@ -594,6 +613,7 @@ function init() {
   $("home-link").addEventListener("click", () => select({ channel: "home", thread: null }));
   $("dm-link").addEventListener("click", () => state?.dm && select({ channel: state.dm.id, thread: null }));
   $("thread-close").addEventListener("click", () => select({ thread: null }));
+  $("join").addEventListener("click", () => api("/sandbox/join", { user: sel.user, channel: sel.channel }));
   $("banner-close").addEventListener("click", () => {
     hideBanner();
     connBanner = false;

@@ -101,6 +101,11 @@ function inlineHtml(raw, ctx) {
   let s = raw.replace(/[\u0000\u0001]/g, "");
   s = s.replace(/<([^<>\n]+)>/g, (m, inner) => hole(tokenHtml(inner, ctx)));
   s = s.replace(/`([^`\n]+)`/g, (m, code) => hole(`<code>${escapeHtml(decodeSlack(code))}</code>`));
+  s = s.replace(/\bhttps?:\/\/[^\s<>\u0000\u0001]+/g, (url) => {
+    const tail = /[.,;:!?)\]'"*_~]+$/.exec(url)?.[0] ?? "";
+    const bare = decodeSlack(url.slice(0, url.length - tail.length));
+    return `${hole(`<a href="${escapeHtml(bare)}" target="_blank" rel="noopener noreferrer">${escapeHtml(bare)}</a>`)}${tail}`;
+  });
   s = escapeHtml(decodeSlack(s));
   const wrap = (mark, tag) => {
     const m = mark === "*" ? "\\*" : mark;
