@@ -20,6 +20,11 @@ export const EMOJI = {
   mailbox: "📫", pencil: "✏️", pencil2: "✏️", spiral_note_pad: "🗒️",
   hammer_and_wrench: "🛠️", bookmark_tabs: "📑", page_facing_up: "📄",
   mega: "📣", loudspeaker: "📢", gift: "🎁", sunny: "☀️", coffee: "☕",
+  arrow_forward: "▶️", arrow_upper_right: "↗️", arrow_lower_right: "↘️", arrow_up: "⬆️",
+  arrow_down: "⬇️", double_vertical_bar: "⏸️", first_place_medal: "🥇",
+  second_place_medal: "🥈", third_place_medal: "🥉", mortar_board: "🎓",
+  wastebasket: "🗑️", zipper_mouth_face: "🤐", robot_face: "🤖", envelope: "✉️",
+  key: "🔑", dart: "🎯", no_entry_sign: "🚫", repeat: "🔁",
 };
 
 /** Slack shortcodes (:bulb:) -> emoji; unknown ones stay as they are. */
