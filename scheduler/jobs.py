@@ -11,7 +11,7 @@ from sqlmodel import Session
 from bot.blocks.digest import render_digest, render_kudos_summary, render_prompt
 from bot.blocks.kit import Message
 from bot.lookups import display_names
-from scheduler.periods import previous_week_bounds, week_bounds
+from scheduler.periods import days_ago
 from storage import communities, prompts
 from storage.digest import DigestData, digest_data
 from storage.kudos import kudos_week
@@ -48,9 +48,12 @@ def _people(data: DigestData) -> list[str]:
 def digest_message(
     client: WebClient, session: Session, *, community: Community, now: datetime
 ) -> Message:
-    """This week's digest so far (the preview of `/cop digest` and the scheduled post)."""
-    start, _ = week_bounds(community.timezone, now)
-    previous_start, _ = previous_week_bounds(community.timezone, now)
+    """The digest of the seven days up to `now` (the preview of `/cop digest` and the post).
+
+    Seven days, not the calendar week: what is captured after Friday's digest, over the
+    weekend, is in the next one instead of in none.
+    """
+    start, previous_start = days_ago(now, 7), days_ago(now, 14)
     data = digest_data(
         session=session, community=community, start=start, end=now, previous_start=previous_start
     )
@@ -61,9 +64,9 @@ def digest_message(
 def kudos_message(
     client: WebClient, session: Session, *, community: Community, now: datetime
 ) -> Message:
-    """This week's kudos summary so far."""
+    """The kudos of the seven days up to `now`."""
     assert community.id is not None
-    start, _ = week_bounds(community.timezone, now)
+    start = days_ago(now, 7)
     week = kudos_week(session=session, community_id=community.id, start=start, end=now)
     people = [u for k in week.kudos for u in (k.giver_id, k.receiver_id)]
     people += [u for u, _ in week.shared_knowledge + week.curated_knowledge]

@@ -142,16 +142,6 @@ def week_bounds(timezone: str, now: datetime) -> tuple[datetime, datetime]:
     return _week_from(_monday_of(timezone, now), timezone)
 
 
-def previous_week_bounds(timezone: str, now: datetime) -> tuple[datetime, datetime]:
-    """[start, end) in aware UTC of the local ISO week before the one containing `now`.
-
-    Args:
-        timezone: the community's IANA timezone name.
-        now: an aware datetime.
-    """
-    return _week_from(_monday_of(timezone, now) - _WEEK, timezone)
-
-
 def parse_day(text: str) -> int:
     """A weekday number (Monday = 0) from "mon", "Monday", "mondays", "thurs" and the like.
 

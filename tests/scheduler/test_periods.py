@@ -19,7 +19,6 @@ from scheduler.periods import (
     parse_day,
     parse_time,
     period_key,
-    previous_week_bounds,
     run_time,
     week_bounds,
 )
@@ -290,9 +289,6 @@ def test_week_bounds_hold_now(timezone: str, now: datetime) -> None:
     assert start.astimezone(zone).replace(tzinfo=None) == datetime.combine(
         _monday(now.astimezone(zone).date()), datetime.min.time()
     )
-    previous_start, previous_end = previous_week_bounds(timezone, now)
-    assert previous_end == start
-    assert abs(previous_end - previous_start - WEEK) <= HOUR
 
 
 def test_week_bounds_across_the_berlin_spring_change() -> None:
@@ -300,7 +296,6 @@ def test_week_bounds_across_the_berlin_spring_change() -> None:
     assert start == datetime(2026, 3, 22, 23, 0, tzinfo=UTC)
     assert end == datetime(2026, 3, 29, 22, 0, tzinfo=UTC)
     assert end - start == WEEK - HOUR
-    assert previous_week_bounds("Europe/Berlin", start) == (start - WEEK, start)
 
 
 def test_period_keys_are_local_iso_weeks() -> None:
