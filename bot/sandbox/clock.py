@@ -10,7 +10,7 @@ from scheduler.periods import Slot, next_run, period_key
 from scheduler.tick import due_posts
 from storage import db, schedule
 from storage.models.community import Community
-from storage.types import utcnow
+from storage.types import ahead, run_ahead, utcnow
 
 KIND_LABELS = {"prompt": "Weekly prompt", "digest": "Weekly digest", "kudos": "Kudos summary"}
 
@@ -29,25 +29,32 @@ class Upcoming:
 
 
 class SandboxClock:
-    """utcnow() moved forward by jumps; never backward."""
+    """The whole process's clock (storage.types.utcnow), moved forward by jumps, never back.
 
-    def __init__(self, offset: timedelta = timedelta(0)) -> None:
-        self._offset = offset
+    copbot's own "now" follows it, so what people do after a jump is dated after the jump
+    and lands in the next digest, as it would a week later in Slack.
+    """
+
+    def __init__(self) -> None:
         self._lock = threading.Lock()
 
     @property
     def offset(self) -> timedelta:
-        with self._lock:
-            return self._offset
+        return ahead()
 
     def now(self) -> datetime:
-        return utcnow() + self.offset
+        return utcnow()
 
     def move_to(self, moment: datetime) -> datetime:
         """Jump to `moment` (or stay, if it has already passed); returns the new now."""
         with self._lock:
-            self._offset = max(self._offset, moment - utcnow())
+            real = utcnow() - ahead()
+            run_ahead(max(ahead(), moment - real))
         return self.now()
+
+    def reset(self) -> None:
+        """Back to real time (when the sandbox stops: the process may go on, as in tests)."""
+        run_ahead(timedelta(0))
 
 
 def next_post(now: datetime) -> Upcoming | None:

@@ -62,6 +62,12 @@ class Sandbox:
             raise SandboxError(f"there is nobody called {user!r} in this workspace")
         return found
 
+    def person_or_first(self, user: str) -> str:
+        """`user` if they are a person here, else the first person (a page opened afresh)."""
+        with self.standin.lock:
+            people = [uid for uid, u in self.standin.users.items() if not u["is_bot"]]
+        return user if user in people else people[0]
+
     def channel(self, user: str, channel: str) -> Any:
         with self.standin.lock:
             found = self.standin.channels.get(channel)

@@ -35,6 +35,7 @@ def page_state(
     modals = ws.modals_of(user)
     return {
         "version": version,
+        "me": user,
         "team": {"id": ws.team_id, "name": ws.team_name},
         "bot_user_id": ws.bot_user_id,
         "now": sandbox.clock.now().isoformat(timespec="seconds"),

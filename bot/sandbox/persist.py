@@ -6,8 +6,11 @@ import base64
 import dataclasses
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+
+from storage.types import ahead, run_ahead
 
 from .slack.shapes import Channel
 from .workspace import SandboxStandIn
@@ -35,11 +38,12 @@ def snapshot(ws: SandboxStandIn) -> dict[str, Any]:
             "files": files,
             "last_ts": ws._last_ts,
             "next_id": ws.next_id,
+            "clock_ahead": ahead().total_seconds(),
         }
 
 
 def restore(ws: SandboxStandIn, data: dict[str, Any]) -> None:
-    """Load a snapshot() into a fresh stand-in."""
+    """Load a snapshot() into a fresh stand-in, and set the clock where it was."""
     if data.get("format") != FORMAT:
         raise ValueError(f"unknown sandbox file format {data.get('format')!r}")
     with ws.lock:
@@ -57,6 +61,7 @@ def restore(ws: SandboxStandIn, data: dict[str, Any]) -> None:
         }
         ws._last_ts = int(data["last_ts"])
         ws.next_id = int(data["next_id"])
+    run_ahead(timedelta(seconds=float(data.get("clock_ahead") or 0)))
 
 
 def save(ws: SandboxStandIn, path: Path) -> None:

@@ -69,6 +69,7 @@ class SandboxRunner:
         self._threads: list[threading.Thread] = []
         self._server: Any = None
         self.sandbox: Sandbox | None = None
+        self.clock = SandboxClock()
 
     @property
     def url(self) -> str:
@@ -80,8 +81,10 @@ class SandboxRunner:
         from bot.http import make_http_server
 
         self.files.directory.mkdir(parents=True, exist_ok=True)
+        self.clock = SandboxClock()
         if self.fresh:
             self.files.remove()
+            self.clock.reset()
         else:
             load(self.standin, self.files.slack)
         self.standin.start()
@@ -101,7 +104,7 @@ class SandboxRunner:
             f"http://127.0.0.1:{self._server.server_port}/slack/events", secret, self.standin
         )
         self.sandbox = Sandbox(
-            self.standin, sender, clock=SandboxClock(), ticker=self._ticker(settings)
+            self.standin, sender, clock=self.clock, ticker=self._ticker(settings)
         )
         self.standin.pages = SandboxPages(self.sandbox)
         if self.fresh:
@@ -122,6 +125,7 @@ class SandboxRunner:
         self.standin.stop()
         if self.sandbox is not None:
             save(self.standin, self.files.slack)
+        self.clock.reset()
 
     def __enter__(self) -> SandboxRunner:
         return self.start()

@@ -85,11 +85,7 @@ class SandboxPages:
         if path.startswith("/sandbox/file/"):
             return self.file(path.removeprefix("/sandbox/file/"))
         if path == "/sandbox/state":
-            user = params.get("user") or ""
-            try:
-                self.sandbox.person(user)
-            except SandboxError as exc:
-                return Answer.of({"ok": False, "error": str(exc)}, 404)
+            user = self.sandbox.person_or_first(params.get("user") or "")
             state = page_state(self.sandbox, user, params.get("channel"), params.get("thread"))
             return Answer.of({"ok": True, **state})
         return None

@@ -7,6 +7,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from storage.types import utcnow
+
 from .slack import SlackStandIn
 from .slack.api_views import update as update_view
 from .slack.checks import SlackError
@@ -34,6 +36,8 @@ class SandboxStandIn(SlackStandIn):
         self.closed_views: set[str] = set()
         self.view_errors: dict[str, dict[str, str]] = {}
         self._changes = 0
+        # messages are dated by the sandbox clock, which the page can move ahead
+        self.wall_clock = lambda: utcnow().timestamp()
 
     # ----- what changed ---------------------------------------------------------------------------
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .checks import SlackError
@@ -40,6 +40,7 @@ class Workspace:
         # POSTed to the upload_url), user, channel / channels, initial_comment, thread_ts, ...
         self.files: dict[str, dict[str, Any]] = {}
         self.next_id = 1
+        self.wall_clock: Callable[[], float] = time.time  # what new ts values are made from
         self._last_ts = 0
         self.add_user(bot_user_id, "copbot", real_name="copbot", is_bot=True)
         self.users[bot_user_id]["profile"]["bot_id"] = bot_id
@@ -172,7 +173,7 @@ class Workspace:
     def next_ts(self) -> str:
         """A fresh ts: wall-clock microseconds, strictly increasing."""
         with self.lock:
-            self._last_ts = max(int(time.time() * 1_000_000), self._last_ts + 1)
+            self._last_ts = max(int(self.wall_clock() * 1_000_000), self._last_ts + 1)
             return format_ts(self._last_ts)
 
     def new_id(self, prefix: str) -> str:
