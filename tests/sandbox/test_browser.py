@@ -1,0 +1,158 @@
+"""The sandbox page in a real browser (Playwright driving Debian's Chromium).
+
+Create a community, capture a message with 💡, find it with /cop search, give kudos, open
+App Home, jump the clock to the digest and see it in the channel. Screenshots of each step
+are saved under the test's temporary directory.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.sandbox.runner import SandboxRunner
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-default-apps",
+    "--disable-sync",
+    "--no-first-run",
+]
+STEP_TIMEOUT_MS = 20_000
+
+
+def chromium_path() -> str | None:
+    configured = os.environ.get("COP_CHROMIUM")
+    for candidate in (configured, *CHROMIUM_CANDIDATES, shutil.which("chromium")):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright is not installed (pip install -e '.[dev]')"
+    )
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("no Chromium here: apt-get install chromium (.ci/run does it)")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=LAUNCH_ARGS
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+class Screens:
+    """Numbered screenshots of the steps, for a person to look at when the test fails."""
+
+    def __init__(self, page: Any, directory: Path) -> None:
+        self.page, self.directory, self.count = page, directory, 0
+        directory.mkdir(parents=True, exist_ok=True)
+
+    def shot(self, name: str) -> Path:
+        self.count += 1
+        path = self.directory / f"{self.count:02d}-{name}.png"
+        self.page.screenshot(path=str(path))
+        return path
+
+
+@pytest.fixture
+def page(browser: Any, runner: SandboxRunner) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 820})
+    opened = context.new_page()
+    opened.set_default_timeout(STEP_TIMEOUT_MS)
+    errors: list[str] = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    opened.goto(runner.url)
+    try:
+        yield opened
+        assert errors == [], f"the page's JavaScript failed: {errors}"
+    finally:
+        context.close()
+
+
+def type_in_composer(page: Any, text: str) -> None:
+    composer = page.locator("[data-testid=composer]")
+    composer.fill(text)
+    composer.press("Enter")
+    page.wait_for_function("document.querySelector('[data-testid=composer]').value === ''")
+
+
+def test_a_newcomers_tour_in_the_browser(page: Any, runner: SandboxRunner, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    screens = Screens(page, tmp_path / "screens")
+    you_are = page.locator("[data-testid=you-are]")
+    expect(you_are).to_have_value("UPRIYA")
+    you_are.select_option("ULENA")
+    expect(you_are).to_have_value("ULENA")
+
+    # Lena makes #random a community of its own
+    page.locator("[data-testid=channel-link][data-channel=CRANDOM]").click()
+    expect(page.locator("#channel-title")).to_contain_text("random")
+    type_in_composer(page, "/cop create Coffee Club — brewing better coffee at the office")
+    messages = page.locator("[data-testid=messages]")
+    expect(messages).to_contain_text("Coffee Club is now a community of practice")
+    screens.shot("community-created")
+
+    # she shares a tip, and Marco saves it with 💡
+    type_in_composer(page, "Grind right before brewing: ground coffee goes stale in minutes")
+    tip = page.locator(".message", has_text="Grind right before brewing").first
+    expect(tip).to_be_visible()
+    you_are.select_option("UMARCO")
+    tip = page.locator(".message", has_text="Grind right before brewing").first
+    tip.hover()
+    tip.locator("[data-testid=react][data-emoji=bulb]").click()
+    expect(tip.locator("[data-testid=reaction][data-emoji=bulb]")).to_contain_text("1")
+    confirmation = page.locator(".message.ephemeral", has_text="is now *Coffee Club* knowledge")
+    expect(page.locator(".message.ephemeral").last).to_contain_text("Coffee Club")
+    assert confirmation.count() == 0, "mrkdwn is rendered, not shown as asterisks"
+    screens.shot("captured")
+
+    # Sam finds it
+    you_are.select_option("USAM")
+    type_in_composer(page, "/cop search stale coffee")
+    result = page.locator(".message.ephemeral").last
+    expect(result).to_contain_text("Grind right before brewing")
+    expect(page.locator(".message.ephemeral")).to_have_count(1)  # Marco's note is his alone
+    screens.shot("search")
+
+    # and thanks Lena for it
+    type_in_composer(page, "/cop kudos @lena for the coffee tip")
+    expect(messages).to_contain_text("gave kudos to")
+    screens.shot("kudos")
+
+    # App Home shows Sam's communities
+    page.locator("[data-testid=home-link]").click()
+    home = page.locator("[data-testid=home]")
+    expect(home).to_contain_text("Coffee Club")
+    screens.shot("app-home")
+
+    # the clock jumps to the digest, which appears in the channel
+    page.locator("[data-testid=channel-link][data-channel=CRANDOM]").click()
+    digest = page.locator(".message", has_text="Coffee Club: the week in review")
+    banner = page.locator("[data-testid=banner]")
+    for _ in range(4):
+        upcoming = page.locator("[data-testid=clock-next]").inner_text()
+        page.locator("[data-testid=clock-jump]").click()
+        expect(banner).to_contain_text("posted")
+        page.locator("#banner-close").click()
+        if "digest" in upcoming.lower():
+            break
+    expect(digest).to_be_visible()
+    expect(digest).to_contain_text("Grind right before brewing")
+    screens.shot("digest")
+    assert len(list((tmp_path / "screens").glob("*.png"))) == 6
