@@ -49,17 +49,17 @@ def render_prompt(*, community_name: str, domain: str, text: str) -> Message:
 def trend_line(this: WeekCounts, last: WeekCounts) -> str:
     """One line comparing the week with the one before."""
 
-    def change(now: int, before: int, what: str) -> str:
+    def change(now: int, before: int, what: str, plural: str) -> str:
         if now == before:
-            return f"{now} {what} (same as last week)"
+            return f"{counted(now, what, plural)} (same as last week)"
         arrow = ":arrow_upper_right:" if now > before else ":arrow_lower_right:"
-        return f"{now} {what} {arrow} from {before}"
+        return f"{counted(now, what, plural)} {arrow} from {before}"
 
     return " · ".join(
         [
-            change(this.snippets, last.snippets, "snippets"),
-            change(this.kudos, last.kudos, "kudos"),
-            change(this.active_people, last.active_people, "active people"),
+            change(this.snippets, last.snippets, "snippet", "snippets"),
+            change(this.kudos, last.kudos, "kudos", "kudos"),
+            change(this.active_people, last.active_people, "active person", "active people"),
         ]
     )
 

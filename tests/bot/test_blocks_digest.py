@@ -167,3 +167,11 @@ def test_the_prompt_names_the_community_and_escapes() -> None:
     message = render_prompt(community_name="Guild", domain=NASTY, text="What " + NASTY)
     assert "This week's question for Guild" in flatten_text(message.blocks)
     assert_inert(message.as_kwargs())
+
+
+def test_the_trend_counts_one_in_the_singular() -> None:
+    line = trend_line(WeekCounts(1, 1, 1), WeekCounts(0, 1, 0))
+    assert line == (
+        "1 snippet :arrow_upper_right: from 0 · 1 kudos (same as last week) · "
+        "1 active person :arrow_upper_right: from 0"
+    )

@@ -51,3 +51,11 @@ def test_truncate_respects_the_limit(text: str, limit: int) -> None:
     assert len(cut) <= limit
     if len(escape(text)) > limit:
         assert "…" in cut
+
+
+def test_counted_says_one_in_the_singular() -> None:
+    from bot.text import counted
+
+    assert counted(1, "result") == "1 result"
+    assert counted(0, "result") == "0 results"
+    assert counted(2, "active person", "active people") == "2 active people"
