@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -197,6 +198,7 @@ def cmd_sandbox(args: argparse.Namespace, log_level: str) -> int:
         "Create the Slack app) and run `make run` again.",
         flush=True,
     )
+    signal.signal(signal.SIGTERM, lambda *_: runner.request_stop())
     try:
         runner.wait()
     except KeyboardInterrupt:
@@ -231,7 +233,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ):
         if args.command != "sandbox":
             print("copbot: no Slack settings in .env, so starting the local sandbox.", flush=True)
-            args = build_parser().parse_args(["sandbox"])
+            port = ["--port", str(args.port)] if args.port is not None else []
+            args = build_parser().parse_args(["sandbox", *port])
         configure_logging(level)
         return _guarded(cmd_sandbox, args, level)
     try:

@@ -133,6 +133,10 @@ class SandboxRunner:
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
+    def request_stop(self) -> None:
+        """Make wait() return (from a signal handler: stop() itself runs in the caller)."""
+        self._stop.set()
+
     def wait(self) -> None:
         """Block until stop() or Ctrl-C."""
         while not self._stop.wait(0.5):
