@@ -22,10 +22,14 @@ class Upcoming:
     at: datetime
     kind: str
     community: str
+    others: int = 0  # more posts due at the same moment
 
     @property
     def label(self) -> str:
-        return f"{KIND_LABELS.get(self.kind, self.kind)} of {self.community}"
+        label = f"{KIND_LABELS.get(self.kind, self.kind)} of {self.community}"
+        if self.others:
+            label += f" and {self.others} more post{'s' if self.others > 1 else ''}"
+        return label
 
 
 class SandboxClock:
@@ -63,9 +67,10 @@ def next_post(now: datetime) -> Upcoming | None:
     due = due_posts(now)
     with db.session() as session:
         if due:
-            first = session.get(Community, due[0].community_id)
-            return Upcoming(now, due[0].kind, first.name if first else "a community")
-        best: Upcoming | None = None
+            community = session.get(Community, due[0].community_id)
+            name = community.name if community else "a community"
+            return Upcoming(now, due[0].kind, name, others=len(due) - 1)
+        coming: list[Upcoming] = []
         for community, slot in schedule.active_schedules(session=session):
             assert community.id is not None
             weekly = Slot(slot.weekday, slot.minute)
@@ -77,6 +82,9 @@ def next_post(now: datetime) -> Upcoming | None:
                 ):
                     break
                 at = next_run(weekly, community.timezone, at)
-            if best is None or at < best.at:
-                best = Upcoming(at, slot.kind, community.name)
-        return best
+            coming.append(Upcoming(at, slot.kind, community.name))
+    if not coming:
+        return None
+    soonest = min(coming, key=lambda upcoming: upcoming.at)
+    together = sum(1 for upcoming in coming if upcoming.at == soonest.at)
+    return Upcoming(soonest.at, soonest.kind, soonest.community, others=together - 1)

@@ -303,3 +303,11 @@ def test_private_channels_and_other_peoples_dms_stay_private(runner: SandboxRunn
     assert marco.send("hello", channel="CSECRET")["ok"] is False
     dm = runner.standin.im_for("UPRIYA").id
     assert marco.send("psst", channel=dm)["ok"] is False
+
+
+def test_the_clock_says_when_several_posts_are_due_together(page: PageClient) -> None:
+    page.send("/cop create Coffee Club — brewing better coffee", channel=RANDOM)
+    page.wait_for(lambda: page.state(RANDOM)["messages"][-1]["is_bot"])
+    label = page.state()["next_post"]["label"]
+    assert label == "Weekly digest of Python Guild and 1 more post"
+    assert "2 posted" in page.post("/sandbox/clock/next")["summary"]
