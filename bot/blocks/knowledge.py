@@ -129,7 +129,8 @@ def render_search_results(
         )
         return Message(text=f"Nothing matches {shown} yet.", blocks=[section(text)])
     first, last = offset + 1, offset + len(hits)
-    blocks: list[Block] = [section(f":mag: Results {first}–{last} for *{shown}*")]
+    heading = f"Results {first}–{last}" if offset or has_more else counted(len(hits), "result")
+    blocks: list[Block] = [section(f":mag: {heading} for *{shown}*")]
     for hit in hits:
         blocks.append(divider())
         blocks.extend(hit_blocks(hit, terms))
