@@ -9,7 +9,7 @@ from typing import Any
 
 from storage.types import utcnow
 
-from .slack import SlackStandIn
+from .slack import DEFAULT_SPEC, SlackStandIn
 from .slack.api_views import update as update_view
 from .slack.checks import SlackError
 from .slack.shapes import ts_key
@@ -30,7 +30,9 @@ class SandboxStandIn(SlackStandIn):
     """
 
     def __init__(self, *, port: int = 0, team_name: str = "Demo Workspace") -> None:
-        super().__init__(team_name=team_name, port=port)
+        # Slack's OpenAPI spec is beside a developer's checkout only; a newcomer's has none
+        spec = DEFAULT_SPEC if DEFAULT_SPEC.is_file() else None
+        super().__init__(team_name=team_name, port=port, spec_path=spec)
         self.pages: Pages | None = None
         self.trigger_users: dict[str, str] = {}
         self.closed_views: set[str] = set()
