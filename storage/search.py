@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import bindparam, func, text
+from sqlalchemy import TextClause, bindparam, func, text
 from sqlmodel import Session, col, select
 
 from storage.models import Endorsement, Snippet, SnippetTag
@@ -126,13 +127,20 @@ def _filters(
     return sql, params, expanding
 
 
-def _run_ids(
-    session: Session, sql: str, params: dict[str, object], expanding: list[str]
-) -> list[int]:
+@lru_cache(maxsize=256)
+def _statement(sql: str, expanding: tuple[str, ...] = ()) -> TextClause:
+    """The parsed statement for `sql`, kept: searches repeat a handful of shapes."""
     statement = text(sql)
     if expanding:
         statement = statement.bindparams(*(bindparam(name, expanding=True) for name in expanding))
-    return [row[0] for row in session.connection().execute(statement, params)]
+    return statement
+
+
+def _run_ids(
+    session: Session, sql: str, params: dict[str, object], expanding: list[str]
+) -> list[int]:
+    rows = session.connection().execute(_statement(sql, tuple(expanding)), params)
+    return [row[0] for row in rows]
 
 
 def _ranked_ids(
@@ -153,45 +161,46 @@ def _ranked_ids(
     if session.get_bind().dialect.name == "postgresql":
         query = "(" + (" | " if any_term else " & ").join(f"{w}:*" for w in terms) + ")"
         params["query"] = " & ".join([query, *(f"{w}:B" for ws in tag_words for w in ws)])
-        source = (
-            "snippet_search f JOIN snippet s ON s.id = f.snippet_id, "
-            "to_tsquery('english', :query) q WHERE f.document @@ q"
-        )
-        rank = "ts_rank_cd(f.document, q) * (1 + 0.1 * LEAST(s.endorsements, 10)) DESC"
-        key = "f.snippet_id"
-        newest = (
-            "SELECT snippet_id FROM snippet_search WHERE document @@ to_tsquery('english', :query)"
-            " ORDER BY snippet_id DESC"
-        )
+        matches = "snippet_search WHERE document @@ to_tsquery('english', :query)"
+        newest = f"SELECT snippet_id AS id, document FROM {matches} ORDER BY snippet_id DESC"
+        join = "JOIN snippet s ON s.id = w.id CROSS JOIN to_tsquery('english', :query) q"
+        rank = "ts_rank_cd(w.document, q) * (1 + 0.1 * LEAST(s.endorsements, 10)) DESC"
     else:
         words = [t for t in terms if t not in STOP_WORDS] or terms
         query = "(" + (" OR " if any_term else " AND ").join(f'"{w}"*' for w in words) + ")"
         tag_phrases = [f'tags : "{" ".join(ws)}"' for ws in tag_words if ws]
         params["query"] = " AND ".join([query, *tag_phrases])
-        # CROSS JOIN keeps SQLite reading the full-text index first: with a plain JOIN and
-        # the rowid floor below it would walk snippet's team index and MATCH once per row.
-        source = (
-            "snippet_fts f CROSS JOIN snippet s ON s.id = f.rowid WHERE snippet_fts MATCH :query"
+        matches = "snippet_fts WHERE snippet_fts MATCH :query"
+        # bm25 is negative (lower is better); weights: title 4, body 1, tags 2. FTS5 walks its
+        # index newest first and stops at the window, scoring only the rows it returns.
+        newest = (
+            f"SELECT rowid AS id, bm25(snippet_fts, 4.0, 1.0, 2.0) AS r FROM {matches}"
+            " ORDER BY rowid DESC"
         )
-        # bm25 is negative (lower is better); weights: title 4, body 1, tags 2
-        rank = "bm25(snippet_fts, 4.0, 1.0, 2.0) * (1.0 + 0.1 * MIN(s.endorsements, 10))"
-        # the index's own rowid, so FTS5 walks and bounds it natively (s.id would sort)
-        key = "f.rowid"
-        newest = "SELECT rowid FROM snippet_fts WHERE snippet_fts MATCH :query ORDER BY rowid DESC"
+        # CROSS JOIN keeps SQLite reading the full-text index first: started from snippet's
+        # team index it would MATCH once per row.
+        join = "CROSS JOIN snippet s ON s.id = w.id"
+        rank = "w.r * (1.0 + 0.1 * MIN(s.endorsements, 10))"
     params.update(team=team_id, limit=limit, offset=offset)
-    ranked = f"SELECT s.id FROM {source}{where}%s ORDER BY {rank}, s.id DESC"
-    ranked += " LIMIT :limit OFFSET :offset"
-    # A broad query ranks only its newest RANK_WINDOW matches, found in the index alone.
-    window = max(RANK_WINDOW, offset + limit)
-    floor = _run_ids(session, f"{newest} LIMIT 1 OFFSET {window - 1}", params, [])
-    if floor:
-        ids = _run_ids(
-            session, ranked % f" AND {key} >= :floor", {**params, "floor": floor[0]}, expanding
+
+    def ranked(window: str) -> str:
+        return (
+            f"WITH w AS ({newest}{window}) SELECT s.id FROM w {join} WHERE 1 = 1{where}"
+            f" ORDER BY {rank}, s.id DESC LIMIT :limit OFFSET :offset"
         )
-        if len(ids) == limit:
-            return ids
-        # the filters (workspace, privacy, tags) left too little in the window: rank it all
-    return _run_ids(session, ranked % "", params, expanding)
+
+    # A broad query ranks only its newest RANK_WINDOW matches, found in the index alone:
+    # one statement walks, scores, filters and ranks them.
+    window = max(RANK_WINDOW, offset + limit)
+    ids = _run_ids(session, ranked(" LIMIT :window"), {**params, "window": window}, expanding)
+    if len(ids) == limit:
+        return ids
+    # Too few left: unless the window held every match, the filters (workspace, privacy,
+    # tags) removed too much of it, and the query is ranked whole.
+    beyond = f"SELECT 1 FROM {matches} LIMIT 1 OFFSET :window"
+    if not _run_ids(session, beyond, {"query": params["query"], "window": window}, []):
+        return ids
+    return _run_ids(session, ranked(""), params, expanding)
 
 
 def _browse_ids(
@@ -221,10 +230,19 @@ def _browse_ids(
     return _run_ids(session, sql, params, expanding)
 
 
+# Built once: the statements of every search (SQLAlchemy caches their compiled form).
+_SNIPPETS = select(Snippet).where(col(Snippet.id).in_(bindparam("ids", expanding=True)))
+_TAGS = (
+    select(SnippetTag.snippet_id, SnippetTag.tag)
+    .where(col(SnippetTag.snippet_id).in_(bindparam("ids", expanding=True)))
+    .order_by(col(SnippetTag.tag))
+)
+
+
 def _load_in_order(session: Session, ids: list[int]) -> list[Snippet]:
     if not ids:
         return []
-    found = {s.id: s for s in session.exec(select(Snippet).where(col(Snippet.id).in_(ids)))}
+    found = {s.id: s for s in session.exec(_SNIPPETS, params={"ids": ids})}
     return [found[i] for i in ids if i in found]
 
 
@@ -237,11 +255,7 @@ def snippet_tags(*, session: Session, snippet_ids: Sequence[int]) -> dict[int, l
     """
     tags: dict[int, list[str]] = {i: [] for i in snippet_ids}
     if snippet_ids:
-        rows = session.exec(
-            select(SnippetTag.snippet_id, SnippetTag.tag)
-            .where(col(SnippetTag.snippet_id).in_(snippet_ids))
-            .order_by(col(SnippetTag.tag))
-        )
+        rows = session.connection().execute(_TAGS, {"ids": list(snippet_ids)})
         for snippet_id, tag in rows:
             tags[snippet_id].append(tag)
     return tags

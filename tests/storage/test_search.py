@@ -156,11 +156,12 @@ def test_sqlite_reads_the_full_text_index_first(engine: Engine) -> None:
         search_snippets(session=session, team_id=TEAM, query="plan")
         event.remove(conn, "before_cursor_execute", remember)
         ranked = [(sql, params) for sql, params in executed if "MATCH" in sql]
-        assert len(ranked) == 2  # the window floor, then the ranking
+        assert ranked
         for sql, params in ranked:
-            plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).all()
+            steps = [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)]
+            reads = [s for s in steps if s.startswith(("SCAN", "SEARCH")) and s != "SCAN w"]
             # a plan starting from snippet's team index runs MATCH once per row: seconds
-            assert plan[0][3].startswith("SCAN") and "VIRTUAL TABLE" in plan[0][3], plan
+            assert "VIRTUAL TABLE" in reads[0], steps
 
 
 def test_results_carry_their_tags(library) -> None:
