@@ -156,3 +156,17 @@ def test_a_newcomers_tour_in_the_browser(page: Any, runner: SandboxRunner, tmp_p
     expect(digest).to_contain_text("Grind right before brewing")
     screens.shot("digest")
     assert len(list((tmp_path / "screens").glob("*.png"))) == 6
+
+
+def test_what_people_type_is_shown_never_run(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    hostile = (
+        '<img src=x onerror="window.pwned=1"> <script>window.pwned=2</script> *bold* <@UPRIYA>'
+    )
+    type_in_composer(page, hostile)
+    message = page.locator(".message", has_text="onerror").last
+    expect(message).to_contain_text('<img src=x onerror="window.pwned=1">')
+    expect(message.locator("strong, b").first).to_have_text("bold")
+    assert message.locator("img, script").count() == 0
+    assert page.evaluate("window.pwned") is None
