@@ -39,6 +39,8 @@ class Snippet(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("team_id", "channel_id", "message_ts"),
         Index("ix_snippet_community_status_created", "community_id", "status", "created_at"),
+        # what search reads of each full-text match, a few pages instead of a page a match
+        Index("ix_snippet_rank", "id", "team_id", "status", "is_private", "endorsements"),
     )
 
     id: int | None = pk_field()

@@ -162,6 +162,8 @@ def test_sqlite_reads_the_full_text_index_first(engine: Engine) -> None:
             reads = [s for s in steps if s.startswith(("SCAN", "SEARCH")) and s != "SCAN w"]
             # a plan starting from snippet's team index runs MATCH once per row: seconds
             assert "VIRTUAL TABLE" in reads[0], steps
+            if "JOIN snippet" in sql:  # matches are checked and ranked from the small index
+                assert "COVERING INDEX ix_snippet_rank" in reads[1], steps
 
 
 def test_results_carry_their_tags(library) -> None:
