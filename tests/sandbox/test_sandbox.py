@@ -311,3 +311,19 @@ def test_the_clock_says_when_several_posts_are_due_together(page: PageClient) ->
     label = page.state()["next_post"]["label"]
     assert label == "Weekly digest of Python Guild and 1 more post"
     assert "2 posted" in page.post("/sandbox/clock/next")["summary"]
+
+
+def test_files_copbot_sends_can_be_opened(runner: SandboxRunner) -> None:
+    priya = PageClient(runner, "UPRIYA")
+    priya.send("/cop export md")
+
+    def export() -> Any:
+        dm = priya.state()["dm"]
+        messages = priya.state(dm["id"])["messages"] if dm else []
+        return next((m for m in messages if m["files"]), None)
+
+    exported = priya.wait_for(export)["files"][0]
+    assert exported["name"].endswith(".md")
+    with urllib.request.urlopen(priya.url + exported["url"], timeout=10) as response:
+        assert b"Python Guild" in response.read()
+    assert PageClient(runner, "USAM").state(priya.state()["dm"]["id"])["channel"] is None
