@@ -426,6 +426,10 @@ function buildMessage(m, { inThread, isRoot = false }) {
     const url = typeof f.url === "string" && f.url.startsWith("/") ? f.url : null;
     const card = text(url ? "a" : "div", "file-card", label, url ? { href: url, target: "_blank", download: f.name || "" } : {});
     content.append(card);
+    if (url && /\.(png|jpe?g|gif|svg)$/i.test(f.name || "")) {
+      // a chart (/cop stats) is worth seeing in place, as Slack shows image uploads
+      content.append(h("img", "file-image", { src: url, alt: f.title || f.name, loading: "lazy" }));
+    }
   }
 
   if (m.reactions?.length) {
