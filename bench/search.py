@@ -386,20 +386,37 @@ class Timings:
         return max(self.ms)
 
 
-def measure(engine: Engine, run: Callable[[Session, Query], int], queries: list[Query]) -> Timings:
-    """Time each query once in one session (connection checked out), after a warm-up."""
+def measure(
+    engine: Engine,
+    runs: Sequence[Callable[[Session, Query], int]],
+    queries: list[Query],
+    repeats: int,
+) -> list[Timings]:
+    """Time each query with every method, interleaved, in one session after a warm-up.
+
+    Query by query, each method runs `repeats` times in turn (search, LIKE, search, LIKE,
+    ...) and the query's time is the median of its runs: a moment of noise on a shared
+    machine hits both methods alike and moves neither median, so the ratio is the methods'.
+    """
     with Session(engine) as session:
-        once = partial(run, session)
-        for query in queries[:WARMUP]:
-            once(query)
-        ms: list[float] = []
-        hits = 0
+        for run in runs:
+            for query in queries[:WARMUP]:
+                run(session, query)
+        ms: list[list[float]] = [[] for _ in runs]
+        hits = [0 for _ in runs]
         for query in queries:
-            began = time.perf_counter()
-            found = once(query)
-            ms.append((time.perf_counter() - began) * 1000)
-            hits += found > 0
-    return Timings(ms, [q.kind for q in queries], hits)
+            samples: list[list[float]] = [[] for _ in runs]
+            found = [0 for _ in runs]
+            for _ in range(repeats):
+                for i, run in enumerate(runs):
+                    began = time.perf_counter()
+                    found[i] = run(session, query)
+                    samples[i].append((time.perf_counter() - began) * 1000)
+            for i in range(len(runs)):
+                ms[i].append(statistics.median(samples[i]))
+                hits[i] += found[i] > 0
+    kinds = [q.kind for q in queries]
+    return [Timings(times, kinds, found) for times, found in zip(ms, hits, strict=True)]
 
 
 def report(engine: Engine, snippets: int, build_s: float, search: Timings, like: Timings) -> None:
@@ -442,6 +459,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
+        "--repeats",
+        type=int,
+        default=3,
+        help="runs of each query by each method; its time is their median (default 3)",
+    )
+    parser.add_argument(
         "--database-url",
         help="a PostgreSQL server (a throw-away database is made there), or a new SQLite file; "
         "default: SQLite in a temporary directory",
@@ -458,8 +481,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         build_s = time.perf_counter() - began
         check_index(engine, samples)
         queries = make_queries(args.seed + 1, args.queries)
-        search = measure(engine, run_search, queries)
-        like = measure(engine, run_like, queries)
+        search, like = measure(engine, [run_search, run_like], queries, max(1, args.repeats))
         report(engine, args.snippets, build_s, search, like)
 
 

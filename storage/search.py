@@ -18,9 +18,12 @@ from storage.models import Endorsement, Snippet, SnippetTag
 from storage.models.knowledge import STATUS_CONFIRMED
 
 MAX_TERMS = 16
-# Ranking costs time per match; a query matching more than this many snippets ranks only its
-# newest RANK_WINDOW matches, which keeps every search in milliseconds at 100,000 snippets.
+# Ranking costs time per match and per searched word (or tag): a query ranks at most its newest
+# RANK_WINDOW matches, divided among its words (1,000 for one word, 500 for two, ...). That
+# keeps every search in milliseconds at 100,000 snippets; a query with fewer matches than
+# its window, as nearly every query in a real community, is ranked whole.
 RANK_WINDOW = 1000
+MIN_RANK_WINDOW = 250
 MAX_TERM_LENGTH = 40
 _WORD = re.compile(r"[^\W_]+")
 # Dropped from SQLite queries (PostgreSQL's english configuration drops its own), so that
@@ -159,6 +162,7 @@ def _ranked_ids(
     # Tags are indexed too: matching them narrows the index walk before the exact tag check.
     tag_words = [_WORD.findall(t.casefold()) for t in dict.fromkeys(tags)]
     if session.get_bind().dialect.name == "postgresql":
+        scored = len(terms) + sum(len(ws) for ws in tag_words)
         query = "(" + (" | " if any_term else " & ").join(f"{w}:*" for w in terms) + ")"
         params["query"] = " & ".join([query, *(f"{w}:B" for ws in tag_words for w in ws)])
         matches = "snippet_search WHERE document @@ to_tsquery('english', :query)"
@@ -169,6 +173,7 @@ def _ranked_ids(
         words = [t for t in terms if t not in STOP_WORDS] or terms
         query = "(" + (" OR " if any_term else " AND ").join(f'"{w}"*' for w in words) + ")"
         tag_phrases = [f'tags : "{" ".join(ws)}"' for ws in tag_words if ws]
+        scored = len(words) + len(tag_phrases)
         params["query"] = " AND ".join([query, *tag_phrases])
         matches = "snippet_fts WHERE snippet_fts MATCH :query"
         # bm25 is negative (lower is better); weights: title 4, body 1, tags 2. FTS5 walks its
@@ -191,9 +196,9 @@ def _ranked_ids(
             f" ORDER BY {rank}, s.id DESC LIMIT :limit OFFSET :offset"
         )
 
-    # A broad query ranks only its newest RANK_WINDOW matches, found in the index alone:
-    # one statement walks, scores, filters and ranks them.
-    window = max(RANK_WINDOW, offset + limit)
+    # A broad query ranks only its newest matches, found in the index alone: one statement
+    # walks, scores, filters and ranks them.
+    window = max(RANK_WINDOW // max(1, scored), MIN_RANK_WINDOW, offset + limit)
     ids = _run_ids(session, ranked(" LIMIT :window"), {**params, "window": window}, expanding)
     if len(ids) == limit:
         return ids

@@ -129,6 +129,7 @@ def test_broad_queries_rank_their_newest_matches(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(search_module, "RANK_WINDOW", 3)
+    monkeypatch.setattr(search_module, "MIN_RANK_WINDOW", 1)
     guild = make_community()
     add_snippet(guild, "short", title="Caching")  # the best match, but the oldest
     for i in range(4):
@@ -138,6 +139,24 @@ def test_broad_queries_rank_their_newest_matches(
     # paging past the window still reaches every match
     assert len(texts(search("caching", limit=2, offset=2))) == 2
     assert len(texts(search("caching", limit=2, offset=4))) == 1
+
+
+def test_each_word_of_a_query_takes_its_share_of_the_window(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "RANK_WINDOW", 6)
+    monkeypatch.setattr(search_module, "MIN_RANK_WINDOW", 1)
+    guild = make_community()
+    add_snippet(guild, "short", title="Caching layers")  # the best match, but the oldest
+    for i in range(3):
+        add_snippet(guild, f"a long note on caching and layers among many other words {i}")
+    # one word: a window of 6 holds all four, and the title match wins
+    assert texts(search("caching", limit=1)) == ["short"]
+    # two words: 3 each, so only the newest three are ranked on the first page
+    assert "short" not in texts(search("caching layers", limit=1))
+    # a page the window cannot fill is ranked whole, as before
+    assert texts(search("caching layers", limit=5))[0] == "short"
+    assert len(texts(search("caching layers", limit=2, offset=2))) == 2
 
 
 def test_sqlite_reads_the_full_text_index_first(engine: Engine) -> None:
