@@ -9,7 +9,6 @@ knows what copbot does with it.
 from __future__ import annotations
 
 import copy
-import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -176,29 +175,18 @@ class Sandbox:
             message = self.standin.channels[channel].messages.get(ts)
             if message is None:
                 raise SandboxError("that message is gone")
-            reactions = message.setdefault("reactions", [])
-            reaction = next((r for r in reactions if r["name"] == name), None)
-            if reaction is None:
-                reaction = {"name": name, "users": [], "count": 0}
-                reactions.append(reaction)
-            removed = user in reaction["users"]
-            if removed:
-                reaction["users"].remove(user)
-            else:
-                reaction["users"].append(user)
-            reaction["count"] = len(reaction["users"])
-            if not reaction["users"]:
-                reactions.remove(reaction)
-            if not reactions:
-                del message["reactions"]
+            mine = any(
+                user in r["users"] for r in message.get("reactions", []) if r["name"] == name
+            )
+            self.standin.set_reaction(message, name, user, on=not mine)
             author = message.get("user")
         self.standin.touch()
         if self.bot_in(channel):
             event = reaction_event(
-                user, name, channel=channel, ts=ts, item_user=author, removed=removed
+                user, name, channel=channel, ts=ts, item_user=author, removed=mine
             )
             self._deliver(event)
-        return not removed
+        return not mine
 
     def action(
         self,
@@ -377,14 +365,3 @@ def _json(sent: SentRequest) -> Any:
 
 def _blocks(message: dict[str, Any]) -> dict[str, Any]:
     return {"blocks": message["blocks"]} if message.get("blocks") else {}
-
-
-def wait_until(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
-    """Poll `predicate` until truthy (copbot answers after the ack); None on timeout."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.02)
-    return None

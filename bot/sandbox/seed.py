@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from .driver import Sandbox, wait_until
+from .driver import Sandbox
 from .slack.shapes import format_ts
 
 PEOPLE = {
@@ -89,8 +89,10 @@ def seed_talk(sandbox: Sandbox) -> None:
     for step, (author, text) in enumerate(RANDOM_TALK):
         ws.add_message(RANDOM, author, text, ts=format_ts(started + step * 60_000_000))
     sandbox.command(FACILITATOR, GUILD, f"/cop {CREATE}")
-    if not wait_until(lambda: len(ws.messages(GUILD)) > 0):
-        raise RuntimeError("copbot did not announce the demo community")
+    try:  # the announcement first, then the conversations under it
+        ws.wait_for(lambda: ws.messages(GUILD), timeout=30)
+    except AssertionError:
+        raise RuntimeError("copbot did not announce the demo community") from None
     for author, text, replies in GUILD_TALK:
         root = sandbox.post(author, GUILD, text)
         for reply_author, reply in replies:

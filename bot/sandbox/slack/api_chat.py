@@ -139,15 +139,8 @@ def add_reaction(ws: Workspace, actor: Actor, args: dict[str, Any]) -> dict[str,
     if message is None:
         raise SlackError("message_not_found")
     name = str(args["name"]).strip(":")
-    reactions = message.setdefault("reactions", [])
-    reaction = next((r for r in reactions if r["name"] == name), None)
-    if reaction is None:
-        reaction = {"name": name, "users": [], "count": 0}
-        reactions.append(reaction)
-    if actor.user_id in reaction["users"]:
+    if not ws.set_reaction(message, name, actor.user_id, on=True):
         raise SlackError("already_reacted")
-    reaction["users"].append(actor.user_id)
-    reaction["count"] = len(reaction["users"])
     return {}
 
 

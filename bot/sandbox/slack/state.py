@@ -276,6 +276,30 @@ class Workspace:
         with self.lock:
             return copy.deepcopy(self._channel(channel).messages.get(ts))
 
+    def set_reaction(self, message: dict[str, Any], name: str, user: str, *, on: bool) -> bool:
+        """Add (on) or take back `user`'s :name: on a stored message; False if nothing changed.
+
+        The message keeps Slack's shape: `reactions` lists name, users and count, and
+        neither an emptied reaction nor an empty list is left behind.
+        """
+        with self.lock:
+            reactions = message.setdefault("reactions", [])
+            reaction = next((r for r in reactions if r["name"] == name), None)
+            if reaction is None:
+                reaction = {"name": name, "users": [], "count": 0}
+                reactions.append(reaction)
+            changed = (user in reaction["users"]) != on
+            if changed and on:
+                reaction["users"].append(user)
+            elif changed:
+                reaction["users"].remove(user)
+            reaction["count"] = len(reaction["users"])
+            if not reaction["users"]:
+                reactions.remove(reaction)
+            if not reactions:
+                del message["reactions"]
+            return changed
+
     # ----- files ------------------------------------------------------------------------------
     def upload_url(self, file_id: str) -> str:
         """Where files.getUploadURLExternal sends the bytes (SlackStandIn serves its own)."""
