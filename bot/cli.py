@@ -176,7 +176,7 @@ def serve(app: Any, settings: Settings, args: argparse.Namespace) -> None:
 
 def cmd_sandbox(args: argparse.Namespace, log_level: str) -> int:
     """copbot sandbox [--port N] [--fresh] [--dir D]: needs no Slack settings at all."""
-    from bot.sandbox.runner import SandboxFiles, SandboxRunner
+    from bot.sandbox.runner import SandboxFiles, SandboxRunner, UnreadableSandbox
 
     if not 0 <= args.port <= 65535:
         raise StartupError(f"--port must be between 0 and 65535, got {args.port}")
@@ -185,6 +185,9 @@ def cmd_sandbox(args: argparse.Namespace, log_level: str) -> int:
     )
     try:
         runner.start()
+    except UnreadableSandbox as exc:
+        runner.stop()
+        raise StartupError(str(exc)) from None
     except OSError as exc:
         runner.stop()
         raise StartupError(

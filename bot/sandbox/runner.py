@@ -25,6 +25,10 @@ SAVE_EVERY = 2.0  # seconds between saves of the Slack side, when it has changed
 TICK_EVERY = 30.0  # seconds between scheduler runs at the sandbox clock's time
 
 
+class UnreadableSandbox(Exception):
+    """The kept sandbox cannot be loaded; the message says which file and what to do."""
+
+
 @dataclass(frozen=True)
 class SandboxFiles:
     """Where a sandbox keeps its data: copbot's database and the Slack side's JSON."""
@@ -61,7 +65,6 @@ class SandboxRunner:
         self, files: SandboxFiles, *, port: int = 3000, fresh: bool = False, log_level: str = "INFO"
     ) -> None:
         self.files = files
-        self.port = port
         self.fresh = fresh or not files.exist()
         self.log_level = log_level
         self.standin = SandboxStandIn(port=port)
@@ -81,12 +84,16 @@ class SandboxRunner:
         from bot.http import make_http_server
 
         self.files.directory.mkdir(parents=True, exist_ok=True)
-        self.clock = SandboxClock()
         if self.fresh:
             self.files.remove()
             self.clock.reset()
         else:
-            load(self.standin, self.files.slack)
+            try:
+                load(self.standin, self.files.slack)
+            except (ValueError, KeyError, TypeError) as exc:
+                raise UnreadableSandbox(
+                    f"{self.files.slack} is unreadable ({exc}); start over with --fresh"
+                ) from None
         self.standin.start()
         secret = secrets.token_hex(16)
         settings = Settings(

@@ -91,3 +91,10 @@ def test_a_busy_port_is_one_line_naming_another(tmp_path: Path) -> None:
         done = copbot("sandbox", "--port", str(port), cwd=tmp_path)
     line = assert_fails_with_one_line(done, f"127.0.0.1:{port}")
     assert f"--port {port + 1}" in line
+
+
+def test_a_damaged_sandbox_file_is_one_line_saying_fresh(tmp_path: Path) -> None:
+    (tmp_path / "sandbox.db").write_bytes(b"")
+    (tmp_path / "sandbox-slack.json").write_text("{half a file")
+    done = copbot("sandbox", "--port", "0", cwd=tmp_path)
+    assert_fails_with_one_line(done, "sandbox-slack.json is unreadable", "--fresh")
