@@ -23,8 +23,8 @@ from tests.scheduler.test_tick import MONDAY, make_guild
 from tests.slack import SlackStandIn
 
 ROOT = Path(__file__).resolve().parents[2]
-COMMUNITIES = 15
-REPETITIONS = 20
+COMMUNITIES = 20
+REPETITIONS = 12
 PROCESSES = 2
 # Every kind at Monday 10:00, so each simulated week has COMMUNITIES * 3 posts due at once.
 SLOT = (0, 10 * 60)
