@@ -6,8 +6,6 @@ import {
 const POLL_MS = 700;
 const STORE_KEY = "copbot-sandbox";
 const QUICK_REACTIONS = ["bulb", "books", "raised_hands", "+1"];
-// asked for when the page knows nobody yet (the server wants a person to answer /sandbox/state)
-const FIRST_GUESS = "UPRIYA";
 
 const $ = (id) => document.getElementById(id);
 const h = (tag, cls, attrs = {}) => {
@@ -102,15 +100,6 @@ async function poll() {
     if (seq !== pollSeq || key !== selKey()) return;
     if (connBanner) hideBanner();
     connBanner = false;
-    const known = state?.people?.some((x) => x.id === sel.user);
-    if (data.ok === false && r.status === 404 && !known && sel.user !== FIRST_GUESS) {
-      // nobody chosen yet, or someone from a previous sandbox: start from a guess, then the list
-      sel.user = state?.people?.[0]?.id ?? FIRST_GUESS;
-      sel.channel = sel.channel === "home" ? "home" : null;
-      sel.thread = null;
-      poll();
-      return;
-    }
     if (data.ok === false) {
       showBanner(data.error || "The sandbox could not load its state", "error");
     } else {
@@ -134,7 +123,8 @@ function fixSelection() {
   const before = selKey();
   const people = state.people || [];
   if (!sel.user || !people.some((p) => p.id === sel.user)) {
-    sel.user = people[0]?.id ?? sel.user;
+    // nobody chosen yet, or someone from an earlier sandbox: the server answered as `me`
+    sel.user = state.me ?? people[0]?.id ?? sel.user;
   }
   const channels = state.channels || [];
   const valid = sel.channel === "home" || channels.some((c) => c.id === sel.channel) || state.dm?.id === sel.channel
