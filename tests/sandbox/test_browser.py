@@ -170,3 +170,13 @@ def test_what_people_type_is_shown_never_run(page: Any) -> None:
     expect(message.locator("strong, b").first).to_have_text("bold")
     assert message.locator("img, script").count() == 0
     assert page.evaluate("window.pwned") is None
+
+
+def test_a_link_from_an_earlier_sandbox_opens_on_the_first_person(
+    page: Any, runner: SandboxRunner
+) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{runner.url}/#user=UGONE&channel=CGONE")
+    expect(page.locator("[data-testid=you-are]")).to_have_value("UPRIYA")
+    expect(page.locator("#channel-title")).to_contain_text("python-guild")
