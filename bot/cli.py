@@ -194,7 +194,8 @@ def cmd_sandbox(args: argparse.Namespace, log_level: str) -> int:
             f"cannot serve the sandbox on 127.0.0.1:{args.port} ({exc.strerror or exc}); "
             f"try copbot sandbox --port {args.port + 1}"
         ) from None
-    state = "a new demo workspace" if runner.fresh else f"the sandbox kept in {args.dir}"
+    kept = f"the sandbox kept in {args.dir.resolve()}; --fresh starts over"
+    state = "a new demo workspace" if runner.fresh else kept
     print(
         f"copbot sandbox: open {runner.url} in your browser ({state}; Ctrl-C stops it).\n"
         "To connect a real Slack workspace instead, fill in .env (see README: "

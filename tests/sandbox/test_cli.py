@@ -67,7 +67,7 @@ def test_copbot_sandbox_serves_the_page_and_keeps_its_files(tmp_path: Path) -> N
     assert (tmp_path / "demo" / "sandbox.db").is_file()
     assert (tmp_path / "demo" / "sandbox-slack.json").is_file()
     with started("sandbox", "--port", "0", "--dir", "demo", cwd=tmp_path) as (url, stdout):
-        assert "the sandbox kept in demo" in stdout.read_text()
+        assert f"the sandbox kept in {tmp_path / 'demo'}; --fresh starts over" in stdout.read_text()
 
 
 def test_make_run_without_slack_settings_starts_the_sandbox(tmp_path: Path) -> None:
