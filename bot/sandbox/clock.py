@@ -6,6 +6,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.text import counted
 from scheduler.periods import Slot, next_run, period_key
 from scheduler.tick import due_posts
 from storage import db, schedule
@@ -28,7 +29,7 @@ class Upcoming:
     def label(self) -> str:
         label = f"{KIND_LABELS.get(self.kind, self.kind)} of {self.community}"
         if self.others:
-            label += f" and {self.others} more post{'s' if self.others > 1 else ''}"
+            label += f" and {counted(self.others, 'more post')}"
         return label
 
 
