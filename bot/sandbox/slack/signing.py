@@ -12,38 +12,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .payloads import (
-    block_actions_payload,
     event_body,
     interactive_body,
-    message_action_payload,
-    message_event,
     new_event_id,
     new_trigger_id,
-    reaction_event,
-    shortcut_payload,
     slash_command_body,
-    state_value,
-    view_submission_payload,
 )
 
 if TYPE_CHECKING:
     from .standin import SlackStandIn
 
-__all__ = [
-    "SentRequest",
-    "SlackSender",
-    "block_actions_payload",
-    "event_body",
-    "interactive_body",
-    "message_action_payload",
-    "message_event",
-    "reaction_event",
-    "shortcut_payload",
-    "sign_request",
-    "slash_command_body",
-    "state_value",
-    "view_submission_payload",
-]
+__all__ = ["SentRequest", "SlackSender", "sign_request"]
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
