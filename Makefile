@@ -35,7 +35,7 @@ test-pg: $(VENV)/.dev-installed  ## the test suite on SQLite and on the local Po
 lint: $(VENV)/.dev-installed  ## ruff (lint + format check) and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy bot handlers storage scheduler
+	$(BIN)/mypy bot handlers storage scheduler sandbox
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .

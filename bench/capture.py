@@ -30,16 +30,34 @@ from sqlmodel import col, func, select
 from bench.search import message_text
 from bot.app import LISTENER_THREADS, create_app
 from bot.config import Settings
-from bot.sandbox.slack import SlackStandIn, event_body, reaction_event, sign_request
+from sandbox.slack import SlackStandIn, event_body, reaction_event, sign_request
 from storage import communities, db, messages, migrate
 from storage.models import Snippet
 from storage.models.knowledge import STATUS_CONFIRMED
-from tests.harness import SIGNING_SECRET, TEAM, TrackingExecutor, seed_workspace, settings_for
+from sandbox.serve import TrackingExecutor
 
+SIGNING_SECRET = "bench-signing-secret"
+TEAM = "T0001"
 CHANNEL = "CPYTHON"
-# the members of #python in the demo workspace (Alice created the community: its facilitator)
+# the members of #python (Alice created the community: its facilitator)
 PEOPLE = ["UALICE", "UBOB"]
 WARMUP = 20
+
+
+def seed_workspace(standin: SlackStandIn) -> None:
+    """Two people and copbot in #python, the stand-in's team being TEAM."""
+    standin.add_user("UALICE", name="alice", real_name="Alice Liddell")
+    standin.add_user("UBOB", name="bob", real_name="Bob Builder")
+    standin.add_channel(CHANNEL, name="python", members=[*PEOPLE, standin.bot_user_id])
+
+
+def settings_for(standin: SlackStandIn, database_url: str) -> Settings:
+    return Settings(
+        slack_signing_secret=SIGNING_SECRET,
+        slack_bot_token=standin.bot_token,
+        slack_api_url=standin.api_url,
+        database_url=database_url,
+    )
 
 
 def counting_executor() -> TrackingExecutor:

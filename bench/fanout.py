@@ -40,8 +40,8 @@ from sqlmodel import select
 
 import scheduler.tick
 from bot import slack_client
-from bot.sandbox.slack import SlackStandIn
 from bot.slack_client import CONNECTION_RETRIES, SERVER_ERROR_RETRIES, make_client
+from sandbox.slack import SlackStandIn
 from scheduler.clients import POST_RATE_LIMIT_RETRIES
 from scheduler.tick import MAX_ATTEMPTS, RETRY_AFTER, tick
 from storage import communities, db, migrate, schedule

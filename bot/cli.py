@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import signal
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from bot.config import LOG_LEVELS, ConfigError, Settings, load_settings
+from bot.config import (
+    ConfigError,
+    SandboxSettings,
+    Settings,
+    load_sandbox_settings,
+    load_settings,
+    read_environment,
+    slack_unconfigured,
+)
 from bot.logs import configure_logging
 
 log = logging.getLogger("copbot")
@@ -82,14 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def prepare_database(settings: Settings) -> None:
     """Configure the engine and apply migrations; StartupError when the database is unusable."""
-    from storage import db, migrate
+    from storage.migrate import DatabaseUnusable
+    from storage.migrate import prepare_database as prepare
 
     try:
-        engine = db.configure(settings.database_url)
-        migrate.upgrade(engine)
-    except (SQLAlchemyError, OSError) as exc:
-        cause = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise StartupError(f"cannot use the database at DATABASE_URL: {cause}") from None
+        prepare(settings.database_url)
+    except DatabaseUnusable as exc:
+        raise StartupError(str(exc)) from None
 
 
 def parse_now(text: str) -> datetime:
@@ -107,7 +111,7 @@ def cmd_tick(args: argparse.Namespace, settings: Settings) -> int:
     """copbot scheduler tick [--now ISO8601]."""
     from scheduler.clients import clients_for
     from scheduler.tick import tick
-    from storage.types import utcnow
+    from storage.clock import utcnow
 
     prepare_database(settings)
     report = tick(
@@ -174,14 +178,19 @@ def serve(app: Any, settings: Settings, args: argparse.Namespace) -> None:
         server.server_close()
 
 
-def cmd_sandbox(args: argparse.Namespace, log_level: str) -> int:
+def cmd_sandbox(args: argparse.Namespace, settings: SandboxSettings) -> int:
     """copbot sandbox [--port N] [--fresh] [--dir D]: needs no Slack settings at all."""
-    from bot.sandbox.runner import SandboxFiles, SandboxRunner, UnreadableSandbox
+    # The one product module that imports the sandbox, and only when asked to start it.
+    from sandbox.runner import SandboxFiles, SandboxRunner, UnreadableSandbox
 
     if not 0 <= args.port <= 65535:
         raise StartupError(f"--port must be between 0 and 65535, got {args.port}")
     runner = SandboxRunner(
-        SandboxFiles(args.dir), port=args.port, fresh=args.fresh, log_level=log_level
+        SandboxFiles(args.dir),
+        port=args.port,
+        fresh=args.fresh,
+        log_level=settings.log_level,
+        spec_path=settings.slack_openapi_spec,
     )
     try:
         runner.start()
@@ -212,40 +221,24 @@ def cmd_sandbox(args: argparse.Namespace, log_level: str) -> int:
     return 0
 
 
-def slack_unconfigured(env: Mapping[str, str]) -> bool:
-    """No Slack setting at all: nobody has started connecting a workspace yet."""
-    names = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_CLIENT_ID")
-    return not any((env.get(name) or "").strip() for name in names)
-
-
-def _environment() -> dict[str, str]:
-    from dotenv import dotenv_values
-
-    merged = {k: v for k, v in dotenv_values(".env").items() if v is not None}
-    merged.update(os.environ)
-    return merged
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `copbot` console script."""
     args = build_parser().parse_args(argv)
-    env = _environment()
-    level = (env.get("LOG_LEVEL") or "").strip().upper()
-    level = level if level in LOG_LEVELS else "INFO"
-    if args.command == "sandbox" or (
+    env = read_environment()
+    wants_sandbox = args.command == "sandbox" or (
         getattr(args, "sandbox_if_unconfigured", False) and slack_unconfigured(env)
-    ):
-        if args.command != "sandbox":
-            print("copbot: no Slack settings in .env, so starting the local sandbox.", flush=True)
-            port = ["--port", str(args.port)] if args.port is not None else []
-            args = build_parser().parse_args(["sandbox", *port])
-        configure_logging(level)
-        return _guarded(cmd_sandbox, args, level)
+    )
     try:
-        settings = load_settings()
+        settings: Settings | SandboxSettings = (
+            load_sandbox_settings(env) if wants_sandbox else load_settings(env)
+        )
     except ConfigError as exc:
         print(f"copbot: {exc} (see .env.example)", file=sys.stderr)
         return 2
+    if wants_sandbox and args.command != "sandbox":
+        print("copbot: no Slack settings in .env, so starting the local sandbox.", flush=True)
+        port = ["--port", str(args.port)] if args.port is not None else []
+        args = build_parser().parse_args(["sandbox", *port])
     configure_logging(settings.log_level)
     return _guarded(args.handler, args, settings)
 

@@ -1,4 +1,8 @@
-"""One typed, frozen Settings object built from the environment and `.env`."""
+"""Every setting copbot reads, from the environment over `.env`: the one place that reads them.
+
+`Settings` is what the app runs on; `SandboxSettings` is the little the sandbox needs (it
+brings its own Slack). Nothing else in copbot reads `os.environ` or `.env`.
+"""
 
 from __future__ import annotations
 
@@ -23,14 +27,13 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything copbot reads from its environment (PRODUCT.md §5)."""
+    """Everything the app reads from its environment."""
 
     slack_signing_secret: str
     slack_bot_token: str | None = None
     slack_app_token: str | None = None
     slack_client_id: str | None = None
     slack_client_secret: str | None = None
-    slack_state_secret: str | None = None
     slack_api_url: str = SLACK_API_DEFAULT
     database_url: str = DATABASE_DEFAULT
     default_timezone: str = "UTC"
@@ -99,6 +102,57 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def read_environment(dotenv_path: str | Path | None = ".env") -> dict[str, str]:
+    """The process environment over the variables of `dotenv_path` (when that file exists).
+
+    Args:
+        dotenv_path: the `.env` file; None reads the process environment alone.
+    """
+    merged: dict[str, str] = {}
+    if dotenv_path and Path(dotenv_path).is_file():
+        merged.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
+    merged.update(os.environ)
+    return merged
+
+
+def slack_unconfigured(env: Mapping[str, str]) -> bool:
+    """No Slack setting at all: nobody has started connecting a workspace yet."""
+    names = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_CLIENT_ID")
+    return not any((env.get(name) or "").strip() for name in names)
+
+
+def _log_level(env: Mapping[str, str]) -> str:
+    log_level = (env.get("LOG_LEVEL") or "").strip().upper() or "INFO"
+    if log_level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {log_level!r}")
+    return log_level
+
+
+@dataclass(frozen=True)
+class SandboxSettings:
+    """What `copbot sandbox` reads: it needs no Slack settings, it brings its own Slack."""
+
+    log_level: str = "INFO"
+    # Slack's Web API OpenAPI spec: when given, the stand-in refuses calls missing a
+    # required argument, as Slack would
+    slack_openapi_spec: Path | None = None
+
+
+def load_sandbox_settings(env: Mapping[str, str] | None = None) -> SandboxSettings:
+    """SandboxSettings from `env` (default: the process environment over `.env`).
+
+    Raises:
+        ConfigError: with one line naming the bad setting.
+    """
+    env = read_environment() if env is None else env
+    spec = (env.get("COP_SLACK_OPENAPI_SPEC") or "").strip()
+    if spec and not Path(spec).is_file():
+        raise ConfigError(f"COP_SLACK_OPENAPI_SPEC names no file: {spec!r}")
+    return SandboxSettings(
+        log_level=_log_level(env), slack_openapi_spec=Path(spec) if spec else None
+    )
+
+
 def load_settings(
     env: Mapping[str, str] | None = None, *, dotenv_path: str | Path | None = ".env"
 ) -> Settings:
@@ -112,16 +166,11 @@ def load_settings(
         ConfigError: with one line naming the first bad setting.
     """
     if env is None:
-        merged: dict[str, str] = {}
-        if dotenv_path and Path(dotenv_path).is_file():
-            merged.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
-        merged.update(os.environ)
-        env = merged
+        env = read_environment(dotenv_path)
     read = _Reader(env)
 
     client_id = read.text("SLACK_CLIENT_ID")
     client_secret = read.text("SLACK_CLIENT_SECRET", required=bool(client_id))
-    state_secret = read.text("SLACK_STATE_SECRET", required=bool(client_id))
     if client_secret and not client_id:
         raise ConfigError("SLACK_CLIENT_ID is not set (SLACK_CLIENT_SECRET is)")
     bot_token = read.text("SLACK_BOT_TOKEN", required=not client_id, prefix="xoxb-")
@@ -134,9 +183,7 @@ def load_settings(
             f"COP_DEFAULT_TIMEZONE is not an IANA timezone (e.g. Europe/Berlin): {timezone!r}"
         ) from None
 
-    log_level = (env.get("LOG_LEVEL") or "").strip().upper() or "INFO"
-    if log_level not in LOG_LEVELS:
-        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {log_level!r}")
+    log_level = _log_level(env)
 
     api_url = read.url("SLACK_API_URL", SLACK_API_DEFAULT, schemes=("http://", "https://"))
     database_url = read.url(
@@ -148,7 +195,6 @@ def load_settings(
         slack_app_token=read.text("SLACK_APP_TOKEN", prefix="xapp-"),
         slack_client_id=client_id,
         slack_client_secret=client_secret,
-        slack_state_secret=state_secret,
         slack_api_url=api_url if api_url.endswith("/") else api_url + "/",
         database_url=normalise_database_url(database_url),
         default_timezone=timezone,

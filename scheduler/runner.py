@@ -7,7 +7,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from bot.config import Settings
 from scheduler.maintenance import run_maintenance
 from scheduler.tick import ClientFor, tick
-from storage.types import utcnow
+from storage.clock import utcnow
 
 MAINTENANCE_JOB = "maintenance"
 TICK_JOB = "tick"

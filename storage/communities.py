@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from storage.clock import utcnow
 from storage.models import (
     ROLE_FACILITATOR,
     ROLE_MEMBER,
@@ -21,7 +22,6 @@ from storage.models import (
 from storage.models.knowledge import STATUS_CONFIRMED
 from storage.models.schedule import DEFAULT_SLOTS
 from storage.prompts import seed_default_prompts
-from storage.types import utcnow
 from storage.upsert import insert_if_absent
 
 

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, delete
 
+from storage.clock import utcnow
 from storage.models import EventReceipt
-from storage.types import utcnow
 from storage.upsert import insert_if_absent
 
 RECEIPT_TTL = timedelta(hours=24)

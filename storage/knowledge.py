@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
+from storage.clock import utcnow
 from storage.models import Community, Endorsement, Snippet, SnippetTag
 from storage.models.knowledge import (
     SOURCE_REACTION,
@@ -16,7 +17,7 @@ from storage.models.knowledge import (
     STATUS_WITHDRAWN,
 )
 from storage.search import index_snippet, snippet_tags
-from storage.types import no_nul, utcnow
+from storage.types import no_nul
 from storage.upsert import insert_if_absent
 
 

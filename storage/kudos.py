@@ -10,9 +10,9 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
+from storage.clock import utcnow
 from storage.models import Community, Kudos, Snippet
 from storage.models.knowledge import STATUS_CONFIRMED
-from storage.types import utcnow
 from storage.upsert import insert_if_absent
 
 

@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, col, delete, select
 
+from storage.clock import utcnow
 from storage.models import ChannelMessage, Snippet
-from storage.types import no_nul, utcnow
+from storage.types import no_nul
 from storage.upsert import insert_if_absent
 
 

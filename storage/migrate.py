@@ -7,6 +7,9 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from storage import db
 
 SCRIPT_LOCATION = "storage:migrations"
 
@@ -35,6 +38,28 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
+
+
+class DatabaseUnusable(Exception):
+    """The database cannot be reached or migrated; the message is one line for the operator."""
+
+
+def prepare_database(url: str) -> Engine:
+    """Configure the process-wide engine for `url` and bring its schema up to date.
+
+    Args:
+        url: Settings.database_url.
+
+    Raises:
+        DatabaseUnusable: the database cannot be opened or migrated.
+    """
+    try:
+        engine = db.configure(url)
+        upgrade(engine)
+    except (SQLAlchemyError, OSError) as exc:
+        cause = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise DatabaseUnusable(f"cannot use the database at DATABASE_URL: {cause}") from None
+    return engine
 
 
 def include_object(

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from storage.clock import utcnow
 from storage.default_prompts import DEFAULT_PROMPTS
 from storage.models import Community, Prompt
-from storage.types import utcnow
 
 MAX_PROMPT_LENGTH = 1000
 

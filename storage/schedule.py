@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from storage.clock import utcnow
 from storage.models import Community, CommunitySchedule, ScheduledPost
 from storage.models.schedule import (
     POST_CLAIMED,
@@ -14,7 +15,6 @@ from storage.models.schedule import (
     POST_POSTED,
     POST_SKIPPED,
 )
-from storage.types import utcnow
 from storage.upsert import insert_if_absent
 
 

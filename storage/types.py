@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
-
-# How far this process runs ahead of real time: zero, except in the sandbox, whose page can
-# jump its clock to the next scheduled post (bot/sandbox/clock.py).
-_ahead = timedelta(0)
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware in UTC: every "now" in copbot comes from here."""
-    return datetime.now(UTC) + _ahead
-
-
-def run_ahead(offset: timedelta) -> None:
-    """Make utcnow() run `offset` ahead of real time (the sandbox's clock; zero resets)."""
-    global _ahead
-    _ahead = offset
-
-
-def ahead() -> timedelta:
-    return _ahead
 
 
 def no_nul(text: str) -> str:

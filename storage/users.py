@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from storage.clock import utcnow
 from storage.models import UserProfile
-from storage.types import utcnow
 
 PROFILE_TTL = timedelta(hours=12)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
+from sandbox.slack import SlackStandIn
 from tests.databases import (
     PG_ENV,
     PostgresDatabase,
@@ -17,7 +18,7 @@ from tests.databases import (
     use_database,
 )
 from tests.harness import Copbot, running_copbot, seed_workspace, settings_for
-from tests.slack import SlackStandIn
+from tests.shared import OPENAPI_SPEC
 
 DATABASES = ["sqlite", "postgresql"]
 
@@ -62,7 +63,7 @@ def engine(
 @pytest.fixture
 def standin() -> Iterator[SlackStandIn]:
     """The Slack Web API stand-in, seeded with the demo workspace."""
-    with SlackStandIn() as slack:
+    with SlackStandIn(spec_path=OPENAPI_SPEC) as slack:
         seed_workspace(slack)
         yield slack
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.app import create_app
 from bot.config import Settings
-from bot.http import make_http_server
-from tests.slack import SlackSender, SlackStandIn, message_event, reaction_event
+from sandbox.serve import ServedApp
+from sandbox.slack import SlackStandIn, message_event, reaction_event
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 TEAM = "T0001"
@@ -31,35 +28,6 @@ CHANNELS = {
     "CSECRET": dict(name="secret", is_private=True, members=["UALICE", "UCOPBOT"]),
     "CHIDDEN": dict(name="hidden", is_private=True, members=["UALICE"]),
 }
-
-
-class TrackingExecutor(ThreadPoolExecutor):
-    """Runs Bolt listeners like production does, and lets a test wait until none is running."""
-
-    def __init__(self, max_workers: int = 8) -> None:
-        super().__init__(max_workers=max_workers, thread_name_prefix="listener")
-        self._pending = 0
-        self._idle = threading.Condition()
-        self.errors: list[BaseException] = []
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        with self._idle:
-            self._pending += 1
-        future = super().submit(fn, *args, **kwargs)
-        future.add_done_callback(self._done)
-        return future
-
-    def _done(self, future: Future[Any]) -> None:
-        if future.exception() is not None:
-            self.errors.append(future.exception())  # type: ignore[arg-type]
-        with self._idle:
-            self._pending -= 1
-            self._idle.notify_all()
-
-    def wait_idle(self, timeout: float = 30.0) -> None:
-        with self._idle:
-            if not self._idle.wait_for(lambda: self._pending == 0, timeout=timeout):
-                raise AssertionError(f"listeners still running after {timeout}s")
 
 
 def flatten_text(payload: Any) -> str:
@@ -97,33 +65,8 @@ class Reply:
         return needle in self.text
 
 
-class Copbot:
-    """A running copbot: HTTP server on a free port, real Bolt app, stand-in Slack."""
-
-    def __init__(self, standin: SlackStandIn, settings: Settings) -> None:
-        self.standin = standin
-        self.settings = settings
-        self.executor = TrackingExecutor()
-        self.app = create_app(settings, listener_executor=self.executor)
-        self.server = make_http_server(self.app, host="127.0.0.1", port=0)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self.sender = SlackSender(f"{self.url}/slack/events", SIGNING_SECRET, standin)
-
-    def start(self) -> Copbot:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
-        self.executor.shutdown(wait=True)
-
-    def wait_idle(self) -> None:
-        self.executor.wait_idle()
+class Copbot(ServedApp):
+    """A running copbot (real Bolt app over HTTP, stand-in Slack) and what people do to it."""
 
     def cop(
         self, text: str = "", *, user: str = "UALICE", channel: str = "CPYTHON", **kw: Any

@@ -14,7 +14,7 @@ from handlers.flows.communities import (
 )
 from handlers.flows.schedule import schedule_lines
 from storage import communities, db
-from storage.types import utcnow
+from storage.clock import utcnow
 
 
 def run_create(inv: Invocation) -> None:

@@ -9,8 +9,8 @@ from handlers.commands.registry import FACILITATORS, Subcommand
 from scheduler.jobs import digest_message, post_digest
 from scheduler.periods import period_key
 from storage import db, schedule
+from storage.clock import utcnow
 from storage.models.schedule import KIND_DIGEST
-from storage.types import utcnow
 
 
 def run_digest(inv: Invocation) -> None:

@@ -12,8 +12,8 @@ from handlers.flows.communities import require_community
 from handlers.flows.kudos import check_receiver, parse_kudos, require_quota
 from scheduler.periods import days_ago
 from storage import db, kudos
+from storage.clock import utcnow
 from storage.models.kudos import KUDOS_COMMAND
-from storage.types import utcnow
 
 PERIODS = {"week": (7, "last 7 days"), "month": (30, "last 30 days"), "all": (None, "all time")}
 

@@ -11,9 +11,9 @@ from handlers.commands.registry import FACILITATORS, Subcommand
 from scheduler.jobs import post_prompt
 from scheduler.periods import period_key
 from storage import db, prompts, schedule
+from storage.clock import utcnow
 from storage.models.schedule import KIND_PROMPT
 from storage.prompts import MAX_PROMPT_LENGTH
-from storage.types import utcnow
 
 USAGE = (
     "Try `/cop prompt add What tool saved you time this week?`, `/cop prompt list`, "

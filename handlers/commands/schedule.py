@@ -12,8 +12,8 @@ from handlers.commands.registry import FACILITATORS, Subcommand
 from handlers.flows.schedule import schedule_lines
 from scheduler.periods import parse_day, parse_time
 from storage import communities, db, schedule
+from storage.clock import utcnow
 from storage.models.schedule import KINDS
-from storage.types import utcnow
 
 KIND_WORDS = {
     "prompt": "prompt",

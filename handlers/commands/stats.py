@@ -12,8 +12,8 @@ from handlers.commands.invocation import Invocation
 from handlers.commands.registry import FACILITATORS, Subcommand
 from scheduler.periods import period_key, week_bounds
 from storage import db
+from storage.clock import utcnow
 from storage.stats import SILENT_WEEKS, slipping_away, week_stats
-from storage.types import utcnow
 
 DEFAULT_WEEKS, MAX_WEEKS = 8, 26
 

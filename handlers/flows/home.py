@@ -13,8 +13,8 @@ from bot.mrkdwn import escape, truncate
 from handlers.flows.roles import is_facilitator
 from handlers.flows.schedule import schedule_lines
 from storage import communities, knowledge, kudos, users
+from storage.clock import utcnow
 from storage.models import Snippet
-from storage.types import utcnow
 
 
 def _item(snippet: Snippet, names: dict[int, str]) -> HomeItem:

@@ -14,9 +14,9 @@ from bot.lookups import permalink, tell, user_profile
 from handlers.flows.knowledge import fetch_message
 from scheduler.periods import local_day_start
 from storage import knowledge, kudos, users
+from storage.clock import utcnow
 from storage.models import Community
 from storage.models.kudos import KUDOS_REACTION
-from storage.types import utcnow
 
 _LEADING = re.compile(
     r"\s*(?:<@(?P<user>[UW][A-Z0-9]+)(?:\|[^>]*)?>"

@@ -14,8 +14,8 @@ from handlers.commands.schedule import valid_timezone
 from handlers.flows.roles import require_facilitator
 from handlers.flows.schedule import schedule_lines
 from storage import communities, db, schedule
+from storage.clock import utcnow
 from storage.models.schedule import KINDS
-from storage.types import utcnow
 
 
 def _state(view: dict[str, Any], block: str, action: str) -> dict[str, Any]:

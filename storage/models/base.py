@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import Column, ForeignKey, Integer, String
 from sqlmodel import Field, SQLModel
 
-from storage.types import UTCDateTime, utcnow
+from storage.clock import utcnow
+from storage.types import UTCDateTime
 
 # Deterministic constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 SQLModel.metadata.naming_convention = {

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.errors import SOMETHING_WENT_WRONG
+from sandbox.slack import SlackStandIn, sign_request, slash_command_body
 from storage import communities
 from tests.harness import SIGNING_SECRET, Copbot, running_copbot, settings_for
-from tests.slack import SlackStandIn, sign_request, slash_command_body
 
 
 def _mention(text: str = "hello") -> dict[str, Any]:
@@ -133,7 +133,6 @@ def test_oauth_installs_are_served_when_configured(engine: Engine, standin: Slac
         slack_bot_token=None,
         slack_client_id="111.222",
         slack_client_secret="client-secret-value",
-        slack_state_secret="state-secret-value",
     )
     with running_copbot(standin, settings) as bot:
         with urllib.request.urlopen(f"{bot.url}/slack/install", timeout=5) as answer:

@@ -21,7 +21,8 @@ from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from tests.slack import SlackSender, SlackStandIn
+from sandbox.slack import SlackSender, SlackStandIn
+from tests.shared import OPENAPI_SPEC
 
 ROOT = Path(__file__).resolve().parents[2]
 SIGNING_SECRET = "cli-test-signing-secret-0123456789"
@@ -151,7 +152,7 @@ def test_db_upgrade_with_an_unusable_database_url(tmp_path: Path) -> None:
 
 @pytest.fixture
 def standin() -> Iterator[SlackStandIn]:
-    with SlackStandIn() as slack:
+    with SlackStandIn(spec_path=OPENAPI_SPEC) as slack:
         slack.add_user("UALICE", "alice", real_name="Alice Liddell")
         slack.add_channel("CPYTHON", "python", members=["UALICE", slack.bot_user_id])
         yield slack

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.sandbox.runner import SandboxFiles, SandboxRunner
+from sandbox.runner import SandboxFiles, SandboxRunner
 
 
 class PageClient:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from bot.sandbox.runner import SandboxRunner
+from sandbox.runner import SandboxRunner
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 LAUNCH_ARGS = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.sandbox.compose import encode_typed
+from sandbox.compose import encode_typed
 
 USERS = {"lena": "ULENA", "copbot": "UCOPBOT"}
 CHANNELS = {"python-guild": "CPYTHONGUILD"}

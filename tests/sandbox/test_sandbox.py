@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from bot.sandbox.runner import SandboxFiles, SandboxRunner
-from bot.sandbox.seed import GUILD, PEOPLE, RANDOM
-from storage.types import ahead, utcnow
+from sandbox.runner import SandboxFiles, SandboxRunner
+from sandbox.seed import GUILD, PEOPLE, RANDOM
+from storage.clock import ahead, utcnow
 from tests.sandbox.conftest import PageClient
 
 

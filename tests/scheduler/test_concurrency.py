@@ -15,12 +15,12 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from sandbox.slack import SlackStandIn
 from scheduler.periods import period_key
 from storage import db, schedule
 from storage.models import ScheduledPost
 from storage.models.schedule import KINDS
 from tests.scheduler.test_tick import MONDAY, make_guild
-from tests.slack import SlackStandIn
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMUNITIES = 20

@@ -10,8 +10,8 @@ from bot.config import Settings
 from scheduler.maintenance import run_maintenance
 from scheduler.runner import MAINTENANCE_JOB, build_scheduler
 from storage import db, messages
+from storage.clock import utcnow
 from storage.events import record_event
-from storage.types import utcnow
 
 
 def test_maintenance_purges_old_receipts_and_messages(engine: Engine) -> None:

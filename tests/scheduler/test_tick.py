@@ -10,11 +10,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.slack_client import make_client
+from sandbox.slack import SlackStandIn
 from scheduler.tick import Due, interleave, tick
 from storage import communities, db, messages, schedule
 from storage.models import Community, ScheduledPost
 from tests.harness import TEAM
-from tests.slack import SlackStandIn
 
 # Monday 23 November 2026, 00:00 UTC: the week of 2026-W48
 MONDAY = datetime(2026, 11, 23, tzinfo=UTC)

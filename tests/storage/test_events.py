@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlalchemy.engine import Engine
 
 from storage import db
+from storage.clock import utcnow
 from storage.events import purge_event_receipts, record_event
-from storage.types import utcnow
 
 
 def test_an_event_id_is_fresh_only_once(engine: Engine) -> None:

@@ -7,10 +7,10 @@ from datetime import timedelta
 from sqlalchemy.engine import Engine
 
 from storage import db, knowledge, messages
+from storage.clock import utcnow
 from storage.knowledge import NewSnippet
 from storage.models.knowledge import SOURCE_REACTION
 from storage.search import search_snippets
-from storage.types import utcnow
 from tests.storage.knowledge_helpers import TEAM, make_community
 
 

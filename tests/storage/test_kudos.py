@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlalchemy.engine import Engine
 
 from storage import db, knowledge, kudos
+from storage.clock import utcnow
 from storage.knowledge import NewSnippet, capture_snippet
-from storage.types import utcnow
 from tests.storage.knowledge_helpers import add_snippet, make_community
 
 

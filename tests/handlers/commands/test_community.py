@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from sandbox.slack import state_value, view_submission_payload
 from storage import communities, db
 from tests.harness import TEAM, Copbot
-from tests.slack import state_value, view_submission_payload
 
 
 def _community(channel: str = "CPYTHON"):

@@ -13,8 +13,8 @@ from sqlalchemy.engine import Engine
 
 from bot.export import ExportRow, write_json
 from storage import db, knowledge
+from storage.clock import utcnow
 from storage.models import Snippet
-from storage.types import utcnow
 from tests.harness import Copbot
 from tests.storage.knowledge_helpers import add_snippet, make_community
 

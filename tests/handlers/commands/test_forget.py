@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from sandbox.slack import block_actions_payload
 from storage import db
 from storage.models import ChannelMessage, Kudos, Member, Snippet, UserProfile
 from tests.handlers.knowledge_helpers import snippet_at
 from tests.harness import Copbot, flatten_text
-from tests.slack import block_actions_payload
 
 
 def _click(copbot: Copbot, reply, user: str, which: int) -> dict:

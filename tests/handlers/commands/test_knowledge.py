@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
+from sandbox.slack import block_actions_payload
 from tests.handlers.knowledge_helpers import snippet_at, tags_at
 from tests.harness import Copbot, flatten_text
-from tests.slack import block_actions_payload
 
 
 def test_share_posts_with_attribution_and_is_found(copbot: Copbot) -> None:

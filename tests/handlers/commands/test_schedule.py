@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from sandbox.slack import state_value, view_submission_payload
 from storage import communities, db, schedule
 from tests.harness import TEAM, Copbot, flatten_text
-from tests.slack import state_value, view_submission_payload
 
 
 def _guild(copbot: Copbot):

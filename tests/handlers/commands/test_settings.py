@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from sandbox.slack import block_actions_payload
 from tests.handlers.knowledge_helpers import snippet_at
 from tests.harness import Copbot
-from tests.slack import block_actions_payload
 
 
 def test_settings_are_for_facilitators(copbot: Copbot) -> None:

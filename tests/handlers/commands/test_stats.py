@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from storage import db, messages
-from storage.types import utcnow
+from storage.clock import utcnow
 from tests.harness import TEAM, Copbot
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from sandbox.slack import block_actions_payload, state_value, view_submission_payload
 from tests.harness import Copbot, flatten_text
-from tests.slack import block_actions_payload, state_value, view_submission_payload
 
 
 def _open_home(copbot: Copbot, user: str = "UALICE") -> str:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from sandbox.slack import message_event
 from storage import db, messages
 from tests.handlers.knowledge_helpers import snippet_at, tags_at
 from tests.harness import TEAM, Copbot
-from tests.slack import message_event
 
 
 def _changed(ts: str, text: str, *, thread_ts: str | None = None, channel: str = "CPYTHON") -> dict:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 
-from tests.handlers.knowledge_helpers import snippet_at, tags_at
-from tests.harness import Copbot, flatten_text
-from tests.slack import (
+from sandbox.slack import (
     message_action_payload,
     shortcut_payload,
     state_value,
     view_submission_payload,
 )
+from tests.handlers.knowledge_helpers import snippet_at, tags_at
+from tests.harness import Copbot, flatten_text
 
 
 def _save(copbot: Copbot, ts: str, *, user: str = "UALICE", channel: str = "CPYTHON") -> dict:

@@ -16,10 +16,9 @@ from .payloads import (
     view_submission_payload,
 )
 from .signing import SentRequest, SlackSender, sign_request
-from .standin import DEFAULT_SPEC, Call, SlackStandIn
+from .standin import Call, SlackStandIn
 
 __all__ = [
-    "DEFAULT_SPEC",
     "Call",
     "SentRequest",
     "SlackError",

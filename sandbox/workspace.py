@@ -5,11 +5,12 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from storage.types import utcnow
+from storage.clock import utcnow
 
-from .slack import DEFAULT_SPEC, SlackStandIn
+from .slack import SlackStandIn
 from .slack.api_views import update as update_view
 from .slack.checks import SlackError
 from .slack.shapes import ts_key
@@ -30,10 +31,10 @@ class SandboxStandIn(SlackStandIn):
     - `version`, which changes whenever anything a page could show has changed.
     """
 
-    def __init__(self, *, port: int = 0, team_name: str = "Demo Workspace") -> None:
-        # Slack's OpenAPI spec is beside a developer's checkout only; a newcomer's has none
-        spec = DEFAULT_SPEC if DEFAULT_SPEC.is_file() else None
-        super().__init__(team_name=team_name, port=port, spec_path=spec)
+    def __init__(
+        self, *, port: int = 0, team_name: str = "Demo Workspace", spec_path: Path | None = None
+    ) -> None:
+        super().__init__(team_name=team_name, port=port, spec_path=spec_path)
         self.pages: Pages | None = None
         self.trigger_users: dict[str, str] = {}
         self.closed_views: set[str] = set()

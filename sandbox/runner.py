@@ -11,12 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
+from scheduler.clients import clients_for
+from scheduler.tick import tick
+from storage.migrate import prepare_database
 
 from .clock import SandboxClock
 from .driver import Sandbox
 from .persist import load, save
 from .seed import seed_people, seed_talk
-from .slack import SlackSender
+from .serve import ServedApp
 from .web import SandboxPages
 from .workspace import SandboxStandIn
 
@@ -59,18 +62,25 @@ class SandboxRunner:
         port: the page's port on 127.0.0.1 (0: any free one).
         fresh: forget the previous sandbox and seed a new one.
         log_level: copbot's log level.
+        spec_path: Slack's Web API OpenAPI spec; when given, the stand-in checks calls with it.
     """
 
     def __init__(
-        self, files: SandboxFiles, *, port: int = 3000, fresh: bool = False, log_level: str = "INFO"
+        self,
+        files: SandboxFiles,
+        *,
+        port: int = 3000,
+        fresh: bool = False,
+        log_level: str = "INFO",
+        spec_path: Path | None = None,
     ) -> None:
         self.files = files
         self.fresh = fresh or not files.exist()
         self.log_level = log_level
-        self.standin = SandboxStandIn(port=port)
+        self.standin = SandboxStandIn(port=port, spec_path=spec_path)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._server: Any = None
+        self._served: ServedApp | None = None
         self.sandbox: Sandbox | None = None
         self.clock = SandboxClock()
 
@@ -79,10 +89,6 @@ class SandboxRunner:
         return self.standin.base_url
 
     def start(self) -> SandboxRunner:
-        from bot.app import create_app
-        from bot.cli import prepare_database
-        from bot.http import make_http_server
-
         self.files.directory.mkdir(parents=True, exist_ok=True)
         if self.fresh:
             self.files.remove()
@@ -103,15 +109,10 @@ class SandboxRunner:
             database_url=f"sqlite:///{self.files.database.resolve()}",
             log_level=self.log_level,
         )
-        prepare_database(settings)
-        app = create_app(settings)
-        self._server = make_http_server(app, host="127.0.0.1", port=0)
-        self._spawn("copbot-http", self._server.serve_forever)
-        sender = SlackSender(
-            f"http://127.0.0.1:{self._server.server_port}/slack/events", secret, self.standin
-        )
+        prepare_database(settings.database_url)
+        self._served = ServedApp(self.standin, settings).start()
         self.sandbox = Sandbox(
-            self.standin, sender, clock=self.clock, ticker=self._ticker(settings)
+            self.standin, self._served.sender, clock=self.clock, ticker=self._ticker(settings)
         )
         self.standin.pages = SandboxPages(self.sandbox)
         if self.fresh:
@@ -124,9 +125,8 @@ class SandboxRunner:
 
     def stop(self) -> None:
         self._stop.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+        if self._served is not None:
+            self._served.stop()
         for thread in self._threads:
             thread.join(timeout=10)
         self.standin.stop()
@@ -156,9 +156,6 @@ class SandboxRunner:
         self._threads.append(thread)
 
     def _ticker(self, settings: Settings) -> Any:
-        from scheduler.clients import clients_for
-        from scheduler.tick import tick
-
         client_for = clients_for(settings)
 
         def run(now: datetime) -> str:

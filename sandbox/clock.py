@@ -10,8 +10,8 @@ from bot.text import counted
 from scheduler.periods import Slot, next_run, period_key
 from scheduler.tick import due_posts
 from storage import db, schedule
+from storage.clock import ahead, run_ahead, utcnow
 from storage.models.community import Community
-from storage.types import ahead, run_ahead, utcnow
 
 KIND_LABELS = {"prompt": "Weekly prompt", "digest": "Weekly digest", "kudos": "Kudos summary"}
 
@@ -34,7 +34,7 @@ class Upcoming:
 
 
 class SandboxClock:
-    """The whole process's clock (storage.types.utcnow), moved forward by jumps, never back.
+    """The whole process's clock (storage.clock.utcnow), moved forward by jumps, never back.
 
     copbot's own "now" follows it, so what people do after a jump is dated after the jump
     and lands in the next digest, as it would a week later in Slack.

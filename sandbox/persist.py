@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from storage.types import ahead, run_ahead
+from storage.clock import ahead, run_ahead
 
 from .slack.shapes import Channel
 from .workspace import SandboxStandIn

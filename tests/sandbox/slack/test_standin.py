@@ -21,8 +21,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
-from bot.sandbox.slack.params import page
-from tests.slack import (
+from sandbox.slack import (
     SlackSender,
     SlackStandIn,
     event_body,
@@ -31,13 +30,15 @@ from tests.slack import (
     state_value,
     view_submission_payload,
 )
+from sandbox.slack.params import page
+from tests.shared import OPENAPI_SPEC
 
 SECRET = "test-signing-secret"
 
 
 @pytest.fixture
 def standin() -> Iterator[SlackStandIn]:
-    with SlackStandIn() as slack:
+    with SlackStandIn(spec_path=OPENAPI_SPEC) as slack:
         slack.add_user("U1", "alice")
         slack.add_user("U2", "bob")
         slack.add_channel("C1", "general", members=["U1", "U2", slack.bot_user_id])
@@ -600,7 +601,7 @@ def test_start_stop_is_fast_and_leaks_no_threads() -> None:
     before = ours()
     started = time.monotonic()
     for _ in range(100):
-        with SlackStandIn() as slack:
+        with SlackStandIn(spec_path=OPENAPI_SPEC) as slack:
             WebClient(base_url=slack.api_url).api_test()
     assert ours() == before
     assert time.monotonic() - started < 5

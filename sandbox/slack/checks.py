@@ -34,13 +34,9 @@ class SlackError(Exception):
 
 
 @functools.lru_cache(maxsize=4)
-def load_required(spec_path: Path) -> Mapping[str, frozenset[str]] | None:
-    """Required parameters (token aside) per method name, or None when the spec is absent."""
-    try:
-        spec = json.loads(spec_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        logger.info("Slack OpenAPI spec %s not found: argument checks are off", spec_path)
-        return None
+def load_required(spec_path: Path) -> Mapping[str, frozenset[str]]:
+    """Required parameters (token aside) per method name, from Slack's Web API OpenAPI spec."""
+    spec = json.loads(spec_path.read_text(encoding="utf-8"))
     required: dict[str, frozenset[str]] = {}
     for path, operations in spec.get("paths", {}).items():
         names = {

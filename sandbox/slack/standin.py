@@ -43,7 +43,6 @@ from .wire import Answer, Failure, bearer, failure_answer, parse_args, uploaded_
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SPEC = Path(__file__).resolve().parents[3].parent / "shared/slack/slack_web_openapi_v2.json"
 METHODS: dict[str, Handler] = {**CHAT, **CONVERSATIONS, **FILES, **VIEWS}
 # Request headers worth keeping on a Call (names as sent, case-insensitive in lookups).
 SKIPPED_HEADERS = {"user-agent", "host", "content-length", "accept-encoding", "connection"}
@@ -75,7 +74,7 @@ class SlackStandIn(Workspace):
         bot_user_id: str = "UCOPBOT",
         bot_id: str = "BCOPBOT",
         app_id: str = "A0001",
-        spec_path: Path | None = DEFAULT_SPEC,
+        spec_path: Path | None = None,
         port: int = 0,
     ) -> None:
         super().__init__(
