@@ -30,11 +30,12 @@ from sqlmodel import col, func, select
 from bench.search import message_text
 from bot.app import LISTENER_THREADS, create_app
 from bot.config import Settings
+from sandbox.serve import TrackingExecutor
 from sandbox.slack import SlackStandIn, event_body, reaction_event, sign_request
+from scheduler.kinds import default_slots
 from storage import communities, db, messages, migrate
 from storage.models import Snippet
 from storage.models.knowledge import STATUS_CONFIRMED
-from sandbox.serve import TrackingExecutor
 
 SIGNING_SECRET = "bench-signing-secret"
 TEAM = "T0001"
@@ -90,6 +91,7 @@ def create_community() -> None:
             is_private=False,
             created_by="UALICE",
             timezone="UTC",
+            slots=default_slots(),
         )
 
 

@@ -43,6 +43,7 @@ from bot import slack_client
 from bot.slack_client import CONNECTION_RETRIES, SERVER_ERROR_RETRIES, make_client
 from sandbox.slack import SlackStandIn
 from scheduler.clients import POST_RATE_LIMIT_RETRIES
+from scheduler.kinds import default_slots
 from scheduler.tick import MAX_ATTEMPTS, RETRY_AFTER, tick
 from storage import communities, db, migrate, schedule
 from storage.models import Community, CommunitySchedule, Member, ScheduledPost
@@ -175,6 +176,7 @@ def create_communities(
                 is_private=False,
                 created_by=FACILITATOR,
                 timezone="UTC",
+                slots=default_slots(),
             )
             for kind in DEFAULT_SLOTS:
                 schedule.set_schedule(

@@ -28,6 +28,7 @@ from sqlmodel import Session
 
 from bot.config import normalise_database_url
 from bot.text import hashtags, title_from
+from scheduler.kinds import default_slots
 from storage import communities, db, migrate
 from storage.models import Snippet, SnippetTag
 from storage.models.knowledge import SOURCE_COMMAND, STATUS_CONFIRMED
@@ -195,6 +196,7 @@ def create_communities(engine: Engine) -> list[int]:
                 is_private=private,
                 created_by=AUTHORS[0],
                 timezone="UTC",
+                slots=default_slots(),
             )
             for name, channel, private in COMMUNITIES
         ]

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.text import counted
-from scheduler.periods import Slot, next_run, period_key
+from scheduler.kinds import BY_NAME
+from scheduler.periods import next_run, period_key
+from scheduler.slots import weekly_slots
 from scheduler.tick import due_posts
 from storage import db, schedule
 from storage.clock import ahead, run_ahead, utcnow
 from storage.models.community import Community
-
-KIND_LABELS = {"prompt": "Weekly prompt", "digest": "Weekly digest", "kudos": "Kudos summary"}
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,8 @@ class Upcoming:
 
     @property
     def label(self) -> str:
-        label = f"{KIND_LABELS.get(self.kind, self.kind)} of {self.community}"
+        kind = BY_NAME.get(self.kind)
+        label = f"{kind.label if kind else self.kind} of {self.community}"
         if self.others:
             label += f" and {counted(self.others, 'more post')}"
         return label
@@ -72,18 +73,21 @@ def next_post(now: datetime) -> Upcoming | None:
             name = community.name if community else "a community"
             return Upcoming(now, due[0].kind, name, others=len(due) - 1)
         coming: list[Upcoming] = []
-        for community, slot in schedule.active_schedules(session=session):
+        for community, rows in schedule.unpaused_schedules(session=session):
             assert community.id is not None
-            weekly = Slot(slot.weekday, slot.minute)
-            at = next_run(weekly, community.timezone, now)
-            for _ in range(3):
-                period = period_key(at, community.timezone)
-                if not schedule.get_post(
-                    session=session, community_id=community.id, kind=slot.kind, period=period
-                ):
-                    break
-                at = next_run(weekly, community.timezone, at)
-            coming.append(Upcoming(at, slot.kind, community.name))
+            for weekly in weekly_slots(community, rows):
+                if not weekly.enabled:
+                    continue
+                kind = weekly.kind.name
+                at = next_run(weekly.slot, community.timezone, now)
+                for _ in range(3):
+                    period = period_key(at, community.timezone)
+                    if not schedule.get_post(
+                        session=session, community_id=community.id, kind=kind, period=period
+                    ):
+                        break
+                    at = next_run(weekly.slot, community.timezone, at)
+                coming.append(Upcoming(at, kind, community.name))
     if not coming:
         return None
     soonest = min(coming, key=lambda upcoming: upcoming.at)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 from slack_sdk import WebClient
@@ -9,12 +10,13 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 
 from bot.config import Settings
 from bot.slack_client import make_client
-from scheduler.tick import ClientFor
 from storage import db
 from storage.models.installation import BOTS_TABLE, INSTALLATIONS_TABLE
 
 # A burst of scheduled posts may meet many 429s in a row; each is waited out, not failed.
 POST_RATE_LIMIT_RETRIES = 20
+# The Web API client of a workspace, by team id.
+ClientFor = Callable[[str], WebClient]
 
 
 def clients_for(settings: Settings) -> ClientFor:

@@ -176,9 +176,9 @@ def parse_time(text: str) -> int:
 
 
 def format_slot(slot: Slot) -> str:
-    """A slot as people read it, e.g. "Mondays 10:00".
+    """A slot as people read it, e.g. "Mondays at 10:00".
 
     Args:
         slot: the weekly slot.
     """
-    return f"{DAY_NAMES[slot.weekday]}s {slot.minute // 60:02d}:{slot.minute % 60:02d}"
+    return f"{DAY_NAMES[slot.weekday]}s at {slot.minute // 60:02d}:{slot.minute % 60:02d}"

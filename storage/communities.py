@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import func
@@ -20,7 +20,6 @@ from storage.models import (
     Snippet,
 )
 from storage.models.knowledge import STATUS_CONFIRMED
-from storage.models.schedule import DEFAULT_SLOTS
 from storage.prompts import seed_default_prompts
 from storage.upsert import insert_if_absent
 
@@ -45,6 +44,7 @@ def create_community(
     is_private: bool,
     created_by: str,
     timezone: str,
+    slots: Mapping[str, tuple[int, int]],
 ) -> Community:
     """Create a community bound to one channel, with its creator as facilitator.
 
@@ -58,6 +58,7 @@ def create_community(
         is_private: whether the channel is private (its knowledge stays there).
         created_by: the creator's user id; becomes facilitator.
         timezone: IANA timezone for its schedules.
+        slots: each kind of post's (weekday, minute of the local day), Monday = 0.
 
     Raises:
         NameTaken: a community of that name exists in the workspace.
@@ -90,7 +91,7 @@ def create_community(
             added_at=now,
         )
     )
-    for kind, (weekday, minute) in DEFAULT_SLOTS.items():
+    for kind, (weekday, minute) in slots.items():
         session.add(
             CommunitySchedule(
                 team_id=team_id,
@@ -202,6 +203,12 @@ def channels_of(*, session: Session, community_id: int) -> list[CommunityChannel
         .order_by(col(CommunityChannel.id))
     )
     return list(session.exec(query))
+
+
+def home_channel(*, session: Session, community_id: int) -> CommunityChannel | None:
+    """The channel a community's posts go to and its messages are sent from: its first."""
+    channels = channels_of(session=session, community_id=community_id)
+    return channels[0] if channels else None
 
 
 def list_communities(*, session: Session, team_id: str) -> list[Community]:

@@ -79,6 +79,11 @@ def remove_prompt(*, session: Session, community_id: int, prompt_id: int) -> Pro
     return prompt
 
 
+def get_prompt(*, session: Session, prompt_id: int) -> Prompt | None:
+    """A prompt by id."""
+    return session.get(Prompt, prompt_id)
+
+
 def next_prompt(*, session: Session, community: Community) -> Prompt | None:
     """The prompt to post next: unused ones first (custom, then built-in), then round again.
 

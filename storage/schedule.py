@@ -42,7 +42,7 @@ def set_schedule(
     Args:
         session: the open session (committed here).
         community: the community.
-        kind: "prompt", "digest" or "kudos".
+        kind: the kind's name (scheduler/kinds.py).
         weekday: Monday = 0, when changing the day.
         minute: minute of the local day, when changing the time.
         enabled: switch the kind on or off.
@@ -65,15 +65,24 @@ def set_schedule(
     return row
 
 
-def active_schedules(*, session: Session) -> list[tuple[Community, CommunitySchedule]]:
-    """Every enabled schedule of every community that is not paused, in every workspace."""
+def unpaused_schedules(*, session: Session) -> list[tuple[Community, list[CommunitySchedule]]]:
+    """Every community that is not paused, in every workspace, with its schedule rows.
+
+    A community has a row per kind it was given (on or off); kinds added to copbot after it
+    was created have none, and the scheduler gives them their default slot.
+    """
     query = (
         select(Community, CommunitySchedule)
-        .join(CommunitySchedule, col(CommunitySchedule.community_id) == col(Community.id))
-        .where(col(Community.paused).is_(False), col(CommunitySchedule.enabled).is_(True))
+        .outerjoin(CommunitySchedule, col(CommunitySchedule.community_id) == col(Community.id))
+        .where(col(Community.paused).is_(False))
         .order_by(col(Community.id), col(CommunitySchedule.id))
     )
-    return [(c, s) for c, s in session.exec(query)]
+    found: dict[int, tuple[Community, list[CommunitySchedule]]] = {}
+    for community, row in session.exec(query):
+        _, rows = found.setdefault(community.id or 0, (community, []))
+        if row is not None:
+            rows.append(row)
+    return list(found.values())
 
 
 def get_post(

@@ -8,11 +8,10 @@ from typing import Any
 
 from bot.blocks.kit import Block, Message, context, plain, section
 from bot.mrkdwn import escape
+from scheduler.periods import DAY_NAMES, Slot, format_slot
 
 SCHEDULE_VIEW = "schedule"
 TIMEZONE_BLOCK, TIMEZONE_ACTION = "timezone", "timezone_input"
-KIND_LABELS = {"prompt": "Discussion prompt", "digest": "Weekly digest", "kudos": "Kudos summary"}
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @dataclass(frozen=True)
@@ -20,6 +19,7 @@ class ScheduleLine:
     """One kind's slot, its next run and its last post, already in local words."""
 
     kind: str
+    label: str
     weekday: int
     minute: int
     enabled: bool
@@ -27,19 +27,15 @@ class ScheduleLine:
     last_post: str = ""
 
 
-def slot_text(weekday: int, minute: int) -> str:
-    return f"{DAY_NAMES[weekday % 7]}s at {minute // 60:02d}:{minute % 60:02d}"
-
-
 def schedule_text(lines: Sequence[ScheduleLine], timezone: str, *, paused: bool = False) -> str:
     """The schedule as mrkdwn lines, with next and last runs in local time."""
     rows = []
     for line in lines:
-        label = KIND_LABELS.get(line.kind, line.kind)
+        label = line.label
         if not line.enabled:
             rows.append(f"• {label}: off")
             continue
-        row = f"• {label}: {slot_text(line.weekday, line.minute)}"
+        row = f"• {label}: {format_slot(Slot(line.weekday, line.minute))}"
         if paused:
             row += " (paused)"
         elif line.next_run:
@@ -64,12 +60,12 @@ def render_schedule(
     return Message(text=f"Schedule of {escape(community_name)}", blocks=blocks)
 
 
-def _day_select(kind: str, weekday: int) -> Block:
+def _day_select(kind: str, label: str, weekday: int) -> Block:
     options = [{"text": plain(name), "value": str(i)} for i, name in enumerate(DAY_NAMES)]
     return {
         "type": "input",
         "block_id": f"{kind}_day",
-        "label": plain(f"{KIND_LABELS[kind]}: day"),
+        "label": plain(f"{label}: day"),
         "element": {
             "type": "static_select",
             "action_id": "day",
@@ -111,7 +107,7 @@ def schedule_modal(
     """The `/cop schedule` form: a day, a time and an on/off switch per kind, and the timezone."""
     blocks: list[Block] = []
     for line in lines:
-        blocks.append(_day_select(line.kind, line.weekday))
+        blocks.append(_day_select(line.kind, line.label, line.weekday))
         blocks.extend(_time_and_switch(line.kind, line.minute, line.enabled))
     blocks.append(
         {

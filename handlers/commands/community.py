@@ -7,12 +7,12 @@ from bot.errors import CopError
 from handlers.commands.common import community_here
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import EVERYONE, Subcommand
-from handlers.flows.communities import (
+from handlers.shared.communities import (
     check_can_create,
     parse_create_args,
     start_community,
 )
-from handlers.flows.schedule import schedule_lines
+from scheduler.slots import schedule_lines
 from storage import communities, db
 from storage.clock import utcnow
 

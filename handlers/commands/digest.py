@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from bot.errors import CopError
-from handlers.commands.common import facilitated_here
+from handlers.commands.common import facilitated_here, posted_reply
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import FACILITATORS, Subcommand
-from scheduler.jobs import digest_message, post_digest
+from scheduler import posts
+from scheduler.kinds import DIGEST
 from scheduler.periods import period_key
-from storage import db, schedule
+from storage import db
 from storage.clock import utcnow
-from storage.models.schedule import KIND_DIGEST
 
 
 def run_digest(inv: Invocation) -> None:
@@ -22,27 +22,22 @@ def run_digest(inv: Invocation) -> None:
     with db.session() as session:
         community = facilitated_here(inv, session, "/cop digest", "see or post the digest")
         if action != "post":
-            inv.reply(digest_message(inv.client, session, community=community, now=now))
+            draft = DIGEST.draft_for(inv.client, session, community=community, now=now)
+            assert draft.message is not None
+            inv.reply(draft.message)
             return
         period = period_key(now, community.timezone)
-        post = schedule.claim_post(
-            session=session,
+        attempt = posts.claim_and_post(
+            inv.client,
+            session,
             community=community,
-            kind=KIND_DIGEST,
+            kind=DIGEST,
             period=period,
             scheduled_for=now,
+            now=now,
             claimed_by=f"/cop digest post by {inv.user_id}",
         )
-        if post is None:
-            raise CopError(f"This week's digest ({period}) has already gone out.")
-        outcome = post_digest(inv.client, session, community=community, now=now)
-        schedule.mark_posted(
-            session=session,
-            post=post,
-            channel_id=outcome.channel_id,
-            message_ts=outcome.message_ts,
-        )
-    inv.reply_text(f"Posted this week's digest ({period}); the scheduled one won't repeat it.")
+    inv.reply_text(posted_reply(attempt, f"this week's digest ({period})"))
 
 
 SUBCOMMANDS = (

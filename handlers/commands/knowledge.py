@@ -9,8 +9,8 @@ from bot.text import hashtags, title_from
 from handlers.commands.common import community_here
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import EVERYONE, MEMBERS, Subcommand
-from handlers.flows.knowledge import confirmation_note, share_knowledge
-from handlers.flows.search import parse_query, search_message
+from handlers.shared.knowledge import confirmation_note, share_knowledge
+from handlers.shared.search import parse_query, search_message
 from storage import communities, db
 from storage.models.knowledge import SOURCE_COMMAND, STATUS_CONFIRMED
 from storage.search import find_experts

@@ -8,8 +8,8 @@ from bot.lookups import display_names, post_message
 from handlers.commands.common import community_here
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import EVERYONE, MEMBERS, Subcommand
-from handlers.flows.communities import require_community
-from handlers.flows.kudos import check_receiver, parse_kudos, require_quota
+from handlers.shared.communities import require_community
+from handlers.shared.kudos import check_receiver, parse_kudos, require_quota
 from scheduler.periods import days_ago
 from storage import db, kudos
 from storage.clock import utcnow

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
+
 from bot.blocks.kit import Message, section
 from bot.errors import CopError
 from bot.mrkdwn import escape, truncate
-from handlers.commands.common import facilitated_here
+from handlers.commands.common import facilitated_here, posted_reply
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import FACILITATORS, Subcommand
-from scheduler.jobs import post_prompt
+from scheduler import posts
+from scheduler.kinds import PROMPT
 from scheduler.periods import period_key
-from storage import db, prompts, schedule
+from storage import db, prompts
 from storage.clock import utcnow
-from storage.models.schedule import KIND_PROMPT
 from storage.prompts import MAX_PROMPT_LENGTH
 
 USAGE = (
@@ -72,26 +74,19 @@ def run_prompt(inv: Invocation) -> None:
             inv.reply_text(f"Removed prompt `{rest}`: {escape(truncate(removed.text, 200))}")
         elif action == "now":
             now = utcnow()
-            outcome = post_prompt(inv.client, session, community=community, now=now)
-            if outcome.skipped:
-                raise CopError(f"Nothing was posted: {outcome.skipped}.")
-            # recorded in the ledger (beside, not instead of, the weekly one) so replies count
-            post = schedule.claim_post(
-                session=session,
+            # a ledger row of its own (beside, not instead of, the weekly one) so replies count
+            attempt = posts.claim_and_post(
+                inv.client,
+                session,
                 community=community,
-                kind=KIND_PROMPT,
-                period=f"{period_key(now, community.timezone)}+{outcome.message_ts}",
+                kind=PROMPT,
+                period=f"{period_key(now, community.timezone)}+{uuid.uuid4().hex[:12]}",
                 scheduled_for=now,
+                now=now,
                 claimed_by=f"/cop prompt now by {inv.user_id}",
             )
-            if post is not None:
-                schedule.mark_posted(
-                    session=session,
-                    post=post,
-                    channel_id=outcome.channel_id,
-                    message_ts=outcome.message_ts,
-                    prompt_id=outcome.prompt_id,
-                )
+            if attempt.outcome != posts.POSTED:
+                posted_reply(attempt, "the prompt")
         else:
             raise CopError(USAGE)
 

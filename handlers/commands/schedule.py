@@ -2,52 +2,22 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 from bot.blocks.schedule import render_schedule, schedule_modal
 from bot.errors import CopError
 from handlers.commands.common import facilitated_here
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import FACILITATORS, Subcommand
-from handlers.flows.schedule import schedule_lines
+from handlers.shared.schedule import parse_kind, valid_timezone
+from scheduler.kinds import BY_WORD, KINDS
 from scheduler.periods import parse_day, parse_time
+from scheduler.slots import schedule_lines
 from storage import communities, db, schedule
 from storage.clock import utcnow
-from storage.models.schedule import KINDS
 
-KIND_WORDS = {
-    "prompt": "prompt",
-    "prompts": "prompt",
-    "question": "prompt",
-    "digest": "digest",
-    "digests": "digest",
-    "kudos": "kudos",
-    "summary": "kudos",
-    "kudos-summary": "kudos",
-}
 USAGE = (
     "Try `/cop schedule digest fri 16:00`, `/cop schedule timezone Europe/Berlin`, "
     "`/cop schedule off kudos` or `/cop schedule on kudos`."
 )
-
-
-def parse_kind(word: str) -> str:
-    kind = KIND_WORDS.get(word.lower())
-    if kind is None:
-        raise CopError(f"`{word[:30]}` isn't something copbot posts; pick prompt, digest or kudos.")
-    return kind
-
-
-def valid_timezone(name: str) -> str:
-    """An IANA timezone name as typed, or a CopError with an example."""
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise CopError(
-            f"`{name[:60]}` isn't a timezone I know. Use an IANA name like `Europe/Berlin`, "
-            "`America/New_York` or `Asia/Kolkata`."
-        ) from None
-    return name
 
 
 def run_schedule(inv: Invocation) -> None:
@@ -74,10 +44,10 @@ def run_schedule(inv: Invocation) -> None:
             schedule.set_schedule(
                 session=session,
                 community=community,
-                kind=parse_kind(words[1]),
+                kind=parse_kind(words[1]).name,
                 enabled=head == "on",
             )
-        elif head in KIND_WORDS and len(words) == 3:
+        elif head in BY_WORD and len(words) == 3:
             try:
                 weekday, minute = parse_day(words[1]), parse_time(words[2])
             except ValueError as exc:
@@ -85,7 +55,7 @@ def run_schedule(inv: Invocation) -> None:
             schedule.set_schedule(
                 session=session,
                 community=community,
-                kind=parse_kind(head),
+                kind=parse_kind(head).name,
                 weekday=weekday,
                 minute=minute,
                 enabled=True,
@@ -116,7 +86,8 @@ SUBCOMMANDS = (
     Subcommand(
         "schedule",
         "schedule [<kind> <day> <HH:MM> | timezone <IANA> | off <kind> | on <kind>]",
-        f"when the weekly posts go out ({', '.join(KINDS)}); no arguments opens a form",
+        f"when the weekly posts go out ({', '.join(k.name for k in KINDS)}); "
+        "no arguments opens a form",
         FACILITATORS,
         run_schedule,
     ),

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from bot.errors import guarded
-from handlers.events.channels import REASONS, channel_gone
+from handlers.events.channels import channel_gone
 from handlers.events.home import app_home_opened
 from handlers.events.membership import member_joined_channel, member_left_channel
 from handlers.events.mentions import app_mention
 from handlers.events.messages import message
 from handlers.events.reactions import reaction_added, reaction_removed
+from scheduler.pause import PAUSING_EVENTS
 
 
 def register(app: Any) -> None:
@@ -22,5 +23,5 @@ def register(app: Any) -> None:
     app.event("reaction_removed")(guarded(reaction_removed))
     app.event("app_mention")(guarded(app_mention))
     app.event("app_home_opened")(guarded(app_home_opened))
-    for gone in REASONS:
+    for gone in PAUSING_EVENTS:
         app.event(gone)(guarded(channel_gone))

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from handlers.flows.home import publish_home
+from handlers.shared.home import publish_home
 from storage import db
 
 

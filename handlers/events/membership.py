@@ -12,7 +12,7 @@ from sqlmodel import Session
 from bot.blocks.community import render_welcome
 from bot.blocks.kit import Message
 from bot.lookups import display_names, tell, user_profile
-from handlers.events.channels import REMOVED, pause_for_channel
+from handlers.events.channels import pause_for_channel
 from storage import communities, db, knowledge, users
 from storage.models import Community
 
@@ -80,7 +80,7 @@ def member_left_channel(
 ) -> None:
     """Someone left a community channel: their membership ends (copbot itself: a pause)."""
     if event.get("user") and event.get("user") == context.bot_user_id:
-        pause_for_channel(client, context, event.get("channel", ""), REMOVED, logger)
+        pause_for_channel(client, context, event.get("channel", ""), "bot_left_channel")
         return
     with db.session() as session:
         found = _community_of(session, event, context)

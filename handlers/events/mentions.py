@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.knowledge import render_mention_answer
 from bot.lookups import post_message
-from handlers.flows.search import find, parse_query, to_hits
+from handlers.shared.search import find, parse_query, to_hits
 from storage import db
 from storage.search import search_terms
 

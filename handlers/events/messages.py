@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot.text import title_from
-from handlers.flows.knowledge import SlackMessage, edited_tags, remember, snippet_text
+from handlers.shared.knowledge import SlackMessage, edited_tags, remember, snippet_text
 from storage import communities, db, knowledge, messages
 from storage.models import Snippet
 

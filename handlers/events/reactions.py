@@ -14,8 +14,8 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot.lookups import tell
-from handlers.flows.knowledge import confirmation_note, endorse, fetch_message, new_snippet
-from handlers.flows.kudos import thank_by_reaction, unthank_by_reaction
+from handlers.shared.knowledge import confirmation_note, endorse, fetch_message, new_snippet
+from handlers.shared.kudos import thank_by_reaction, unthank_by_reaction
 from storage import communities, db, knowledge
 from storage.models import Community
 from storage.models.knowledge import SOURCE_REACTION

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.blocks.knowledge import no_community_modal, save_modal, share_modal
 from bot.lookups import team_of
 from bot.text import hashtags, readable, title_from
-from handlers.flows.knowledge import SlackMessage, remember
+from handlers.shared.knowledge import SlackMessage, remember
 from storage import communities, db
 
 NOT_PEOPLE = (

@@ -10,8 +10,8 @@ from slack_sdk import WebClient
 from bot.errors import CopError
 from bot.lookups import team_of
 from handlers.commands.settings import pending_message
-from handlers.flows.home import publish_home
-from handlers.flows.roles import require_facilitator
+from handlers.shared.home import publish_home
+from handlers.shared.roles import require_facilitator
 from storage import communities, db, knowledge
 
 

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.community import DOMAIN_ACTION, DOMAIN_BLOCK, NAME_ACTION, NAME_BLOCK
 from bot.errors import CopError
-from handlers.flows.communities import check_can_create, start_community, validate_new_community
+from handlers.shared.communities import check_can_create, start_community, validate_new_community
 from storage import db
 
 

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.blocks.home import QUERY_ACTION, QUERY_BLOCK, search_modal, search_results_modal
 from bot.blocks.knowledge import no_community_modal, share_modal
 from bot.lookups import team_of
-from handlers.flows.search import parse_query, search_message
+from handlers.shared.search import parse_query, search_message
 from handlers.shortcuts.knowledge import NO_COMMUNITY
 from storage import communities, db
 

@@ -20,9 +20,10 @@ from bot.blocks.knowledge import (
     TITLE_ACTION,
     TITLE_BLOCK,
 )
+from bot.errors import CopError
 from bot.lookups import team_of, tell
 from bot.text import hashtags, normalise_tags
-from handlers.flows.knowledge import (
+from handlers.shared.knowledge import (
     confirmation_note,
     endorse,
     fetch_message,
@@ -156,7 +157,9 @@ def share_knowledge_submitted(
             return
         ack()
         assert community.id is not None
-        channel = communities.channels_of(session=session, community_id=community.id)[0]
+        channel = communities.home_channel(session=session, community_id=community.id)
+        if channel is None:
+            raise CopError(f"*{community.name}* has no channel any more, so nothing was shared.")
         snippet = share_knowledge(
             client,
             session,

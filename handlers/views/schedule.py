@@ -10,12 +10,12 @@ from slack_sdk import WebClient
 from bot.blocks.schedule import TIMEZONE_ACTION, TIMEZONE_BLOCK, schedule_text
 from bot.errors import CopError
 from bot.lookups import team_of, tell
-from handlers.commands.schedule import valid_timezone
-from handlers.flows.roles import require_facilitator
-from handlers.flows.schedule import schedule_lines
+from handlers.shared.roles import require_facilitator
+from handlers.shared.schedule import valid_timezone
+from scheduler.kinds import KINDS
+from scheduler.slots import schedule_lines
 from storage import communities, db, schedule
 from storage.clock import utcnow
-from storage.models.schedule import KINDS
 
 
 def _state(view: dict[str, Any], block: str, action: str) -> dict[str, Any]:
@@ -44,7 +44,7 @@ def schedule_submitted(
             raise CopError("That community no longer exists.")
         require_facilitator(session, client, community, user_id, what="change the schedule")
         communities.update_settings(session=session, community=community, timezone=timezone)
-        for kind in KINDS:
+        for kind in (k.name for k in KINDS):
             day = (_state(view, f"{kind}_day", "day").get("selected_option") or {}).get("value")
             time = _state(view, f"{kind}_time", "time").get("selected_time") or ""
             switched_on = bool(_state(view, f"{kind}_on", "on").get("selected_options"))
@@ -60,7 +60,10 @@ def schedule_submitted(
                 enabled=switched_on,
             )
         text = schedule_text(schedule_lines(session, community, utcnow()), community.timezone)
-        channel_id = communities.channels_of(session=session, community_id=community_id)[
-            0
-        ].channel_id
-    tell(client, channel_id=channel_id, user_id=user_id, text=f"Saved.\n{text}")
+        home = communities.home_channel(session=session, community_id=community_id)
+    tell(
+        client,
+        channel_id=home.channel_id if home else user_id,
+        user_id=user_id,
+        text=f"Saved.\n{text}",
+    )

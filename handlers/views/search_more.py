@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.knowledge import parse_more_value
 from bot.lookups import team_of
-from handlers.flows.search import search_message
+from handlers.shared.search import search_message
 from storage import db
 
 

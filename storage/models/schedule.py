@@ -17,17 +17,10 @@ from storage.models.base import (
     when_field,
 )
 
+# The ledger's names of the kinds of post (scheduler/kinds.py defines each kind).
 KIND_PROMPT = "prompt"
 KIND_DIGEST = "digest"
 KIND_KUDOS = "kudos"
-KINDS = (KIND_PROMPT, KIND_DIGEST, KIND_KUDOS)
-
-# weekday (Monday = 0) and minute of the local day, per PRODUCT.md §3
-DEFAULT_SLOTS: dict[str, tuple[int, int]] = {
-    KIND_PROMPT: (0, 10 * 60),
-    KIND_DIGEST: (4, 16 * 60),
-    KIND_KUDOS: (4, 16 * 60 + 5),
-}
 
 POST_CLAIMED = "claimed"
 POST_POSTED = "posted"

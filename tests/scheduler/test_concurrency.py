@@ -16,10 +16,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from sandbox.slack import SlackStandIn
+from scheduler.kinds import KINDS
 from scheduler.periods import period_key
 from storage import db, schedule
 from storage.models import ScheduledPost
-from storage.models.schedule import KINDS
 from tests.scheduler.test_tick import MONDAY, make_guild
 
 ROOT = Path(__file__).resolve().parents[2]

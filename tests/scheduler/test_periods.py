@@ -372,9 +372,9 @@ def test_parse_time_rejects_with_a_friendly_message(text: str) -> None:
 
 
 def test_format_slot() -> None:
-    assert format_slot(Slot(0, 600)) == "Mondays 10:00"
-    assert format_slot(Slot(4, 16 * 60 + 5)) == "Fridays 16:05"
-    assert format_slot(Slot(6, 0)) == "Sundays 00:00"
+    assert format_slot(Slot(0, 600)) == "Mondays at 10:00"
+    assert format_slot(Slot(4, 16 * 60 + 5)) == "Fridays at 16:05"
+    assert format_slot(Slot(6, 0)) == "Sundays at 00:00"
 
 
 def test_slots_are_checked() -> None:

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from bot.slack_client import make_client
 from sandbox.slack import SlackStandIn
+from scheduler.kinds import default_slots
 from scheduler.tick import Due, interleave, tick
 from storage import communities, db, messages, schedule
 from storage.models import Community, ScheduledPost
@@ -39,6 +40,7 @@ def make_guild(channel: str = "CG0", timezone: str = "UTC", name: str = "Guild")
             is_private=False,
             created_by="UALICE",
             timezone=timezone,
+            slots=default_slots(),
         )
         community.created_at = MONDAY - timedelta(days=30)
         session.add(community)
@@ -186,6 +188,7 @@ def test_a_new_community_does_not_post_slots_from_before_it_existed(
             is_private=False,
             created_by="UALICE",
             timezone="UTC",
+            slots=default_slots(),
         )
     assert run(slack, datetime.now(UTC)).posted == []
 

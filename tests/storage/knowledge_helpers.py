@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import count
 
+from scheduler.kinds import default_slots
 from storage import communities, db, knowledge
 from storage.knowledge import NewSnippet
 from storage.models import Community, Snippet
@@ -28,6 +29,7 @@ def make_community(
             is_private=private,
             created_by="UALICE",
             timezone="UTC",
+            slots=default_slots(),
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.engine import Engine
 
+from scheduler.kinds import default_slots
 from storage import communities, db, schedule
 from storage.models import ROLE_FACILITATOR
 
@@ -23,6 +24,7 @@ def _create(name: str = "Python Guild", channel: str = "C1", members: tuple[str,
             is_private=False,
             created_by="UALICE",
             timezone="Europe/Berlin",
+            slots=default_slots(),
         )
         communities.add_members(session=session, community=community, user_ids=members)
         return community

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from sqlmodel import select
+
+from bot.slack_client import make_client
 from sandbox.slack import state_value, view_submission_payload
+from scheduler.tick import tick
 from storage import communities, db, schedule
+from storage.clock import utcnow
+from storage.models import ScheduledPost
 from tests.harness import TEAM, Copbot, flatten_text
 
 
@@ -129,3 +137,53 @@ def test_resume_a_paused_community(copbot: Copbot) -> None:
     assert "Paused:* its channel was archived" in copbot.cop("/cop info")
     assert "running again" in copbot.cop("/cop resume")
     assert "Paused" not in copbot.cop("/cop info")
+
+
+def _ledger(community_id: int) -> list[tuple[str, str, int]]:
+    with db.session() as session:
+        rows = session.exec(
+            select(ScheduledPost).where(ScheduledPost.community_id == community_id)
+        ).all()
+        return sorted((r.kind, r.status, r.attempts) for r in rows)
+
+
+def test_a_digest_posted_by_hand_that_slack_refuses_is_retried_by_the_scheduler(
+    copbot: Copbot,
+) -> None:
+    """Through the one post path: a failed manual post is a failed ledger row, never a claim
+    left hanging, and the tick makes it once when Slack is back."""
+    community = _guild(copbot)
+    copbot.standin.fail("chat.postMessage", error="internal_error")
+    reply = copbot.cop("/cop digest post")
+    assert "didn't go out (Slack: internal_error)" in reply and "try again" in reply
+    assert _ledger(community.id) == [("digest", "failed", 1)]
+    client = make_client(token=copbot.standin.bot_token, base_url=copbot.standin.api_url)
+    later = utcnow() + timedelta(minutes=3)
+    report = tick(now=later, client_for=lambda team: client, catchup_hours=12, claimed_by="t")
+    assert len(report.posted) == 1
+    assert _ledger(community.id) == [("digest", "posted", 2)]
+    assert "already gone out" in copbot.cop("/cop digest post")
+
+
+def test_a_digest_posted_by_hand_into_an_archived_channel_pauses_the_community(
+    copbot: Copbot,
+) -> None:
+    community = _guild(copbot)
+    copbot.standin.archive_channel("CPYTHON")
+    reply = copbot.cop("/cop digest post")
+    assert "is_archived" in reply and "/cop resume" in reply
+    assert _ledger(community.id) == [("digest", "failed", 1)]
+    with db.session() as session:
+        paused = communities.get_community(session=session, team_id=TEAM, community_id=community.id)
+    assert paused is not None and paused.paused_reason == "its channel was archived"
+
+
+def test_prompt_now_posts_the_next_prompt_each_time_and_records_each(copbot: Copbot) -> None:
+    community = _guild(copbot)
+    copbot.cop("/cop prompt now")
+    copbot.cop("/cop prompt now")
+    prompts = [
+        m for m in copbot.standin.messages("CPYTHON") if "week's question" in m.get("text", "")
+    ]
+    assert len(prompts) == 2 and prompts[0]["text"] != prompts[1]["text"]
+    assert _ledger(community.id) == [("prompt", "posted", 1), ("prompt", "posted", 1)]

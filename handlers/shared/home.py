@@ -10,8 +10,8 @@ from sqlmodel import Session
 from bot.blocks.home import HomeCommunity, HomeData, HomeItem, render_home
 from bot.lookups import display_names
 from bot.mrkdwn import escape, truncate
-from handlers.flows.roles import is_facilitator
-from handlers.flows.schedule import schedule_lines
+from handlers.shared.roles import is_facilitator
+from scheduler.slots import schedule_lines
 from storage import communities, knowledge, kudos, users
 from storage.clock import utcnow
 from storage.models import Snippet
@@ -36,11 +36,11 @@ def home_data(client: WebClient, session: Session, *, team_id: str, user_id: str
     for community in mine:
         assert community.id is not None
         lines = {line.kind: line for line in schedule_lines(session, community, now)}
-        channels = communities.channels_of(session=session, community_id=community.id)
+        home = communities.home_channel(session=session, community_id=community.id)
         home_communities.append(
             HomeCommunity(
                 name=community.name,
-                channel_id=channels[0].channel_id if channels else "",
+                channel_id=home.channel_id if home else "",
                 next_prompt=lines["prompt"].next_run if lines["prompt"].enabled else "",
                 next_digest=lines["digest"].next_run if lines["digest"].enabled else "",
                 paused=community.paused,

@@ -18,6 +18,7 @@ from bot.blocks.community import (
 )
 from bot.errors import CopError
 from bot.lookups import ChannelFacts, channel_facts, channel_member_ids, user_profile
+from scheduler.kinds import default_slots
 from storage import communities
 from storage.models import Community
 
@@ -119,6 +120,7 @@ def start_community(
             is_private=facts.is_private,
             created_by=user_id,
             timezone=timezone,
+            slots=default_slots(),
         )
     except communities.NameTaken:
         raise CopError(

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from bot.blocks.kudos import kudos_note, over_quota
 from bot.errors import CopError
 from bot.lookups import permalink, tell, user_profile
-from handlers.flows.knowledge import fetch_message
+from handlers.shared.knowledge import fetch_message
 from scheduler.periods import local_day_start
 from storage import knowledge, kudos, users
 from storage.clock import utcnow

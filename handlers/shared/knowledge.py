@@ -12,7 +12,7 @@ from sqlmodel import Session
 from bot.blocks.knowledge import capture_confirmation, render_shared
 from bot.lookups import display_names, permalink, post_message
 from bot.text import compose_thread, hashtags, normalise_tags, title_from
-from handlers.flows.roles import facilitators_among
+from handlers.shared.roles import facilitators_among
 from storage import communities, knowledge, messages
 from storage.knowledge import NewSnippet
 from storage.models import Community, Snippet

@@ -1,0 +1,86 @@
+"""A community's weekly slots, one per kind: the stored schedule, or the kind's default.
+
+The tick asks which slots are due, `/cop info`, `/cop schedule` and App Home show them in
+local words, and the sandbox's clock asks which comes next; all read them from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.blocks.schedule import ScheduleLine
+from scheduler.kinds import KINDS, PostKind
+from scheduler.periods import Slot, next_run
+from storage import schedule
+from storage.models import Community, CommunitySchedule
+
+
+@dataclass(frozen=True)
+class WeeklySlot:
+    """When one kind goes out in a community, and since when that has been so."""
+
+    kind: PostKind
+    slot: Slot
+    enabled: bool
+    since: datetime
+
+
+def weekly_slots(community: Community, rows: Sequence[CommunitySchedule]) -> list[WeeklySlot]:
+    """Every kind's slot in `community`, in the order of KINDS.
+
+    Args:
+        community: the community.
+        rows: its stored schedule rows (rows of kinds copbot no longer has are ignored).
+    """
+    stored = {row.kind: row for row in rows}
+    slots = []
+    for kind in KINDS:
+        row = stored.get(kind.name)
+        if row is None:
+            slots.append(WeeklySlot(kind, kind.default_slot, True, community.created_at))
+        else:
+            slots.append(
+                WeeklySlot(kind, Slot(row.weekday, row.minute), row.enabled, row.updated_at)
+            )
+    return slots
+
+
+def community_slots(session: Session, community: Community) -> list[WeeklySlot]:
+    """The slots of one community."""
+    assert community.id is not None
+    return weekly_slots(
+        community, schedule.schedules_of(session=session, community_id=community.id)
+    )
+
+
+def local_time(moment: datetime, timezone: str) -> str:
+    """ "Mon 30 Nov 10:00" in the community's timezone."""
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%a %d %b %H:%M")
+
+
+def schedule_lines(session: Session, community: Community, now: datetime) -> list[ScheduleLine]:
+    """Each kind's slot, next run and last post, for /cop info, /cop schedule and App Home."""
+    assert community.id is not None
+    lines = []
+    for weekly in community_slots(session, community):
+        upcoming = next_run(weekly.slot, community.timezone, now)
+        last = schedule.last_post(session=session, community_id=community.id, kind=weekly.kind.name)
+        lines.append(
+            ScheduleLine(
+                kind=weekly.kind.name,
+                label=weekly.kind.label,
+                weekday=weekly.slot.weekday,
+                minute=weekly.slot.minute,
+                enabled=weekly.enabled,
+                next_run=local_time(upcoming, community.timezone),
+                last_post=local_time(last.posted_at, community.timezone)
+                if last is not None and last.posted_at is not None
+                else "",
+            )
+        )
+    return lines
