@@ -7,16 +7,13 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_bolt.oauth.oauth_settings import OAuthSettings
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot.config import Settings
 from bot.errors import handle_error
 from bot.middleware import settings_middleware, skip_redelivered_events
 from bot.slack_client import make_client
 from handlers import register_handlers
-from storage import db
-from storage.models.installation import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
+from storage.installations import installation_store, state_store
 
 LISTENER_THREADS = 16
 # Kept in step with manifest.yml by tests/test_manifest.py.
@@ -69,20 +66,12 @@ def _not_the_client_token_warning(record: logging.LogRecord) -> bool:
 
 
 def _oauth_settings(settings: Settings) -> OAuthSettings:
-    engine = db.get_engine()
     return OAuthSettings(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret,
         scopes=list(BOT_SCOPES),
-        installation_store=SQLAlchemyInstallationStore(
-            client_id=settings.slack_client_id or "",
-            engine=engine,
-            installations_table_name=INSTALLATIONS_TABLE,
-            bots_table_name=BOTS_TABLE,
-        ),
-        state_store=SQLAlchemyOAuthStateStore(
-            expiration_seconds=600, engine=engine, table_name=OAUTH_STATES_TABLE
-        ),
+        installation_store=installation_store(client_id=settings.slack_client_id or ""),
+        state_store=state_store(),
         install_path="/slack/install",
         redirect_uri_path="/slack/oauth_redirect",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -11,7 +12,8 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 
-from storage.stats import WeekStats
+if TYPE_CHECKING:
+    from storage.stats import WeekStats
 
 SERIES = (
     ("active", "active people"),

@@ -9,7 +9,8 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.webhook import WebhookClient
+
+from bot.private import tell_requester
 
 SOMETHING_WENT_WRONG = (
     ":warning: Sorry, something went wrong on copbot's side and nothing was changed. "
@@ -33,41 +34,15 @@ def handle_error(error: Exception, body: dict[str, Any], client: WebClient, logg
     """Tell the user what went wrong: their mistake in plain words, our bug with a traceback."""
     if isinstance(error, CopError):
         logger.info("refused: %s", error.reason)
-        tell_user(body, client, f":information_source: {error.reason}", logger)
+        tell_requester(body, client, f":information_source: {error.reason}", logger)
         return
     if isinstance(error, SlackApiError):
         # Slack refused a call after the client's retries: worth a line, not a traceback.
         logger.warning("Slack API error: %s", error.response.get("error") or error)
-        tell_user(body, client, SLACK_FAILED.format(error=error.response.get("error")), logger)
+        tell_requester(body, client, SLACK_FAILED.format(error=error.response.get("error")), logger)
         return
     logger.exception("unhandled error in a listener", exc_info=error)
-    tell_user(body, client, SOMETHING_WENT_WRONG, logger)
-
-
-def tell_user(body: dict[str, Any], client: WebClient, text: str, logger: Logger) -> None:
-    """Send `text` privately to whoever triggered `body`, however Slack let us reach them."""
-    try:
-        response_url = body.get("response_url") or _first_response_url(body)
-        if response_url:
-            WebhookClient(response_url).send(text=text, response_type="ephemeral")
-            return
-        event = body.get("event") or {}
-        user = event.get("user") or (body.get("user") or {}).get("id")
-        channel = event.get("channel") or event.get("item", {}).get("channel")
-        if isinstance(event.get("channel"), dict):
-            channel = event["channel"].get("id")
-        if user and channel and not str(channel).startswith("D"):
-            client.chat_postEphemeral(channel=channel, user=user, text=text)
-        elif user:
-            client.chat_postMessage(channel=user, text=text)
-    except (SlackApiError, OSError) as exc:
-        # Slack refused or was unreachable: the user cannot be told, the log must say so.
-        logger.warning("could not tell the user about an error: %s", exc)
-
-
-def _first_response_url(body: dict[str, Any]) -> str | None:
-    urls = body.get("response_urls") or []
-    return urls[0].get("response_url") if urls else None
+    tell_requester(body, client, SOMETHING_WENT_WRONG, logger)
 
 
 def guarded(listener: Callable[..., Any]) -> Callable[..., None]:

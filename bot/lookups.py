@@ -121,16 +121,6 @@ def post_message(client: WebClient, channel_id: str, **message: object) -> dict[
         raise
 
 
-def tell(
-    client: WebClient, *, channel_id: str, user_id: str, text: str, blocks: list[Any] | None = None
-) -> None:
-    """A private note to `user_id`: ephemeral in the channel, or a DM if that is refused."""
-    try:
-        client.chat_postEphemeral(channel=channel_id, user=user_id, text=text, blocks=blocks)
-    except SlackApiError:
-        client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
-
-
 def team_of(context: Any, payload: dict[str, Any]) -> str:
     """The workspace an interactive payload came from."""
     return str(context.team_id or (payload.get("team") or {}).get("id", ""))

@@ -6,12 +6,10 @@ from collections.abc import Callable
 from functools import cache
 
 from slack_sdk import WebClient
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 
 from bot.config import Settings
 from bot.slack_client import make_client
-from storage import db
-from storage.models.installation import BOTS_TABLE, INSTALLATIONS_TABLE
+from storage.installations import installation_store
 
 # A burst of scheduled posts may meet many 429s in a row; each is waited out, not failed.
 POST_RATE_LIMIT_RETRIES = 20
@@ -28,12 +26,7 @@ def clients_for(settings: Settings) -> ClientFor:
             rate_limit_retries=POST_RATE_LIMIT_RETRIES,
         )
         return lambda team_id: client
-    store = SQLAlchemyInstallationStore(
-        client_id=settings.slack_client_id or "",
-        engine=db.get_engine(),
-        installations_table_name=INSTALLATIONS_TABLE,
-        bots_table_name=BOTS_TABLE,
-    )
+    store = installation_store(client_id=settings.slack_client_id or "")
 
     @cache
     def for_team(team_id: str) -> WebClient:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bot.blocks.kit import (
     Block,
@@ -17,13 +17,16 @@ from bot.blocks.kit import (
 )
 from bot.blocks.schedule import ScheduleLine, schedule_text
 from bot.mrkdwn import channel, escape, truncate, user
-from storage.communities import CommunityOverview
+from storage.limits import COMMUNITY_DOMAIN_MAX, COMMUNITY_NAME_MAX
+
+if TYPE_CHECKING:
+    from storage.communities import CommunityOverview
 
 CREATE_VIEW = "create_community"
 NAME_BLOCK, NAME_ACTION = "name", "name_input"
 DOMAIN_BLOCK, DOMAIN_ACTION = "domain", "domain_input"
-NAME_MAX = 80
-DOMAIN_MAX = 1000
+NAME_MAX = COMMUNITY_NAME_MAX
+DOMAIN_MAX = COMMUNITY_DOMAIN_MAX
 
 
 class CommunityLink(NamedTuple):

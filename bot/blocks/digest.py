@@ -6,13 +6,16 @@ People are named, never @-mentioned: a scheduled post pings nobody.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from bot.blocks.kit import MAX_MESSAGE_BLOCKS, Block, Message, context, divider, header, section
 from bot.blocks.kudos import join_names
 from bot.mrkdwn import escape, truncate
 from bot.text import counted, readable
-from storage.digest import DigestData, WeekCounts
-from storage.kudos import KudosWeek
+
+if TYPE_CHECKING:
+    from storage.digest import DigestData, WeekCounts
+    from storage.kudos import KudosWeek
 
 Names = Mapping[str, str]
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bot.blocks.kit import Message, context, section
 from bot.mrkdwn import escape
-from storage.stats import WeekStats
+
+if TYPE_CHECKING:
+    from storage.stats import WeekStats
 
 COLUMNS = ("week", "active", "snippets", "endorse", "kudos", "replies", "first")
 

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import re
 
-from slack_sdk import WebClient
-from sqlmodel import Session
-
 from bot.blocks.kit import Message
-from bot.blocks.settings import PendingItem, emoji_names, render_pending, render_settings
+from bot.blocks.settings import emoji_names, render_settings
 from bot.errors import CopError
-from bot.lookups import display_names
 from handlers.commands.common import facilitated_here
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import FACILITATORS, Subcommand
-from storage import communities, db, knowledge
+from handlers.shared.pending import pending_message
+from storage import communities, db
 from storage.models import Community
 
 MAX_REACTIONS = 20
@@ -103,28 +100,6 @@ def run_settings(inv: Invocation) -> None:
             communities.update_settings(session=session, community=community, **changes)
         message = settings_message(community)
     inv.reply(message)
-
-
-def pending_message(client: WebClient, session: Session, community: Community) -> Message:
-    """The pending queue of a community, ready to show to a facilitator."""
-    assert community.id is not None
-    waiting = knowledge.pending_snippets(session=session, community_id=community.id)
-    names = display_names(
-        client, session, team_id=community.team_id, user_ids=[s.author_id for s in waiting]
-    )
-    items = [
-        PendingItem(
-            snippet_id=s.id or 0,
-            title=s.title,
-            text=s.text,
-            author_name=names.get(s.author_id, "someone"),
-            endorsements=s.endorsements,
-            channel_id=s.channel_id,
-            permalink=s.permalink,
-        )
-        for s in waiting
-    ]
-    return render_pending(name=community.name, items=items)
 
 
 def run_pending(inv: Invocation) -> None:

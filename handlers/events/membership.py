@@ -11,7 +11,8 @@ from sqlmodel import Session
 
 from bot.blocks.community import render_welcome
 from bot.blocks.kit import Message
-from bot.lookups import display_names, tell, user_profile
+from bot.lookups import display_names, user_profile
+from bot.private import tell
 from handlers.events.channels import pause_for_channel
 from storage import communities, db, knowledge, users
 from storage.models import Community

@@ -13,7 +13,7 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot.lookups import tell
+from bot.private import tell
 from handlers.shared.knowledge import confirmation_note, endorse, fetch_message, new_snippet
 from handlers.shared.kudos import thank_by_reaction, unthank_by_reaction
 from storage import communities, db, knowledge

@@ -9,7 +9,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot.blocks.knowledge import capture_confirmation, render_shared
+from bot.blocks.knowledge import (
+    capture_confirmation,
+    no_community_modal,
+    render_shared,
+    share_modal,
+)
 from bot.lookups import display_names, permalink, post_message
 from bot.text import compose_thread, hashtags, normalise_tags, title_from
 from handlers.shared.roles import facilitators_among
@@ -18,6 +23,10 @@ from storage.knowledge import NewSnippet
 from storage.models import Community, Snippet
 from storage.models.knowledge import STATUS_CONFIRMED
 
+NO_COMMUNITY = (
+    "You aren't in any community yet. Join one with `/cop join` in its channel, or start one "
+    "with `/cop create <name>` in a channel."
+)
 # Plain messages by people; joins, topic changes, bot posts and the like are not knowledge.
 KNOWLEDGE_SUBTYPES = frozenset({"", "thread_broadcast", "file_share", "me_message"})
 MAX_THREAD_REPLIES = 200
@@ -264,3 +273,11 @@ def edited_tags(old_tags: list[str], old_text: str, new_text: str) -> list[str]:
     """Tags after an edit: hashtags follow the text, tags given in a form stay."""
     kept = [t for t in old_tags if t not in hashtags(old_text)]
     return normalise_tags([*kept, *hashtags(new_text)])
+
+
+def share_form(session: Session, *, team_id: str, user_id: str) -> dict[str, Any]:
+    """The "Share knowledge" modal with the person's communities (or why there is none)."""
+    mine = communities.communities_of_user(session=session, team_id=team_id, user_id=user_id)
+    if not mine:
+        return no_community_modal(NO_COMMUNITY)
+    return share_modal(communities=[(c.id or 0, c.name) for c in mine], initial=mine[0].id)

@@ -7,19 +7,15 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot.blocks.knowledge import no_community_modal, save_modal, share_modal
+from bot.blocks.knowledge import no_community_modal, save_modal
 from bot.lookups import team_of
 from bot.text import hashtags, readable, title_from
-from handlers.shared.knowledge import SlackMessage, remember
+from handlers.shared.knowledge import NO_COMMUNITY, SlackMessage, remember, share_form
 from storage import communities, db
 
 NOT_PEOPLE = (
     "copbot keeps what people write. This message came from an app or is a channel notice, "
     "so it can't be saved as knowledge."
-)
-NO_COMMUNITY = (
-    "You aren't in any community yet. Join one with `/cop join` in its channel, or start one "
-    "with `/cop create <name>` in a channel."
 )
 PRIVATE_ELSEWHERE = (
     "This message is in a private channel that isn't a community, so it can only be kept by a "
@@ -69,12 +65,8 @@ def share_knowledge_shortcut(
 ) -> None:
     """Open the share modal with the caller's communities."""
     ack()
-    team_id = team_of(context, shortcut)
-    user_id = shortcut["user"]["id"]
     with db.session() as session:
-        mine = communities.communities_of_user(session=session, team_id=team_id, user_id=user_id)
-    if not mine:
-        view = no_community_modal(NO_COMMUNITY)
-    else:
-        view = share_modal(communities=[(c.id or 0, c.name) for c in mine], initial=mine[0].id)
+        view = share_form(
+            session, team_id=team_of(context, shortcut), user_id=shortcut["user"]["id"]
+        )
     client.views_open(trigger_id=shortcut["trigger_id"], view=view)

@@ -9,8 +9,8 @@ from slack_sdk import WebClient
 
 from bot.errors import CopError
 from bot.lookups import team_of
-from handlers.commands.settings import pending_message
 from handlers.shared.home import publish_home
+from handlers.shared.pending import pending_message
 from handlers.shared.roles import require_facilitator
 from storage import communities, db, knowledge
 

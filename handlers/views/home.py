@@ -8,11 +8,10 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks.home import QUERY_ACTION, QUERY_BLOCK, search_modal, search_results_modal
-from bot.blocks.knowledge import no_community_modal, share_modal
 from bot.lookups import team_of
+from handlers.shared.knowledge import share_form
 from handlers.shared.search import parse_query, search_message
-from handlers.shortcuts.knowledge import NO_COMMUNITY
-from storage import communities, db
+from storage import db
 
 
 def home_share_clicked(
@@ -20,14 +19,8 @@ def home_share_clicked(
 ) -> None:
     """Open the share form, as the global shortcut does."""
     ack()
-    team_id, user_id = team_of(context, body), body["user"]["id"]
     with db.session() as session:
-        mine = communities.communities_of_user(session=session, team_id=team_id, user_id=user_id)
-    view = (
-        share_modal(communities=[(c.id or 0, c.name) for c in mine], initial=mine[0].id)
-        if mine
-        else no_community_modal(NO_COMMUNITY)
-    )
+        view = share_form(session, team_id=team_of(context, body), user_id=body["user"]["id"])
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 

@@ -21,7 +21,8 @@ from bot.blocks.knowledge import (
     TITLE_BLOCK,
 )
 from bot.errors import CopError
-from bot.lookups import team_of, tell
+from bot.lookups import team_of
+from bot.private import tell
 from bot.text import hashtags, normalise_tags
 from handlers.shared.knowledge import (
     confirmation_note,

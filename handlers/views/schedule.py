@@ -9,7 +9,8 @@ from slack_sdk import WebClient
 
 from bot.blocks.schedule import TIMEZONE_ACTION, TIMEZONE_BLOCK, schedule_text
 from bot.errors import CopError
-from bot.lookups import team_of, tell
+from bot.lookups import team_of
+from bot.private import tell
 from handlers.shared.roles import require_facilitator
 from handlers.shared.schedule import valid_timezone
 from scheduler.kinds import KINDS

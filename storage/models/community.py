@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Column, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from storage.limits import COMMUNITY_DOMAIN_MAX, COMMUNITY_NAME_MAX
 from storage.models.base import (
     CHANNEL_ID_LEN,
     USER_ID_LEN,
@@ -31,10 +32,10 @@ class Community(SQLModel, table=True):
 
     id: int | None = pk_field()
     team_id: str = team_field()
-    name: str = Field(max_length=80)
+    name: str = Field(max_length=COMMUNITY_NAME_MAX)
     # casefolded name, so "Python Guild" and "python guild" cannot both exist
-    name_key: str = Field(max_length=80)
-    domain: str = Field(default="", max_length=1000)
+    name_key: str = Field(max_length=COMMUNITY_NAME_MAX)
+    domain: str = Field(default="", max_length=COMMUNITY_DOMAIN_MAX)
     timezone: str = Field(default="UTC", max_length=64)
     knowledge_emoji: str = Field(default=DEFAULT_KNOWLEDGE_EMOJI, max_length=200)
     kudos_emoji: str = Field(default=DEFAULT_KUDOS_EMOJI, max_length=200)

@@ -11,8 +11,8 @@ def _mention(copbot: Copbot, text: str, channel: str = "CPYTHON") -> dict:
     copbot.event(
         {"type": "app_mention", "user": "UCAROL", "text": text, "channel": channel, "ts": ts}
     )
-    [answer] = copbot.standin.calls_to("chat.postMessage")[-1:]
-    assert answer.args["thread_ts"] == ts
+    calls = copbot.standin.calls_to("chat.postMessage")
+    [answer] = [c for c in calls if c.args["channel"] == channel and c.args.get("thread_ts") == ts]
     return answer.args
 
 
