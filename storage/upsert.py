@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel
+
+# Both dialects' insert() take .on_conflict_do_nothing(); no other database copbot runs on does.
+_INSERTS: dict[str, Callable[[Any], Any]] = {
+    "sqlite": sqlite.insert,
+    "postgresql": postgresql.insert,
+}
 
 
 def insert_if_absent(*, session: Session, model: type[SQLModel], values: dict[str, Any]) -> bool:
@@ -21,7 +28,9 @@ def insert_if_absent(*, session: Session, model: type[SQLModel], values: dict[st
     """
     table = model.__table__  # type: ignore[attr-defined]
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = _INSERTS.get(dialect)
+    if insert is None:
+        raise NotImplementedError(f"copbot runs on SQLite or PostgreSQL, not {dialect}")
     statement = (
         insert(table)
         .values(**values)

@@ -12,8 +12,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from storage import db, knowledge
-from storage import search as search_module
 from storage.search import SearchPage, popular_tags, search_snippets, search_terms
+from storage.search import query as search_module
 from tests.storage.knowledge_helpers import TEAM, add_snippet, make_community
 
 
@@ -251,3 +251,14 @@ def test_any_text_is_searched_as_text(library, query: str, tag: str) -> None:
     page = search(query, tags=[tag] if tag else [])
     assert isinstance(page, SearchPage)
     assert all(s.status == "confirmed" for s in page.snippets)
+
+
+def test_a_database_without_a_search_engine_is_named_not_sent_fts5() -> None:
+    from types import SimpleNamespace
+
+    from storage.search import UnsupportedDatabase
+    from storage.search.engines import engine_of
+
+    mysql = SimpleNamespace(get_bind=lambda: SimpleNamespace(dialect=SimpleNamespace(name="mysql")))
+    with pytest.raises(UnsupportedDatabase, match="SQLite or PostgreSQL; this database is mysql"):
+        engine_of(mysql)  # type: ignore[arg-type]

@@ -1,12 +1,13 @@
-"""Full-text search over snippets: SQLite FTS5 or PostgreSQL tsvector, behind one function.
+"""Full-text search over snippets, the same on every database: filters, ranking, paging.
 
-Whatever the user typed is reduced to plain words before it reaches either engine, so quotes,
+Whatever the user typed is reduced to plain words before it reaches an engine, so quotes,
 `*`, `-`, `OR`, parentheses or SQL can never be read as query syntax: they are searched as text.
+What differs between databases (the index, its query language, its score) is in one module
+per engine (storage/search/sqlite.py, postgresql.py), chosen by storage/search/engines.py.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,31 +17,16 @@ from sqlmodel import Session, col, select
 
 from storage.models import Endorsement, Snippet, SnippetTag
 from storage.models.knowledge import STATUS_CONFIRMED
+from storage.search.engines import engine_of
+from storage.search.words import WORD as _WORD
+from storage.search.words import search_terms
 
-MAX_TERMS = 16
 # Ranking costs time per match and per searched word (or tag): a query ranks at most its newest
 # RANK_WINDOW matches, divided among its words (1,000 for one word, 500 for two, ...). That
 # keeps every search in milliseconds at 100,000 snippets; a query with fewer matches than
 # its window, as nearly every query in a real community, is ranked whole.
 RANK_WINDOW = 1000
 MIN_RANK_WINDOW = 250
-MAX_TERM_LENGTH = 40
-_WORD = re.compile(r"[^\W_]+")
-# Dropped from SQLite queries (PostgreSQL's english configuration drops its own), so that
-# "how to use fixtures" still finds a snippet about fixtures.
-STOP_WORDS = frozenset(
-    (
-        "a an and are as at be but by do does for from has have how i in is it of on or our so "
-        "than that the their there this to us was we what when where which who why will with "
-        "you your about know"
-    ).split()
-)
-
-
-def search_terms(query: str) -> list[str]:
-    """The words of `query` that are searched: lower-cased letters and digits only, deduplicated."""
-    words = [w[:MAX_TERM_LENGTH] for w in _WORD.findall(query.casefold())]
-    return list(dict.fromkeys(words))[:MAX_TERMS]
 
 
 @dataclass(frozen=True)
@@ -161,50 +147,24 @@ def _ranked_ids(
     where, params, expanding = _filters(tags, author_ids, private_channel_ids)
     # Tags are indexed too: matching them narrows the index walk before the exact tag check.
     tag_words = [_WORD.findall(t.casefold()) for t in dict.fromkeys(tags)]
-    if session.get_bind().dialect.name == "postgresql":
-        scored = len(terms) + sum(len(ws) for ws in tag_words)
-        query = "(" + (" | " if any_term else " & ").join(f"{w}:*" for w in terms) + ")"
-        params["query"] = " & ".join([query, *(f"{w}:B" for ws in tag_words for w in ws)])
-        matches = "snippet_search WHERE document @@ to_tsquery('english', :query)"
-        newest = f"SELECT snippet_id AS id, document FROM {matches} ORDER BY snippet_id DESC"
-        join = "JOIN snippet s ON s.id = w.id CROSS JOIN to_tsquery('english', :query) q"
-        rank = "ts_rank_cd(w.document, q) * (1 + 0.1 * LEAST(s.endorsements, 10)) DESC"
-    else:
-        words = [t for t in terms if t not in STOP_WORDS] or terms
-        query = "(" + (" OR " if any_term else " AND ").join(f'"{w}"*' for w in words) + ")"
-        tag_phrases = [f'tags : "{" ".join(ws)}"' for ws in tag_words if ws]
-        scored = len(words) + len(tag_phrases)
-        params["query"] = " AND ".join([query, *tag_phrases])
-        matches = "snippet_fts WHERE snippet_fts MATCH :query"
-        # bm25 is negative (lower is better); weights: title 4, body 1, tags 2. FTS5 walks its
-        # index newest first and stops at the window, scoring only the rows it returns.
-        newest = (
-            f"SELECT rowid AS id, bm25(snippet_fts, 4.0, 1.0, 2.0) AS r FROM {matches}"
-            " ORDER BY rowid DESC"
-        )
-        # CROSS JOIN keeps SQLite reading the full-text index first: started from snippet's
-        # team index it would MATCH once per row. ix_snippet_rank holds every column read
-        # here (bar the optional author and private-channel filters) in a few pages, where
-        # the table has one page per match; without statistics SQLite would not pick it.
-        join = "CROSS JOIN snippet s INDEXED BY ix_snippet_rank ON s.id = w.id"
-        rank = "w.r * (1.0 + 0.1 * MIN(s.endorsements, 10))"
-    params.update(team=team_id, limit=limit, offset=offset)
+    plan = engine_of(session).ranking(terms, tag_words, any_term=any_term)
+    params.update(query=plan.query, team=team_id, limit=limit, offset=offset)
 
     def ranked(window: str) -> str:
         return (
-            f"WITH w AS ({newest}{window}) SELECT s.id FROM w {join} WHERE 1 = 1{where}"
-            f" ORDER BY {rank}, s.id DESC LIMIT :limit OFFSET :offset"
+            f"WITH w AS ({plan.newest}{window}) SELECT s.id FROM w {plan.join} WHERE 1 = 1{where}"
+            f" ORDER BY {plan.rank}, s.id DESC LIMIT :limit OFFSET :offset"
         )
 
     # A broad query ranks only its newest matches, found in the index alone: one statement
     # walks, scores, filters and ranks them.
-    window = max(RANK_WINDOW // max(1, scored), MIN_RANK_WINDOW, offset + limit)
+    window = max(RANK_WINDOW // max(1, plan.scored), MIN_RANK_WINDOW, offset + limit)
     ids = _run_ids(session, ranked(" LIMIT :window"), {**params, "window": window}, expanding)
     if len(ids) == limit:
         return ids
     # Too few left: unless the window held every match, the filters (workspace, privacy,
     # tags) removed too much of it, and the query is ranked whole.
-    beyond = f"SELECT 1 FROM {matches} LIMIT 1 OFFSET :window"
+    beyond = f"SELECT 1 FROM {plan.matches} LIMIT 1 OFFSET :window"
     if not _run_ids(session, beyond, {"query": params["query"], "window": window}, []):
         return ids
     return _run_ids(session, ranked(""), params, expanding)
@@ -277,46 +237,24 @@ def index_snippet(*, session: Session, snippet: Snippet, tags: Sequence[str]) ->
         tags: its tags.
     """
     conn = session.connection()
-    values = {
-        "id": snippet.id,
-        "title": snippet.title,
-        "body": snippet.text,
-        "tags": " ".join(tags),
-    }
-    if conn.dialect.name == "postgresql":
-        conn.execute(
-            text(
-                "INSERT INTO snippet_search (snippet_id, document) VALUES (:id, "
-                "setweight(to_tsvector('english', :title), 'A') || "
-                "setweight(to_tsvector('english', :tags), 'B') || "
-                "setweight(to_tsvector('english', :body), 'D')) "
-                "ON CONFLICT (snippet_id) DO UPDATE SET document = EXCLUDED.document"
-            ),
-            values,
-        )
-        return
-    conn.execute(text("DELETE FROM snippet_fts WHERE rowid = :id"), values)
-    conn.execute(
-        text(
-            "INSERT INTO snippet_fts (rowid, title, body, tags) VALUES (:id, :title, :body, :tags)"
-        ),
-        values,
+    engine_of(session).index(
+        conn,
+        snippet_id=snippet.id or 0,
+        title=snippet.title,
+        body=snippet.text,
+        tags=" ".join(tags),
     )
 
 
 def unindex_snippets(*, session: Session, snippet_ids: Sequence[int]) -> None:
-    """Remove snippets from the index (PostgreSQL does it by cascade when the row goes).
+    """Remove snippets from the index before their rows are deleted.
 
     Args:
         session: the open session (the caller commits).
         snippet_ids: the snippets being deleted.
     """
-    conn = session.connection()
-    if conn.dialect.name == "sqlite" and snippet_ids:
-        statement = text("DELETE FROM snippet_fts WHERE rowid IN :ids").bindparams(
-            bindparam("ids", expanding=True)
-        )
-        conn.execute(statement, {"ids": list(snippet_ids)})
+    if snippet_ids:
+        engine_of(session).unindex(session.connection(), list(snippet_ids))
 
 
 def popular_tags(*, session: Session, team_id: str, limit: int = 8) -> list[str]:
