@@ -7,6 +7,7 @@ from collections.abc import Callable
 from logging import Logger
 from typing import Any
 
+from slack_bolt.kwargs_injection.args import Args
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -45,40 +46,37 @@ def handle_error(error: Exception, body: dict[str, Any], client: WebClient, logg
     tell_requester(body, client, SOMETHING_WENT_WRONG, logger)
 
 
-def guarded(listener: Callable[..., Any]) -> Callable[..., None]:
+# Every name Bolt can inject into a listener (slack_bolt/kwargs_injection/args.py).
+INJECTABLE = (frozenset(inspect.signature(Args.__init__).parameters) - {"self", "kwargs"}) | {
+    "request",  # Args takes them as req and resp, and offers both names
+    "response",
+}
+
+
+def guarded(listener: Callable[..., Any]) -> Callable[[Args], None]:
     """Wrap a listener so that any error it raises goes through `handle_error` inside it.
 
     Bolt's threaded runner resets an already-sent ack() to None when the listener raises after
     it (slack_bolt/listener/thread_runner.py), so a quick CopError after ack() made Bolt answer
     Slack 404 three seconds later. Handling the error inside the listener keeps the ack intact.
-    The wrapped function stays plain and importable; the wrapper only adds the arguments the
-    error path needs.
+    The wrapped function stays plain and importable, and gets whatever of Bolt's arguments it
+    names (`args: Args` carries them all).
+
+    Raises:
+        TypeError: at registration, when the listener asks for something Bolt never injects.
     """
     wanted = tuple(inspect.signature(listener).parameters)
+    unknown = sorted(set(wanted) - INJECTABLE)
+    if unknown:
+        raise TypeError(f"{listener.__name__} asks for {unknown}, which Bolt does not inject")
 
-    def run(
-        ack: Any,
-        body: dict[str, Any],
-        payload: Any,
-        command: Any,
-        event: Any,
-        view: Any,
-        action: Any,
-        shortcut: Any,
-        message: Any,
-        respond: Any,
-        say: Any,
-        client: WebClient,
-        context: Any,
-        logger: Logger,
-    ) -> None:
-        available = locals()
+    def run(args: Args) -> None:
         try:
-            listener(**{name: available[name] for name in wanted})
+            listener(**{name: getattr(args, name) for name in wanted})
         except Exception as error:  # every error reaches handle_error, which logs our bugs in full
-            if ack is not None and getattr(ack, "response", None) is None:
-                ack()
-            handle_error(error, body, client, logger)
+            if args.ack is not None and getattr(args.ack, "response", None) is None:
+                args.ack()
+            handle_error(error, args.body, args.client, args.logger)
 
     run.__name__ = run.__qualname__ = listener.__name__
     run.__doc__ = listener.__doc__

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bot.blocks.community import create_modal, render_info, render_membership
 from bot.errors import CopError
-from handlers.commands.common import community_here
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import EVERYONE, Subcommand
 from handlers.shared.communities import (
@@ -57,7 +56,7 @@ def run_create(inv: Invocation) -> None:
 def run_info(inv: Invocation) -> None:
     """Describe this channel's community."""
     with db.session() as session:
-        community = community_here(inv, session, "/cop info")
+        community = inv.home
         overview = communities.community_overview(session=session, community=community)
         lines = schedule_lines(session, community, utcnow())
     inv.reply(render_info(overview, lines))
@@ -65,7 +64,7 @@ def run_info(inv: Invocation) -> None:
 
 def _membership(inv: Invocation, *, join: bool) -> None:
     with db.session() as session:
-        community = community_here(inv, session, "/cop join" if join else "/cop leave")
+        community = inv.home
         assert community.id is not None
         if not join and communities.facilitator_ids(session=session, community_id=community.id) == [
             inv.user_id
@@ -109,9 +108,22 @@ SUBCOMMANDS = (
         EVERYONE,
         run_info,
         aliases=("about",),
+        in_community=True,
     ),
-    Subcommand("join", "join", "become a member of this channel's community", EVERYONE, run_join),
     Subcommand(
-        "leave", "leave", "stop being a member of this channel's community", EVERYONE, run_leave
+        "join",
+        "join",
+        "become a member of this channel's community",
+        EVERYONE,
+        run_join,
+        in_community=True,
+    ),
+    Subcommand(
+        "leave",
+        "leave",
+        "stop being a member of this channel's community",
+        EVERYONE,
+        run_leave,
+        in_community=True,
     ),
 )

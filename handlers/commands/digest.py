@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.errors import CopError
-from handlers.commands.common import facilitated_here, posted_reply
+from handlers.commands.common import posted_reply
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import FACILITATORS, Subcommand
 from scheduler import posts
@@ -20,7 +20,7 @@ def run_digest(inv: Invocation) -> None:
         raise CopError("Try `/cop digest` for a preview or `/cop digest post` to post it now.")
     now = utcnow()
     with db.session() as session:
-        community = facilitated_here(inv, session, "/cop digest", "see or post the digest")
+        community = inv.home
         if action != "post":
             draft = DIGEST.draft_for(inv.client, session, community=community, now=now)
             assert draft.message is not None
@@ -47,5 +47,6 @@ SUBCOMMANDS = (
         "preview this week's digest (only you see it), or post it now",
         FACILITATORS,
         run_digest,
+        action="see or post the digest",
     ),
 )

@@ -12,7 +12,6 @@ from sqlmodel import Session
 from bot.errors import CopError
 from bot.export import FORMATS, ExportRow, write_csv, write_json, write_markdown
 from bot.lookups import display_names
-from handlers.commands.common import facilitated_here
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import FACILITATORS, Subcommand
 from storage import db, knowledge
@@ -49,7 +48,7 @@ def run_export(inv: Invocation) -> None:
     if fmt not in FORMATS:
         raise CopError("Pick a format: `/cop export md`, `/cop export csv` or `/cop export json`.")
     with db.session() as session:
-        community = facilitated_here(inv, session, "/cop export", "export its knowledge")
+        community = inv.home
         inv.reply_text(
             f":hourglass_flowing_sand: Preparing the {fmt} export of *{community.name}*…"
         )
@@ -82,5 +81,6 @@ SUBCOMMANDS = (
         "the community's knowledge as a file, sent to you (Markdown groups it by tag)",
         FACILITATORS,
         run_export,
+        action="export its knowledge",
     ),
 )

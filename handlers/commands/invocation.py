@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot.blocks import Message
 from bot.config import Settings
+from storage.models import Community
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,15 @@ class Invocation:
     client: WebClient
     respond: Respond
     logger: Logger
+    # the community of this channel, once the router admitted the caller to it
+    community: Community | None = None
+
+    @property
+    def home(self) -> Community:
+        """The community this subcommand runs in (members' and facilitators' subcommands)."""
+        if self.community is None:
+            raise RuntimeError(f"/cop {self.subcommand} ran without being admitted to a community")
+        return self.community
 
     @property
     def in_dm(self) -> bool:

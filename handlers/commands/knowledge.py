@@ -6,7 +6,6 @@ from bot.blocks.knowledge import render_experts
 from bot.errors import CopError
 from bot.lookups import display_names
 from bot.text import hashtags, title_from
-from handlers.commands.common import community_here
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import EVERYONE, MEMBERS, Subcommand
 from handlers.shared.knowledge import confirmation_note, share_knowledge
@@ -25,16 +24,8 @@ def run_share(inv: Invocation) -> None:
     """Record a snippet by the caller and post it to the channel with attribution."""
     if not inv.args.strip():
         raise CopError(SHARE_USAGE)
+    community = inv.home
     with db.session() as session:
-        community = community_here(inv, session, "/cop share")
-        assert community.id is not None
-        member = communities.get_member(
-            session=session, community_id=community.id, user_id=inv.user_id
-        )
-        if member is not None and not member.active:
-            raise CopError(f"You left *{community.name}*. `/cop join` first, then share away.")
-        if member is None:
-            communities.join_community(session=session, community=community, user_id=inv.user_id)
         binding = communities.channel_binding(
             session=session, team_id=inv.team_id, channel_id=inv.channel_id
         )

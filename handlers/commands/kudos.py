@@ -5,10 +5,8 @@ from __future__ import annotations
 from bot.blocks.kudos import kudos_note, render_kudos_post, render_leaderboards
 from bot.errors import CopError
 from bot.lookups import display_names, post_message
-from handlers.commands.common import community_here
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import EVERYONE, MEMBERS, Subcommand
-from handlers.shared.communities import require_community
 from handlers.shared.kudos import check_receiver, parse_kudos, require_quota
 from scheduler.periods import days_ago
 from storage import db, kudos
@@ -20,19 +18,8 @@ PERIODS = {"week": (7, "last 7 days"), "month": (30, "last 30 days"), "all": (No
 
 def run_kudos(inv: Invocation) -> None:
     """Thank people publicly in the channel; each receiver's kudos is recorded."""
-    if inv.in_dm:
-        raise CopError(
-            "Kudos are public thanks, so they're given in a community channel, not in a DM."
-        )
+    community = inv.home
     with db.session() as session:
-        community = require_community(
-            session=session,
-            team_id=inv.team_id,
-            user_id=inv.user_id,
-            channel_id=inv.channel_id,
-            what="/cop kudos",
-            in_dm=False,
-        )
         request = parse_kudos(inv.args, session=session, team_id=inv.team_id)
         names = [
             check_receiver(
@@ -77,7 +64,7 @@ def run_top(inv: Invocation) -> None:
         raise CopError("Pick a period: `/cop top week`, `/cop top month` or `/cop top all`.")
     days, label = PERIODS[choice]
     with db.session() as session:
-        community = community_here(inv, session, "/cop top")
+        community = inv.home
         assert community.id is not None
         since = days_ago(utcnow(), days) if days else None
         boards = kudos.leaderboards(session=session, community_id=community.id, since=since)
@@ -109,5 +96,6 @@ SUBCOMMANDS = (
         EVERYONE,
         run_top,
         aliases=("leaderboard",),
+        in_community=True,
     ),
 )

@@ -7,7 +7,7 @@ import uuid
 from bot.blocks.kit import Message, section
 from bot.errors import CopError
 from bot.mrkdwn import escape, truncate
-from handlers.commands.common import facilitated_here, posted_reply
+from handlers.commands.common import posted_reply
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import FACILITATORS, Subcommand
 from scheduler import posts
@@ -50,7 +50,7 @@ def run_prompt(inv: Invocation) -> None:
     action, _, rest = inv.args.partition(" ")
     action, rest = action.lower(), rest.strip()
     with db.session() as session:
-        community = facilitated_here(inv, session, "/cop prompt", "manage prompts")
+        community = inv.home
         assert community.id is not None
         if action == "add":
             if len(rest) < 5:
@@ -99,5 +99,6 @@ SUBCOMMANDS = (
         FACILITATORS,
         run_prompt,
         aliases=("prompts",),
+        action="manage prompts",
     ),
 )

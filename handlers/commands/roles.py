@@ -6,7 +6,6 @@ from bot.errors import CopError
 from bot.lookups import user_profile
 from bot.mrkdwn import user
 from bot.text import user_mentions
-from handlers.commands.common import facilitated_here
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import FACILITATORS, Subcommand
 from storage import communities, db
@@ -23,7 +22,7 @@ def run_facilitator(inv: Invocation) -> None:
         raise CopError(f"Name one person from Slack's @-menu. {USAGE}")
     target = people[0]
     with db.session() as session:
-        community = facilitated_here(inv, session, "/cop facilitator", "change facilitators")
+        community = inv.home
         assert community.id is not None
         if action.lower() == "add":
             profile = user_profile(inv.client, session, team_id=inv.team_id, user_id=target)
@@ -61,5 +60,6 @@ SUBCOMMANDS = (
         FACILITATORS,
         run_facilitator,
         aliases=("facilitators",),
+        action="change facilitators",
     ),
 )

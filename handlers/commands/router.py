@@ -24,6 +24,7 @@ from handlers.commands import (
     settings,
     stats,
 )
+from handlers.commands.access import admit
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import AUDIENCES, EVERYONE, Subcommand
 
@@ -80,4 +81,4 @@ def cop_command(
         else:
             run_help(inv)
         return
-    subcommand.run(inv)
+    subcommand.run(admit(subcommand, inv))

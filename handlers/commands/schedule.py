@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bot.blocks.schedule import render_schedule, schedule_modal
 from bot.errors import CopError
-from handlers.commands.common import facilitated_here
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import FACILITATORS, Subcommand
 from handlers.shared.schedule import parse_kind, valid_timezone
@@ -24,7 +23,7 @@ def run_schedule(inv: Invocation) -> None:
     """Show, change or (without arguments) edit in a form the weekly schedule."""
     words = inv.args.split()
     with db.session() as session:
-        community = facilitated_here(inv, session, "/cop schedule", "change the schedule")
+        community = inv.home
         assert community.id is not None
         if not words:
             lines = schedule_lines(session, community, utcnow())
@@ -74,7 +73,7 @@ def run_schedule(inv: Invocation) -> None:
 def run_resume(inv: Invocation) -> None:
     """Restart scheduled posts of a paused community."""
     with db.session() as session:
-        community = facilitated_here(inv, session, "/cop resume", "resume the community")
+        community = inv.home
         if not schedule.resume_community(session=session, community=community):
             raise CopError(f"*{community.name}* isn't paused; its posts go out as scheduled.")
     inv.reply_text(
@@ -90,6 +89,7 @@ SUBCOMMANDS = (
         "no arguments opens a form",
         FACILITATORS,
         run_schedule,
+        action="change the schedule",
     ),
     Subcommand(
         "resume",
@@ -97,5 +97,6 @@ SUBCOMMANDS = (
         "restart the scheduled posts of a paused community",
         FACILITATORS,
         run_resume,
+        action="resume the community",
     ),
 )

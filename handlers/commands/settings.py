@@ -7,7 +7,6 @@ import re
 from bot.blocks.kit import Message
 from bot.blocks.settings import emoji_names, render_settings
 from bot.errors import CopError
-from handlers.commands.common import facilitated_here
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import FACILITATORS, Subcommand
 from handlers.shared.pending import pending_message
@@ -93,7 +92,7 @@ def settings_message(community: Community) -> Message:
 def run_settings(inv: Invocation) -> None:
     """Show or change how this community captures knowledge."""
     with db.session() as session:
-        community = facilitated_here(inv, session, "/cop settings", "change settings")
+        community = inv.home
         words = inv.args.split()
         if words:
             changes = apply_setting(community, words[0].lower(), words[1:])
@@ -105,7 +104,7 @@ def run_settings(inv: Invocation) -> None:
 def run_pending(inv: Invocation) -> None:
     """List knowledge waiting for confirmation, with Confirm buttons."""
     with db.session() as session:
-        community = facilitated_here(inv, session, "/cop pending", "confirm knowledge")
+        community = inv.home
         message = pending_message(inv.client, session, community)
     inv.reply(message)
 
@@ -118,6 +117,7 @@ SUBCOMMANDS = (
         FACILITATORS,
         run_settings,
         aliases=("config",),
+        action="change settings",
     ),
     Subcommand(
         "pending",
@@ -125,5 +125,6 @@ SUBCOMMANDS = (
         "knowledge waiting for confirmation, with Confirm buttons",
         FACILITATORS,
         run_pending,
+        action="confirm knowledge",
     ),
 )

@@ -7,7 +7,6 @@ from datetime import timedelta
 from bot.blocks.stats import render_stats
 from bot.errors import CopError
 from bot.lookups import display_names
-from handlers.commands.common import facilitated_here
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import FACILITATORS, Subcommand
 from scheduler.periods import period_key, week_bounds
@@ -26,7 +25,7 @@ def run_stats(inv: Invocation) -> None:
     count = int(words[0]) if words else DEFAULT_WEEKS
     now = utcnow()
     with db.session() as session:
-        community = facilitated_here(inv, session, "/cop stats", "see participation stats")
+        community = inv.home
         this_week, _ = week_bounds(community.timezone, now)
         weeks = []
         for back in range(count - 1, -1, -1):
@@ -68,5 +67,6 @@ SUBCOMMANDS = (
         "participation over time (table here, chart in a DM), and who is slipping away",
         FACILITATORS,
         run_stats,
+        action="see participation stats",
     ),
 )

@@ -25,9 +25,11 @@ def test_share_posts_with_attribution_and_is_found(copbot: Copbot) -> None:
     assert "by bob" in found and "#testing" in found
 
 
-def test_share_needs_text_and_a_community(copbot: Copbot) -> None:
-    assert "Share what?" in copbot.cop("/cop share   ")
+def test_share_needs_a_community_and_text(copbot: Copbot) -> None:
     assert "isn't a community yet" in copbot.cop("/cop share a tip", channel="CRANDOM")
+    assert "isn't a community yet" in copbot.cop("/cop share   ", channel="CRANDOM")
+    copbot.cop("/cop create Python Guild")
+    assert "Share what?" in copbot.cop("/cop share   ")
 
 
 def test_share_after_leaving_asks_to_join_again(copbot: Copbot) -> None:

@@ -40,7 +40,9 @@ def test_refusals(copbot: Copbot) -> None:
     assert "is an app" in copbot.cop("/cop kudos <@UOTHERBOT|ci-bot> for green builds")
     assert "is an app" in copbot.cop("/cop kudos <@UCOPBOT|copbot> for existing")
     assert "not to user groups" in copbot.cop("/cop kudos <!subteam^S123|@devs> for the release")
-    assert "not in a DM" in copbot.cop("/cop kudos <@UBOB|bob> thanks", channel="DALICE")
+    assert "not in a direct message" in copbot.cop(
+        "/cop kudos <@UBOB|bob> thanks", channel="DALICE"
+    )
     assert "isn't a community yet" in copbot.cop("/cop kudos <@UBOB|bob> thanks", channel="CRANDOM")
     assert _all_kudos() == []
 
