@@ -1,4 +1,4 @@
-"""Escaping and trimming of user text that copbot re-posts (PRODUCT.md §4)."""
+"""Escaping and trimming of user text that copbot re-posts: it can never ping, mention or link."""
 
 from __future__ import annotations
 

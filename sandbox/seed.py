@@ -97,8 +97,3 @@ def seed_talk(sandbox: Sandbox) -> None:
         root = sandbox.post(author, GUILD, text)
         for reply_author, reply in replies:
             sandbox.post(reply_author, GUILD, reply, thread_ts=root)
-
-
-def seed(sandbox: Sandbox) -> None:
-    seed_people(sandbox)
-    seed_talk(sandbox)

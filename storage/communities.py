@@ -138,7 +138,6 @@ def add_members(*, session: Session, community: Community, user_ids: Iterable[st
                 "user_id": user_id,
                 "role": ROLE_MEMBER,
                 "joined_at": utcnow(),
-                "muted": False,
             },
         )
     session.commit()
@@ -209,12 +208,6 @@ def home_channel(*, session: Session, community_id: int) -> CommunityChannel | N
     """The channel a community's posts go to and its messages are sent from: its first."""
     channels = channels_of(session=session, community_id=community_id)
     return channels[0] if channels else None
-
-
-def list_communities(*, session: Session, team_id: str) -> list[Community]:
-    """Every community of the workspace, by name."""
-    query = select(Community).where(Community.team_id == team_id).order_by(Community.name_key)
-    return list(session.exec(query))
 
 
 def community_channels(

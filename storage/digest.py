@@ -34,7 +34,7 @@ class PromptThread:
 
 @dataclass(frozen=True)
 class DigestData:
-    """Everything the weekly digest shows (PRODUCT.md §3)."""
+    """Everything the weekly digest shows."""
 
     community: Community
     start: datetime

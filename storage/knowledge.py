@@ -280,16 +280,6 @@ def tags_of(*, session: Session, snippet: Snippet) -> list[str]:
     return snippet_tags(session=session, snippet_ids=[snippet.id])[snippet.id]
 
 
-def knowledge_count(*, session: Session, community_id: int) -> int:
-    """Confirmed snippets of a community."""
-    query = (
-        select(func.count())
-        .select_from(Snippet)
-        .where(Snippet.community_id == community_id, Snippet.status == STATUS_CONFIRMED)
-    )
-    return int(session.exec(query).one())
-
-
 def pending_snippets(*, session: Session, community_id: int, limit: int = 20) -> list[Snippet]:
     """Snippets waiting for more reactions or a facilitator, oldest first."""
     query = (

@@ -157,7 +157,7 @@ def leaderboards(
 
 @dataclass(frozen=True)
 class KudosWeek:
-    """What the weekly kudos summary shows (PRODUCT.md §3)."""
+    """What the weekly kudos summary shows."""
 
     kudos: list[Kudos]
     top_receivers: list[tuple[str, int]]

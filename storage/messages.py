@@ -1,4 +1,4 @@
-"""The recent-message cache of community channels (see PRODUCT.md §1, ChannelMessage)."""
+"""The recent-message cache of community channels, so capture and stats need no history calls."""
 
 from __future__ import annotations
 

@@ -40,6 +40,19 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(cfg, revision)
 
 
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the database back to `revision` ("base": nothing of copbot's left).
+
+    Args:
+        engine: the database to migrate.
+        revision: target revision.
+    """
+    cfg = alembic_config(engine)
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, revision)
+
+
 class DatabaseUnusable(Exception):
     """The database cannot be reached or migrated; the message is one line for the operator."""
 

@@ -86,12 +86,7 @@ class Member(SQLModel, table=True):
     role: str = Field(default=ROLE_MEMBER, max_length=16)
     joined_at: datetime = created_field()
     left_at: datetime | None = when_field()
-    muted: bool = Field(default=False)
 
     @property
     def active(self) -> bool:
         return self.left_at is None
-
-    @property
-    def is_facilitator(self) -> bool:
-        return self.role == ROLE_FACILITATOR

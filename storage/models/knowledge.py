@@ -25,7 +25,6 @@ STATUS_WITHDRAWN = "withdrawn"
 SOURCE_REACTION = "reaction"
 SOURCE_COMMAND = "command"
 SOURCE_SHORTCUT = "shortcut"
-SOURCE_PROMPT = "prompt"
 
 
 def _snippet_fk() -> Column[int]:
@@ -96,7 +95,10 @@ class Endorsement(SQLModel, table=True):
 
 
 class ChannelMessage(SQLModel, table=True):
-    """A recent message seen in a community channel (bounded cache, see PRODUCT.md §1)."""
+    """A recent message seen in a community channel.
+
+    A bounded cache: purged after COP_MESSAGE_RETENTION_DAYS unless captured.
+    """
 
     __tablename__ = "channel_message"
     __table_args__ = (

@@ -51,11 +51,10 @@ def test_names_are_unique_per_workspace_ignoring_case(engine: Engine) -> None:
     with pytest.raises(communities.NameTaken):
         _create(name="python  GUILD", channel="C2")
     with db.session() as session:
-        assert [c.name for c in communities.list_communities(session=session, team_id=TEAM)] == [
-            "Python Guild"
-        ]
         found = communities.community_by_name(session=session, team_id=TEAM, name="PYTHON guild")
-    assert found is not None
+        everyone = communities.community_channels(session=session, team_id=TEAM)
+    assert found is not None and found.name == "Python Guild"
+    assert [(c.name, ch.channel_id) for c, ch in everyone] == [("Python Guild", "C1")]
 
 
 def test_workspaces_never_mix(engine: Engine) -> None:
@@ -65,7 +64,11 @@ def test_workspaces_never_mix(engine: Engine) -> None:
             communities.community_for_channel(session=session, team_id="T0002", channel_id="C1")
             is None
         )
-        assert communities.list_communities(session=session, team_id="T0002") == []
+        assert communities.community_channels(session=session, team_id="T0002") == []
+        assert (
+            communities.community_by_name(session=session, team_id="T0002", name="Python Guild")
+            is None
+        )
 
 
 def test_join_and_leave_are_idempotent(engine: Engine) -> None:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 
-from storage import db, knowledge, messages
+from storage import communities, db, knowledge, messages
 from storage.clock import utcnow
 from storage.knowledge import NewSnippet
 from storage.models.knowledge import SOURCE_REACTION
@@ -111,7 +111,8 @@ def test_edits_reindex_and_deletes_withdraw(engine: Engine) -> None:
         assert knowledge.tags_of(session=session, snippet=snippet) == ["uv"]
         knowledge.withdraw_snippet(session=session, snippet=snippet)
         assert search_snippets(session=session, team_id=TEAM, query="uv").snippets == []
-        assert knowledge.knowledge_count(session=session, community_id=guild.id) == 0
+        overview = communities.community_overview(session=session, community=guild)
+        assert overview.knowledge_count == 0
 
 
 def test_message_cache_purges_old_uncaptured_messages(engine: Engine) -> None:
