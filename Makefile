@@ -32,10 +32,11 @@ test-pg: $(VENV)/.dev-installed  ## the test suite on SQLite and on the local Po
 	COP_TEST_DATABASE_URL=$${COP_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 		$(BIN)/python -m pytest
 
-lint: $(VENV)/.dev-installed  ## ruff (lint + format check) and mypy
+lint: $(VENV)/.dev-installed  ## ruff (lint + format check), mypy and the import contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy bot handlers storage scheduler sandbox
+	$(BIN)/lint-imports
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .

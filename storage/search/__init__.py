@@ -2,6 +2,7 @@
 
 - query.py       filters, ranking window, paging, tags, popular tags and experts
 - words.py       what of a query is searched
+- plan.py        what an engine provides
 - engines.py     which engine a database has (and a clear error for one it has not)
 - sqlite.py      FTS5 and bm25
 - postgresql.py  tsvector, GIN and ts_rank_cd

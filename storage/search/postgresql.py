@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from storage.search.engines import Ranking
+from storage.search.plan import Ranking
 
 _INDEX = text(
     "INSERT INTO snippet_search (snippet_id, document) VALUES (:id, "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
-from storage.search.engines import Ranking
+from storage.search.plan import Ranking
 from storage.search.words import STOP_WORDS
 
 _UNINDEX = text("DELETE FROM snippet_fts WHERE rowid IN :ids").bindparams(
