@@ -7,7 +7,6 @@ from sqlmodel import Session
 from storage.search import postgresql, sqlite
 from storage.search.plan import Engine
 
-
 ENGINES: dict[str, Engine] = {"sqlite": sqlite, "postgresql": postgresql}
 
 
