@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from sandbox.slack import block_actions_payload
 from tests.handlers.knowledge_helpers import snippet_at, tags_at
-from tests.harness import Copbot, flatten_text
+from tests.harness import Copbot
 
 
 def test_share_posts_with_attribution_and_is_found(copbot: Copbot) -> None:
@@ -66,29 +65,6 @@ def test_tag_and_person_filters(copbot: Copbot) -> None:
     assert "pathlib" in by_tag and "httpx" not in by_tag
     by_person = copbot.cop("/cop search prefer <@UBOB|bob>")
     assert "httpx" in by_person and "pathlib" not in by_person
-
-
-def test_results_come_five_at_a_time_with_more(copbot: Copbot) -> None:
-    copbot.cop("/cop create Python Guild")
-    for i in range(7):
-        copbot.cop(f"/cop share Logging tip number {i}")
-    first = copbot.cop("/cop search logging")
-    assert "Results 1–5" in first
-    [more] = [
-        e for b in first.responses[0]["blocks"] if b["type"] == "actions" for e in b["elements"]
-    ]
-    payload = block_actions_payload(
-        user_id="UALICE",
-        action_id=more["action_id"],
-        value=more["value"],
-        response_url=copbot.standin.new_response_url("CPYTHON"),
-        channel_id="CPYTHON",
-    )
-    copbot.interactive(payload)
-    page_two = copbot.standin.responses[-1]["body"]
-    assert page_two["replace_original"] is True
-    assert "Results 6–7" in flatten_text(page_two)
-    assert not [b for b in page_two["blocks"] if b["type"] == "actions"]
 
 
 def test_private_knowledge_is_only_for_its_channel_members(copbot: Copbot) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sandbox.slack import block_actions_payload, state_value, view_submission_payload
 from tests.harness import Copbot, flatten_text
 
 
@@ -21,50 +20,6 @@ def test_home_shows_communities_contributions_kudos_and_pending(copbot: Copbot) 
     assert "*Python Guild* in <#CPYTHON>: next prompt Mon" in home
     assert "Pin your tools" in home and "Kudos this month: 1" in home and "from bob" in home
     assert "Waiting for your confirmation (1)" in home and "Use pathlib" in home  # Bob's share
-
-
-def test_confirming_from_home_publishes_it_again(copbot: Copbot) -> None:
-    copbot.cop("/cop create Python Guild")
-    copbot.cop("/cop settings confirmation on")
-    copbot.cop("/cop share Use pathlib", user="UBOB")
-    _open_home(copbot)
-    home = copbot.standin.home_views["UALICE"]
-    button = next(b["accessory"] for b in home["blocks"] if b.get("accessory"))
-    copbot.interactive(
-        block_actions_payload(
-            user_id="UALICE", action_id=button["action_id"], value=button["value"], view=home
-        )
-    )
-    assert "Waiting for your confirmation" not in flatten_text(copbot.standin.home_views["UALICE"])
-    assert "Use pathlib" in copbot.cop("/cop search pathlib")
-
-
-def test_home_buttons_open_share_and_search(copbot: Copbot) -> None:
-    copbot.cop("/cop create Python Guild")
-    copbot.cop("/cop share Use pytest fixtures")
-    _open_home(copbot)
-    home = copbot.standin.home_views["UALICE"]
-    for action_id in ("home_share", "home_search"):
-        copbot.interactive(block_actions_payload(user_id="UALICE", action_id=action_id, view=home))
-    opened = [c.args["view"]["callback_id"] for c in copbot.standin.calls_to("views.open")]
-    assert opened == ["share_knowledge", "home_search_submit"]
-    answer = copbot.interactive(
-        view_submission_payload(
-            user_id="UALICE",
-            callback_id="home_search_submit",
-            values={"query": {"query_input": state_value("fixtures")}},
-        )
-    )
-    assert answer.json()["response_action"] == "update"
-    assert "Use pytest fixtures" in flatten_text(answer.json()["view"]["blocks"])
-    empty = copbot.interactive(
-        view_submission_payload(
-            user_id="UALICE",
-            callback_id="home_search_submit",
-            values={"query": {"query_input": state_value("  ?  ")}},
-        )
-    )
-    assert empty.json()["response_action"] == "errors"
 
 
 def test_home_for_someone_in_no_community(copbot: Copbot) -> None:
