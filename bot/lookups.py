@@ -91,7 +91,7 @@ def display_names(
             profile = user_profile(client, session, team_id=team_id, user_id=user_id)
         except SlackApiError:
             profile = None
-        names[user_id] = (profile.display_name or profile.name) if profile else "someone"
+        names[user_id] = profile.shown_name if profile else "someone"
     return names
 
 

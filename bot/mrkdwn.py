@@ -28,6 +28,10 @@ def truncate(text: str, limit: int, *, more: str = "") -> str:
     amp = cut.rfind("&")
     if amp != -1 and ";" not in cut[amp:] and len(cut) - amp < 5:
         cut = cut[:amp]
+    # nor half a link or mention such as "<https://exa"
+    opened = cut.rfind("<")
+    if opened > cut.rfind(">"):
+        cut = cut[:opened]
     return cut.rstrip() + ELLIPSIS + more
 
 

@@ -1,8 +1,10 @@
-"""Pure helpers for the text of Slack messages: hashtags, titles and mentions."""
+"""Helpers for the text of Slack messages (markup: storage/markup.py): tags, titles, threads."""
 
 from __future__ import annotations
 
 import re
+
+from storage.markup import escape, visible
 
 MAX_TAGS = 10
 MAX_TAG_LENGTH = 64
@@ -11,7 +13,6 @@ TITLE_LENGTH = 80
 # "#testing" but not a channel link "<#C123|general>" nor an entity such as "&#39;"
 _HASHTAG = re.compile(r"(?<![\w&<#])#([^\W_][\w-]{0,63})")
 _USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-_SLACK_MARKUP = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 # *bold*, _italic_, ~strike~ and `code` markers at word edges (not snake_case inside words)
 _FORMATTING = re.compile(r"(?<!\w)[*_~`]+|[*_~`]+(?!\w)")
 
@@ -39,43 +40,30 @@ def user_mentions(text: str) -> list[str]:
     return list(dict.fromkeys(_USER_MENTION.findall(text)))
 
 
-def readable(text: str) -> str:
-    """Slack markup made readable as plain text: <url|label> → label, <@U1|name> → @name."""
-
-    def replace(match: re.Match[str]) -> str:
-        target, label = match.group(1), match.group(2)
-        if label:
-            return ("@" + label) if target.startswith("@") else label
-        if target.startswith("!"):
-            return "@" + target[1:].split("^")[0]
-        return target
-
-    return (
-        _SLACK_MARKUP.sub(replace, text)
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-    )
-
-
 def title_from(text: str, limit: int = TITLE_LENGTH) -> str:
-    """A title for a snippet: its first non-empty line, made readable and cut at a word."""
-    for line in readable(text).splitlines():
+    """A title for a snippet (markup in, markup out): its first non-empty line as people read
+    it, without formatting marks, cut at a word to `limit` characters as they are read."""
+    for line in visible(text).splitlines():
         line = " ".join(_FORMATTING.sub("", line).strip(" >").split())
         if line:
             if len(line) <= limit:
-                return line
+                return escape(line)
             cut = line[: limit - 1].rsplit(" ", 1)[0]
-            return (cut or line[: limit - 1]) + "…"
+            return escape((cut or line[: limit - 1]) + "…")
     return ""
 
 
 def compose_thread(root_text: str, replies: list[tuple[str, str]]) -> str:
-    """A thread as one snippet text: the root, then each reply as "— name: text"."""
+    """A thread as one snippet text (markup): the root, then each reply as "— name: text".
+
+    Args:
+        root_text: the root message's markup.
+        replies: (the replier's name as Slack shows it, raw; the reply's markup), in order.
+    """
     lines = [root_text.strip()]
     if replies:
         lines.append("")
-        lines.extend(f"— {name}: {text.strip()}" for name, text in replies if text.strip())
+        lines.extend(f"— {escape(name)}: {text.strip()}" for name, text in replies if text.strip())
     return "\n".join(lines)
 
 

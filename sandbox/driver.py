@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any
 
 from .clock import SandboxClock, Upcoming, next_post
-from .compose import encode_typed
 from .slack import (
     SentRequest,
     SlackSender,
@@ -83,12 +82,6 @@ class Sandbox:
             found = self.standin.channels.get(channel)
             return found is not None and self.standin.bot_user_id in found.members
 
-    def _names(self) -> tuple[dict[str, str], dict[str, str]]:
-        with self.standin.lock:
-            users = {u["name"].lower(): uid for uid, u in self.standin.users.items()}
-            channels = {c.name.lower(): c.id for c in self.standin.channels.values() if not c.is_im}
-        return users, channels
-
     def join(self, user: str, channel: str) -> None:
         """`user` joins a public channel; copbot hears member_joined_channel if it is there."""
         found = self.channel(user, channel)
@@ -127,8 +120,7 @@ class Sandbox:
         found = self.channel(user, channel)
         if user not in found.members:
             self.join(user, channel)
-        users, channels = self._names()
-        encoded = encode_typed(text, users=users, channels=channels)
+        encoded = self.standin.typed(text)
         try:
             posted = self.standin.add_message(channel, user, encoded, thread_ts=thread_ts)
         except KeyError:
@@ -150,8 +142,7 @@ class Sandbox:
         name, _, rest = typed.partition(" ")
         if name not in COMMANDS:
             raise SandboxError(f"{name} is not a valid command. In this sandbox, try /cop help.")
-        users, channels = self._names()
-        text = encode_typed(rest.strip(), users=users, channels=channels, command=True)
+        text = self.standin.typed(rest.strip(), command=True)
         trigger = self.standin.trigger_for(user)
         sent = self.sender.command(
             text, user=user, channel=channel, command=name, trigger_id=trigger

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from bot.mrkdwn import escape
 from storage import communities, schedule, users
+from storage.markup import to_mrkdwn
 from storage.models import Community
 
 log = logging.getLogger("copbot.scheduler")
@@ -68,7 +69,7 @@ def tell_facilitators(
     """A DM to each facilitator (muted ones excepted) saying why and how to resume."""
     assert community.id is not None
     text = (
-        f":double_vertical_bar: copbot paused *{escape(community.name)}*: {escape(reason)}. "
+        f":double_vertical_bar: copbot paused *{to_mrkdwn(community.name)}*: {escape(reason)}. "
         "Its weekly prompt, digest and kudos summary stop until it is fixed. Invite copbot back "
         "(or unarchive the channel), then run `/cop resume` there."
     )

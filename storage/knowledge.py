@@ -9,8 +9,11 @@ from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
 from storage.clock import utcnow
+from storage.limits import SNIPPET_TITLE_COLUMN
 from storage.models import Community, Endorsement, Snippet, SnippetTag
 from storage.models.knowledge import (
+    CONFIRMED_BY_REACTION,
+    CONFIRMED_ON_PURPOSE,
     SOURCE_REACTION,
     STATUS_CONFIRMED,
     STATUS_PENDING,
@@ -83,7 +86,7 @@ def capture_snippet(
             "permalink": new.permalink[:500],
             "author_id": new.author_id,
             "curator_id": new.curator_id,
-            "title": no_nul(new.title)[:200],
+            "title": no_nul(new.title)[:SNIPPET_TITLE_COLUMN],
             "text": no_nul(new.text),
             "source": new.source,
             "status": STATUS_PENDING,
@@ -115,13 +118,16 @@ def _write_tags(session: Session, snippet: Snippet, tags: Sequence[str]) -> None
 
 
 def add_endorsement(*, session: Session, snippet: Snippet, user_id: str, emoji: str) -> bool:
-    """Record that `user_id` endorsed the snippet (with a reaction `emoji`, or "" explicitly).
+    """Record that `user_id` reacted to the snippet's message with a knowledge emoji.
+
+    An endorsement is a distinct person's knowledge reaction on the source message, and only
+    that: sharing, saving with the shortcut and a facilitator's Confirm are not endorsements.
 
     Args:
         session: the open session (committed here).
         snippet: the snippet.
-        user_id: who endorsed it.
-        emoji: the reaction name, "" for a save by command or shortcut.
+        user_id: who reacted.
+        emoji: the reaction's name.
 
     Returns:
         False when exactly this endorsement was already recorded (a re-delivery).
@@ -162,10 +168,10 @@ def remove_endorsement(*, session: Session, snippet: Snippet, user_id: str, emoj
 
 
 def endorser_ids(*, session: Session, snippet: Snippet) -> list[str]:
-    """Distinct people who endorsed the snippet, earliest first."""
+    """Distinct people who reacted to its message with a knowledge emoji, earliest first."""
     query = (
         select(Endorsement.user_id, func.min(Endorsement.created_at))
-        .where(Endorsement.snippet_id == snippet.id)
+        .where(Endorsement.snippet_id == snippet.id, Endorsement.emoji != "")
         .group_by(col(Endorsement.user_id))
         .order_by(func.min(Endorsement.created_at))
     )
@@ -182,22 +188,24 @@ def refresh_snippet(
     """Recompute a snippet's endorsement count and status from the stored rows.
 
     Nothing is incremented or decremented, so re-delivered or out-of-order events can never
-    leave a count negative or doubled.
+    leave a count negative or doubled. A facilitator's reaction confirms while it is there;
+    a Confirm (confirmed_by) stays.
 
     Args:
         session: the open session (committed here).
         snippet: the snippet to refresh.
         community: its community (threshold and confirmation rule).
-        facilitator_ids: which of its endorsers are facilitators (their endorsement confirms).
+        facilitator_ids: which of its endorsers are facilitators (their reaction confirms).
     """
     endorsers = endorser_ids(session=session, snippet=snippet)
     snippet.endorsements = len(endorsers)
-    confirming = [u for u in endorsers if u in facilitator_ids]
-    if snippet.confirmed_by and snippet.confirmed_by not in endorsers:
-        snippet.confirmed_by = None  # the confirming facilitator took their reaction back
-    if confirming and not snippet.confirmed_by:
-        snippet.confirmed_by = confirming[0]
-    snippet.status = _derive_status(snippet, community, len(endorsers))
+    reacting = [u for u in endorsers if u in facilitator_ids]
+    if snippet.confirmed_via == CONFIRMED_BY_REACTION and snippet.confirmed_by not in reacting:
+        snippet.confirmed_by = snippet.confirmed_via = None  # they took their reaction back
+    if reacting and not snippet.confirmed_by:
+        snippet.confirmed_by, snippet.confirmed_via = reacting[0], CONFIRMED_BY_REACTION
+    confirmed = bool(snippet.confirmed_by)
+    snippet.status = _derive_status(snippet, community, len(endorsers), confirmed)
     if snippet.status == STATUS_CONFIRMED and snippet.confirmed_at is None:
         snippet.confirmed_at = utcnow()
     session.add(snippet)
@@ -205,16 +213,16 @@ def refresh_snippet(
     return snippet
 
 
-def _derive_status(snippet: Snippet, community: Community, endorsers: int) -> str:
+def _derive_status(snippet: Snippet, community: Community, endorsers: int, confirmed: bool) -> str:
     if snippet.deleted_at is not None:
         return STATUS_WITHDRAWN
     if snippet.source == SOURCE_REACTION:
-        # every reaction (and explicit save) was taken back
+        # every reaction was taken back
         if endorsers == 0:
             return STATUS_WITHDRAWN
         if endorsers < max(1, community.reactions_required):
             return STATUS_PENDING
-    if community.require_confirmation and not snippet.confirmed_by:
+    if community.require_confirmation and not confirmed:
         return STATUS_PENDING
     return STATUS_CONFIRMED
 
@@ -222,7 +230,9 @@ def _derive_status(snippet: Snippet, community: Community, endorsers: int) -> st
 def confirm_snippet(
     *, session: Session, snippet: Snippet, community: Community, facilitator_id: str
 ) -> Snippet:
-    """A facilitator confirms a pending snippet, which also counts as their endorsement.
+    """A facilitator confirms a snippet (with the button, or by sharing or saving it).
+
+    A Confirm is not an endorsement: the snippet's count stays the people who reacted.
 
     Args:
         session: the open session (committed here).
@@ -230,11 +240,8 @@ def confirm_snippet(
         community: its community.
         facilitator_id: who confirmed it (the caller checked the role).
     """
-    add_endorsement(session=session, snippet=snippet, user_id=facilitator_id, emoji="")
-    snippet.confirmed_by = facilitator_id
-    return refresh_snippet(
-        session=session, snippet=snippet, community=community, facilitator_ids={facilitator_id}
-    )
+    snippet.confirmed_by, snippet.confirmed_via = facilitator_id, CONFIRMED_ON_PURPOSE
+    return refresh_snippet(session=session, snippet=snippet, community=community)
 
 
 def update_snippet_text(
@@ -250,7 +257,7 @@ def update_snippet_text(
         tags: its new tags.
     """
     snippet.text = no_nul(text)
-    snippet.title = no_nul(title)[:200]
+    snippet.title = no_nul(title)[:SNIPPET_TITLE_COLUMN]
     snippet.edited_at = utcnow()
     session.add(snippet)
     session.flush()

@@ -27,6 +27,34 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return cfg
 
 
+def _migrate(engine: Engine, step: Any, revision: str) -> None:
+    """Run `step` (Alembic's upgrade or downgrade) in one transaction.
+
+    On SQLite, changing a table's columns means copying it to a new table and dropping the
+    old one; with foreign keys on, that drop would delete every row that references it (ON
+    DELETE CASCADE: a community's members, a snippet's tags). So foreign keys are off while
+    migrations run, and checked before the transaction commits.
+    """
+    cfg = alembic_config(engine)
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # a no-op inside a transaction: set before the migration's begins
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                cfg.attributes["connection"] = connection
+                step(cfg, revision)
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"migration left rows without a parent: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database up to `revision`.
 
@@ -34,10 +62,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         engine: the database to migrate.
         revision: target revision, the latest by default.
     """
-    cfg = alembic_config(engine)
-    with engine.begin() as connection:
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, revision)
+    _migrate(engine, command.upgrade, revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
@@ -47,10 +72,7 @@ def downgrade(engine: Engine, revision: str) -> None:
         engine: the database to migrate.
         revision: target revision.
     """
-    cfg = alembic_config(engine)
-    with engine.begin() as connection:
-        cfg.attributes["connection"] = connection
-        command.downgrade(cfg, revision)
+    _migrate(engine, command.downgrade, revision)
 
 
 class DatabaseUnusable(Exception):

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from storage.clock import utcnow
 from storage.default_prompts import DEFAULT_PROMPTS
+from storage.markup import escape
 from storage.models import Community, Prompt
 
 MAX_PROMPT_LENGTH = 1000
@@ -25,7 +26,7 @@ def seed_default_prompts(*, session: Session, community: Community) -> None:
             Prompt(
                 team_id=community.team_id,
                 community_id=community.id or 0,
-                text=text,
+                text=escape(text),  # written here, raw: stored as markup like every prompt
                 is_default=True,
                 created_at=community.created_at,
             )
@@ -44,7 +45,7 @@ def add_prompt(*, session: Session, community: Community, text: str, created_by:
     prompt = Prompt(
         team_id=community.team_id,
         community_id=community.id or 0,
-        text=text.replace("\x00", "")[:MAX_PROMPT_LENGTH],
+        text=text.replace("\x00", ""),
         created_by=created_by,
     )
     session.add(prompt)

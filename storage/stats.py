@@ -172,16 +172,20 @@ def week_stats(
     """
     assert community.id is not None
     counts = week_counts(session=session, community=community, start=start, end=end)
-    endorsements = session.exec(
-        select(func.count())
-        .select_from(Endorsement)
+    # a person endorses a snippet once, however many knowledge emoji they reacted with
+    endorsed = (
+        select(Endorsement.snippet_id, Endorsement.user_id)
         .join(Snippet, col(Snippet.id) == col(Endorsement.snippet_id))
         .where(
             Snippet.community_id == community.id,
+            Endorsement.emoji != "",
             col(Endorsement.created_at) >= start,
             col(Endorsement.created_at) < end,
         )
-    ).one()
+        .distinct()
+        .subquery()
+    )
+    endorsements = session.exec(select(func.count()).select_from(endorsed)).one()
     authors = set(
         session.exec(select(Snippet.author_id).where(*confirmed_in(community.id, start, end)))
     )

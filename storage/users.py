@@ -47,10 +47,10 @@ def save_profile(*, session: Session, team_id: str, user: dict[str, object]) -> 
     profile = session.exec(query).first() or UserProfile(team_id=team_id, user_id=user_id)
     raw_profile = user.get("profile")
     details: dict[str, object] = raw_profile if isinstance(raw_profile, dict) else {}
-    profile.name = str(details.get("real_name") or user.get("real_name") or user.get("name") or "")[
-        :200
-    ]
-    profile.display_name = str(details.get("display_name") or user.get("name") or "")[:200]
+    handle = str(user.get("name") or "")
+    profile.name = str(details.get("real_name") or user.get("real_name") or handle)[:200]
+    profile.display_name = str(details.get("display_name") or "")[:200]
+    profile.handle = handle[:200]
     profile.is_bot = bool(user.get("is_bot")) or user_id == "USLACKBOT"
     profile.is_admin = bool(user.get("is_admin"))
     profile.is_owner = bool(user.get("is_owner") or user.get("is_primary_owner"))
@@ -75,7 +75,7 @@ def profiles_named(*, session: Session, team_id: str, name: str) -> list[UserPro
     return [
         p
         for p in session.exec(query)
-        if wanted in (p.display_name.casefold(), p.name.casefold())
+        if wanted in (p.handle.casefold(), p.display_name.casefold(), p.name.casefold())
         or wanted == p.name.casefold().replace(" ", ".")
     ]
 

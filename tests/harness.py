@@ -69,11 +69,23 @@ class Copbot(ServedApp):
     """A running copbot (real Bolt app over HTTP, stand-in Slack) and what people do to it."""
 
     def cop(
-        self, text: str = "", *, user: str = "UALICE", channel: str = "CPYTHON", **kw: Any
+        self,
+        text: str = "",
+        *,
+        user: str = "UALICE",
+        channel: str = "CPYTHON",
+        wire: bool = False,
+        **kw: Any,
     ) -> Reply:
-        """Type `/cop <text>` as `user` in `channel`; returns once copbot has finished with it."""
+        """Type `/cop <text>` as `user` in `channel`; returns once copbot has finished with it.
+
+        The text goes out as Slack sends it (manifest.yml: should_escape): `&`, `<`, `>`
+        escaped, @name, #channel and URLs linked. `wire=True` sends `text` exactly as given.
+        """
         if text.startswith("/cop"):
             text = text[len("/cop") :].strip()
+        if not wire:
+            text = self.standin.typed(text, command=True)
         sent = self.sender.command(text, user=user, channel=channel, **kw)
         self.wait_idle()
         responses = [r["body"] for r in self.standin.responses if r["url"] == sent.response_url]
@@ -93,8 +105,14 @@ class Copbot(ServedApp):
         channel: str = "CPYTHON",
         thread_ts: str | None = None,
         deliver: bool = True,
+        wire: bool = False,
     ) -> str:
-        """`user` posts `text` in Slack; copbot gets the message event unless deliver=False."""
+        """`user` posts `text` in Slack; copbot gets the message event unless deliver=False.
+
+        Typed text is escaped and linked as Slack does; `wire=True` posts it exactly as given.
+        """
+        if not wire:
+            text = self.standin.typed(text)
         posted = self.standin.add_message(channel, user, text, thread_ts=thread_ts)
         if deliver:
             self.event(message_event(channel, user, text, posted["ts"], thread_ts=thread_ts))

@@ -11,6 +11,7 @@ from bot.blocks.kit import (
     context,
     divider,
     header,
+    link,
     mrkdwn,
     plain,
     section,
@@ -18,6 +19,7 @@ from bot.blocks.kit import (
 from bot.blocks.schedule import ScheduleLine, schedule_text
 from bot.mrkdwn import channel, escape, truncate, user
 from storage.limits import COMMUNITY_DOMAIN_MAX, COMMUNITY_NAME_MAX
+from storage.markup import to_mrkdwn, visible
 
 if TYPE_CHECKING:
     from storage.communities import CommunityOverview
@@ -43,17 +45,17 @@ def render_created(
 ) -> Message:
     """The public announcement in the channel when a community starts."""
     lines = [
-        f":seedling: *{escape(name)}* is now a community of practice in {channel(channel_id)}."
+        f":seedling: *{to_mrkdwn(name)}* is now a community of practice in {channel(channel_id)}."
     ]
     if domain:
-        lines.append(f"*Domain:* {escape(domain)}")
+        lines.append(f"*Domain:* {to_mrkdwn(domain)}")
     lines.append(f"Started by {user(creator_id)}, its first facilitator.")
     how = (
         f"*How it works:* react with {emoji_list(knowledge_emojis)} on a message worth keeping, "
         "and it becomes searchable community knowledge. Type `/cop help` to see everything."
     )
     return Message(
-        text=f"{escape(name)} is now a community of practice in this channel.",
+        text=f"{to_mrkdwn(name)} is now a community of practice in this channel.",
         blocks=[section("\n".join(lines)), section(how)],
     )
 
@@ -61,7 +63,7 @@ def render_created(
 def render_info(overview: CommunityOverview, schedule: Sequence[ScheduleLine]) -> Message:
     """`/cop info`: domain, people, knowledge and schedule of one community."""
     c = overview.community
-    facts = [f"*Domain:* {escape(c.domain) if c.domain else '_not set_'}"]
+    facts = [f"*Domain:* {to_mrkdwn(c.domain) if c.domain else '_not set_'}"]
     facts.append("*Channels:* " + ", ".join(channel(ch.channel_id) for ch in overview.channels))
     people = ", ".join(user(u) for u in overview.facilitator_ids) or "_none_"
     facts.append(f"*Facilitators:* {people}")
@@ -69,7 +71,7 @@ def render_info(overview: CommunityOverview, schedule: Sequence[ScheduleLine]) -
         f"*Members:* {overview.member_count}   *Knowledge:* {overview.knowledge_count} "
         f"snippet{'s' if overview.knowledge_count != 1 else ''}"
     )
-    blocks: list[Block] = [header(c.name)]
+    blocks: list[Block] = [header(visible(c.name))]
     if c.paused:
         reason = escape(c.paused_reason or "no reason given")
         blocks.append(section(f":double_vertical_bar: *Paused:* {reason}"))
@@ -78,14 +80,17 @@ def render_info(overview: CommunityOverview, schedule: Sequence[ScheduleLine]) -
         blocks.append(section(schedule_text(schedule, c.timezone, paused=c.paused)))
     blocks.append(divider())
     blocks.append(context(f"Created {c.created_at:%Y-%m-%d} by {user(c.created_by)}"))
-    text = f"{c.name}: {overview.member_count} members, {overview.knowledge_count} snippets" + (
-        " (paused)" if c.paused else ""
+    text = (
+        f"{to_mrkdwn(c.name)}: {overview.member_count} members, {overview.knowledge_count} snippets"
+        + (" (paused)" if c.paused else "")
     )
     return Message(text=text, blocks=blocks)
 
 
 def _links(communities: Sequence[CommunityLink]) -> str:
-    return "\n".join(f"• *{escape(c.name)}* in {channel(c.channel_id)}" for c in communities[:10])
+    return "\n".join(
+        f"• *{to_mrkdwn(c.name)}* in {channel(c.channel_id)}" for c in communities[:10]
+    )
 
 
 def no_community_text(*, what: str, in_dm: bool, communities: Sequence[CommunityLink]) -> str:
@@ -112,7 +117,7 @@ def no_community_text(*, what: str, in_dm: bool, communities: Sequence[Community
 
 def render_membership(*, name: str, channel_id: str, joined: bool, changed: bool) -> Message:
     """The answer to /cop join or /cop leave."""
-    n = escape(name)
+    n = to_mrkdwn(name)
     if joined and changed:
         text = (
             f":wave: Welcome to *{n}*! React with :bulb: on messages worth keeping, "
@@ -141,7 +146,7 @@ def create_modal(
         "placeholder": plain("e.g. Python Guild"),
     }
     if name:
-        name_input["initial_value"] = name
+        name_input["initial_value"] = visible(name)
     domain_input: Block = {
         "type": "plain_text_input",
         "action_id": DOMAIN_ACTION,
@@ -150,7 +155,7 @@ def create_modal(
         "placeholder": plain("The shared interest: what this community learns about together"),
     }
     if domain:
-        domain_input["initial_value"] = domain
+        domain_input["initial_value"] = visible(domain)
     where = f"#{channel_name}" if channel_name else "this channel"
     return {
         "type": "modal",
@@ -200,9 +205,9 @@ def render_welcome(
         knowledge_emojis: the emoji that save knowledge.
         top: the most endorsed snippets as (title, permalink).
     """
-    lines = [f":wave: Welcome to *{escape(name)}* in {channel(channel_id)}!"]
+    lines = [f":wave: Welcome to *{to_mrkdwn(name)}* in {channel(channel_id)}!"]
     if domain:
-        lines.append(f"It's about: {escape(domain)}")
+        lines.append(f"It's about: {to_mrkdwn(domain)}")
     if facilitator_names:
         lines.append("Facilitated by " + ", ".join(escape(n) for n in facilitator_names[:5]) + ".")
     how = (
@@ -213,12 +218,7 @@ def render_welcome(
     )
     blocks: list[Block] = [section("\n".join(lines)), section(how)]
     if top:
-        links = [
-            f"• <{url}|{truncate(escape(title), 150)}>"
-            if url.startswith("https://")
-            else f"• {escape(title)}"
-            for title, url in top[:3]
-        ]
+        links = [f"• {link(url, truncate(visible(title), 150))}" for title, url in top[:3]]
         blocks.append(section("*Most endorsed so far*\n" + "\n".join(links)))
     blocks.append(context("Rather not hear from copbot? `/cop mute`"))
-    return Message(text=f"Welcome to {escape(name)}!", blocks=blocks)
+    return Message(text=f"Welcome to {to_mrkdwn(name)}!", blocks=blocks)

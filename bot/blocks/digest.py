@@ -8,10 +8,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from bot.blocks.kit import MAX_MESSAGE_BLOCKS, Block, Message, context, divider, header, section
+from bot.blocks.kit import (
+    MAX_MESSAGE_BLOCKS,
+    Block,
+    Message,
+    context,
+    divider,
+    header,
+    link,
+    section,
+    title_of,
+)
 from bot.blocks.kudos import join_names
 from bot.mrkdwn import escape, truncate
-from bot.text import counted, readable
+from bot.text import counted
+from storage.markup import to_mrkdwn, visible
 
 if TYPE_CHECKING:
     from storage.digest import DigestData, WeekCounts
@@ -31,22 +42,17 @@ def _people(names: Names, user_ids: Sequence[str], most: int = 10) -> str:
     return join_names(shown)
 
 
-def _link(url: str, label: str) -> str:
-    label = escape(label).replace("|", "¦")
-    return f"<{url}|{label}>" if url.startswith("https://") else label
-
-
 def render_prompt(*, community_name: str, domain: str, text: str) -> Message:
-    """The weekly discussion prompt; replies in its thread count as participation."""
+    """The weekly discussion prompt (all three texts markup); replies in its thread count."""
     blocks: list[Block] = [
-        section(f":speech_balloon: *This week's question for {escape(community_name)}*"),
-        section(escape(truncate(text, 2500))),
+        section(f":speech_balloon: *This week's question for {to_mrkdwn(community_name)}*"),
+        section(truncate(to_mrkdwn(text), 2500)),
         context(
             "Answer in the thread. Great answers can be kept: react with :bulb:."
-            + (f" · {escape(truncate(domain, 200))}" if domain else "")
+            + (f" · {truncate(to_mrkdwn(domain), 200)}" if domain else "")
         ),
     ]
-    return Message(text=f"This week's question: {escape(truncate(text, 200))}", blocks=blocks)
+    return Message(text=f"This week's question: {truncate(to_mrkdwn(text), 200)}", blocks=blocks)
 
 
 def trend_line(this: WeekCounts, last: WeekCounts) -> str:
@@ -70,11 +76,11 @@ def trend_line(this: WeekCounts, last: WeekCounts) -> str:
 def _knowledge_blocks(data: DigestData, names: Names) -> list[Block]:
     lines = []
     for snippet in data.top_snippets:
-        title = snippet.title or readable(snippet.text).split("\n", 1)[0]
+        title = title_of(snippet.title, snippet.text, 120)
         tags = " ".join(f"#{escape(t)}" for t in data.tags.get(snippet.id or 0, []))
-        link = _link(snippet.permalink, truncate(title, 120))
+        linked = link(snippet.permalink, truncate(title, 120))
         lines.append(
-            f"• *{link}* by {_name(names, snippet.author_id)}"
+            f"• *{linked}* by {_name(names, snippet.author_id)}"
             + (f" · {tags}" if tags else "")
             + (f" · :bulb: {snippet.endorsements}" if snippet.endorsements > 1 else "")
         )
@@ -86,11 +92,12 @@ def _knowledge_blocks(data: DigestData, names: Names) -> list[Block]:
 
 def _prompt_blocks(data: DigestData, names: Names) -> list[Block]:
     thread = data.prompt
-    if thread is None:
+    if thread is None or not thread.reply_count:
         return []
+    quoted = truncate(" ".join(to_mrkdwn(thread.text).split()), 300)
     text = (
         f"*:speech_balloon: Most discussed question* ({thread.reply_count} "
-        f"repl{'y' if thread.reply_count == 1 else 'ies'})\n>{escape(truncate(thread.text, 300))}"
+        f"repl{'y' if thread.reply_count == 1 else 'ies'})\n>{quoted}"
     )
     if thread.replies:
         label = (
@@ -99,7 +106,7 @@ def _prompt_blocks(data: DigestData, names: Names) -> list[Block]:
             else "Answers worth keeping? React with :bulb:"
         )
         lines = [
-            f"• {_name(names, author)}: {escape(truncate(readable(body), 200))}"
+            f"• {_name(names, author)}: {truncate(' '.join(to_mrkdwn(body).split()), 200)}"
             for author, body, _ in thread.replies
         ]
         text += f"\n_{label}_\n" + "\n".join(lines)
@@ -122,7 +129,7 @@ def _people_blocks(data: DigestData, names: Names) -> list[Block]:
 
 def render_digest(data: DigestData, names: Names) -> Message:
     """The weekly digest, or a short nudge when the week was quiet."""
-    name = escape(data.community.name)
+    name = to_mrkdwn(data.community.name)
     if data.quiet:
         text = (
             f":seedling: A quiet week in *{name}*. Know something others here would want to "
@@ -131,7 +138,7 @@ def render_digest(data: DigestData, names: Names) -> Message:
         )
         return Message(text=f"A quiet week in {name}", blocks=[section(text)])
     blocks: list[Block] = [
-        header(f"{data.community.name}: the week in review"),
+        header(f"{visible(data.community.name)}: the week in review"),
         context(trend_line(data.this_week, data.last_week)),
     ]
     for part in (
@@ -153,22 +160,22 @@ def render_kudos_summary(
     *, community_name: str, week: KudosWeek, names: Names, max_lines: int = 15
 ) -> Message:
     """Who thanked whom for what this week, top receivers, and knowledge credits."""
-    name = escape(community_name)
+    name = to_mrkdwn(community_name)
     if not (week.kudos or week.shared_knowledge):
         text = (
             f":raised_hands: No kudos in *{name}* this week. Someone helped you? "
             "`/cop kudos @name for …`, or react with :raised_hands: on their message."
         )
         return Message(text=f"No kudos in {name} this week", blocks=[section(text)])
-    blocks: list[Block] = [header(f"Kudos in {community_name} this week")]
+    blocks: list[Block] = [header(f"Kudos in {visible(community_name)} this week")]
     if week.kudos:
         lines = []
         for kudos in week.kudos[:max_lines]:
             reason = kudos.reason
             what = (
-                _link(reason, "a message")
+                link(reason, "a message")
                 if reason.startswith("https://")
-                else escape(truncate(reason, 150))
+                else truncate(to_mrkdwn(reason), 150)
             )
             lines.append(
                 f"• {_name(names, kudos.giver_id)} → {_name(names, kudos.receiver_id)}: {what}"

@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from bot.blocks.kit import Message, context, divider, header, section
 from bot.mrkdwn import escape
+from storage.markup import visible
 
 
 class HelpEntry(NamedTuple):
@@ -33,7 +34,7 @@ def render_help(
     blocks = []
     lead = ""
     if unknown is not None:
-        lead = f"I don't know `/cop {escape(unknown[:50])}`."
+        lead = f"I don't know `/cop {escape(visible(unknown)[:50])}`."
         if suggestion:
             lead += f" Did you mean `/cop {suggestion}`?"
         blocks.append(section(f":thinking_face: {lead}"))

@@ -14,11 +14,14 @@ from bot.blocks.kit import (
     context,
     divider,
     header,
+    link,
     plain,
     section,
+    title_of,
 )
 from bot.blocks.settings import CONFIRM_SNIPPET
-from bot.mrkdwn import channel, escape, truncate
+from bot.mrkdwn import channel, truncate
+from storage.markup import to_mrkdwn
 
 HOME_SHARE = "home_share"
 HOME_SEARCH = "home_search"
@@ -41,10 +44,11 @@ class HomeItem:
     """A snippet shown on the home tab."""
 
     snippet_id: int
-    title: str
+    title: str  # markup, "" when it has none
+    text: str  # markup
     permalink: str
     status: str
-    community: str
+    community: str  # the community's name, markup
 
 
 @dataclass(frozen=True)
@@ -59,8 +63,7 @@ class HomeData:
 
 
 def _link(item: HomeItem) -> str:
-    title = escape(truncate(item.title or "Untitled", 120)).replace("|", "¦")
-    return f"<{item.permalink}|{title}>" if item.permalink.startswith("https://") else title
+    return link(item.permalink, truncate(title_of(item.title, item.text), 120))
 
 
 def _chunked(lines: Sequence[str], title: str) -> list[Block]:
@@ -86,7 +89,7 @@ def _communities(data: HomeData) -> list[Block]:
             if c.paused
             else f"next prompt {c.next_prompt or 'off'} · digest {c.next_digest or 'off'}"
         )
-        lines.append(f"• *{escape(c.name)}* in {channel(c.channel_id)}: {when}")
+        lines.append(f"• *{to_mrkdwn(c.name)}* in {channel(c.channel_id)}: {when}")
     return _chunked(lines, f"Your communities ({len(data.communities)})")
 
 
@@ -96,7 +99,7 @@ def _contributions(data: HomeData) -> list[Block]:
             section("*Your recent knowledge*\nNothing yet: `/cop share`, or react with :bulb:.")
         ]
     lines = [
-        f"• {_link(item)} in {escape(item.community)}"
+        f"• {_link(item)} in {to_mrkdwn(item.community)}"
         + ("" if item.status == "confirmed" else f" _({item.status})_")
         for item in data.contributions
     ]
@@ -117,7 +120,7 @@ def _pending(data: HomeData) -> list[Block]:
     for item in data.pending[:10]:
         blocks.append(
             section(
-                f"{_link(item)} in {escape(item.community)}",
+                f"{_link(item)} in {to_mrkdwn(item.community)}",
                 accessory=button(
                     "Confirm", CONFIRM_SNIPPET, value=str(item.snippet_id), style="primary"
                 ),

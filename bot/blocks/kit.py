@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.mrkdwn import truncate
+from bot.mrkdwn import escape, truncate
+from storage.markup import visible
 
 Block = dict[str, Any]
 
@@ -40,6 +41,11 @@ def section(text: str, *, accessory: Block | None = None) -> Block:
     if accessory is not None:
         block["accessory"] = accessory
     return block
+
+
+def plain_section(text: str) -> Block:
+    """A section whose text shows exactly as given (raw): no formatting, links or mentions."""
+    return {"type": "section", "text": plain(truncate(text, MAX_SECTION_TEXT))}
 
 
 def header(text: str) -> Block:
@@ -83,3 +89,14 @@ def mrkdwn(text: str) -> Block:
 
 def plain(text: str) -> Block:
     return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def link(url: str, label: str) -> str:
+    """A mrkdwn link to `url` whose label is `label` as read (raw), or just the label."""
+    shown = escape(label).replace("|", "¦")
+    return f"<{url}|{shown}>" if url.startswith("https://") else shown
+
+
+def title_of(title: str, text: str, length: int = 80) -> str:
+    """A snippet's title as read: its own, else its text's first line, else "Untitled"."""
+    return visible(title) or visible(text).strip().split("\n", 1)[0][:length] or "Untitled"

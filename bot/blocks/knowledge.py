@@ -1,4 +1,8 @@
-"""Knowledge as people see it: search results, shared posts, confirmations and the save modals."""
+"""Knowledge as people see it: search results, shared posts, confirmations and the save modals.
+
+Every text people gave copbot (snippets, titles, queries, community names) comes in as markup
+(storage/markup.py) and goes out through to_mrkdwn or visible, once.
+"""
 
 from __future__ import annotations
 
@@ -17,11 +21,15 @@ from bot.blocks.kit import (
     button,
     context,
     divider,
+    link,
     plain,
+    plain_section,
     section,
+    title_of,
 )
 from bot.mrkdwn import channel, escape, truncate, user
-from bot.text import counted, readable
+from bot.text import counted
+from storage.markup import to_mrkdwn, visible
 
 SEARCH_MORE = "search_more"
 PAGE_SIZE = 5
@@ -36,7 +44,7 @@ COMMUNITY_BLOCK, COMMUNITY_ACTION = "community", "community_select"
 
 @dataclass(frozen=True)
 class Hit:
-    """One search result, with everything needed to show it."""
+    """One search result, with everything needed to show it (title and text are markup)."""
 
     title: str
     text: str
@@ -49,8 +57,8 @@ class Hit:
 
 
 def excerpt(text: str, terms: Sequence[str], length: int = EXCERPT_LENGTH) -> str:
-    """Plain text around the first place one of `terms` starts a word (escaped for mrkdwn)."""
-    flat = " ".join(readable(text).split())
+    """The text as read around the first place one of `terms` starts a word (mrkdwn-safe)."""
+    flat = " ".join(visible(text).split())
     start = 0
     for term in terms:
         found = re.search(r"(?<!\w)" + re.escape(term), flat, re.IGNORECASE)
@@ -66,16 +74,11 @@ def excerpt(text: str, terms: Sequence[str], length: int = EXCERPT_LENGTH) -> st
     return escape(piece)
 
 
-def _link(url: str, label: str) -> str:
-    label = escape(label).replace("|", "¦")
-    return f"<{url}|{label}>" if url.startswith("https://") else label
-
-
 def hit_blocks(hit: Hit, terms: Sequence[str]) -> list[Block]:
     """A result: linked title, excerpt, then author, tags, endorsements and where it lives."""
-    title = hit.title or readable(hit.text).split("\n", 1)[0][:80] or "Untitled"
-    body = f"*{_link(hit.permalink, truncate(title, 150))}*"
-    if " ".join(readable(hit.text).split()) != title:  # a one-liner is its own title
+    title = title_of(hit.title, hit.text)
+    body = f"*{link(hit.permalink, truncate(title, 150))}*"
+    if " ".join(visible(hit.text).split()) != title:  # a one-liner is its own title
         body += "\n" + excerpt(hit.text, terms)
     meta = [f"by {escape(hit.author_name)}"]
     if hit.tags:
@@ -111,26 +114,26 @@ def render_search_results(
     """`/cop search`: a page of results (ephemeral) or a friendly "nothing yet".
 
     Args:
-        query: what the user typed (shown back escaped).
+        query: what the person searched for, as markup (people named: with_names).
         hits: this page's results.
         terms: the searched words, to centre excerpts.
         offset: how many results came before this page.
         has_more: whether a "More" button is offered.
         suggestions: tags that exist, offered when nothing matched.
     """
-    shown = escape(truncate(query, 100)) or "everything"
+    typed = truncate(" ".join(visible(query).split()), 100) or "everything"
+    shown = escape(typed)
     if not hits:
-        text = f"Nothing in community knowledge matches *{shown}* yet."
+        text = "Know the answer? Share it with `/cop share`, or react with :bulb: on a message "
+        text += "that has it."
         if suggestions:
-            text += "\nTry a tag: " + " ".join(f"`#{escape(t)}`" for t in suggestions)
-        text += (
-            "\nKnow the answer? Share it with `/cop share`, or react with :bulb: on a message "
-            "that has it."
-        )
-        return Message(text=f"Nothing matches {shown} yet.", blocks=[section(text)])
+            text = "Try a tag: " + " ".join(f"`#{escape(t)}`" for t in suggestions) + "\n" + text
+        nothing = plain_section(f"Nothing in community knowledge matches “{typed}” yet.")
+        return Message(text=f"Nothing matches {shown} yet.", blocks=[nothing, section(text)])
     first, last = offset + 1, offset + len(hits)
     heading = f"Results {first}–{last}" if offset or has_more else counted(len(hits), "result")
-    blocks: list[Block] = [section(f":mag: {heading} for *{shown}*")]
+    # plain text shows the query exactly as typed: *bold* or _it_ would be formatting in mrkdwn
+    blocks: list[Block] = [plain_section(f"🔍 {heading} for “{typed}”")]
     for hit in hits:
         blocks.append(divider())
         blocks.extend(hit_blocks(hit, terms))
@@ -141,14 +144,15 @@ def render_search_results(
             )
         )
     fallback = f"{counted(len(hits), 'result')} for {shown}: " + "; ".join(
-        escape(truncate(h.title or readable(h.text), 60)) for h in hits
+        escape(truncate(title_of(h.title, h.text), 60)) for h in hits
     )
     return Message(text=fallback, blocks=blocks)
 
 
 def render_mention_answer(*, query: str, hits: Sequence[Hit], terms: Sequence[str]) -> Message:
-    """The reply in thread to "@copbot what do we know about X?"."""
-    shown = escape(truncate(query, 100))
+    """The reply in thread to "@copbot what do we know about X?" (`query` is markup)."""
+    typed = truncate(" ".join(visible(query).split()), 100)
+    shown = escape(typed)
     if not query.strip():
         text = "Ask me what the community knows, e.g. `@copbot what do we know about fixtures?`"
         return Message(text=text, blocks=[section(text)])
@@ -161,7 +165,7 @@ def render_mention_answer(*, query: str, hits: Sequence[Hit], terms: Sequence[st
     blocks: list[Block] = [section(f"Here's what the community knows about *{shown}*:")]
     for hit in hits:
         blocks.extend(hit_blocks(hit, terms))
-    blocks.append(context(f"More with `/cop search {escape(truncate(query, 200))}`"))
+    blocks.append(context(f"More with `/cop search {escape(truncate(visible(query), 200))}`"))
     return Message(text=f"{len(hits)} results about {shown}", blocks=blocks)
 
 
@@ -174,6 +178,9 @@ def chunks(text: str, size: int) -> list[str]:
             cut = text.rfind(" ", 0, size)
         if cut < size // 2:
             cut = size
+        opened = text.rfind("<", 0, cut)  # never inside a link or mention
+        if opened > text.rfind(">", 0, cut) and opened > 0:
+            cut = opened
         pieces.append(text[:cut])
         text = text[cut:].lstrip("\n")
     if text:
@@ -182,33 +189,50 @@ def chunks(text: str, size: int) -> list[str]:
 
 
 def render_shared(
-    *, sharer_id: str, text: str, title: str, tags: Sequence[str], community_name: str
+    *,
+    sharer_id: str,
+    text: str,
+    title: str,
+    tags: Sequence[str],
+    community_name: str,
+    waiting: bool = False,
 ) -> Message:
-    """The public post of `/cop share` or the "Share knowledge" shortcut, with attribution."""
+    """The public post of `/cop share` or the "Share knowledge" form, with attribution.
+
+    Args:
+        sharer_id: who shared it (their mentions in `text` stay theirs: they made them).
+        text: what they shared, markup.
+        title: its title, markup ("" for none).
+        tags: its tags.
+        community_name: the community's name, markup.
+        waiting: it counts once a facilitator confirms it (the footer says so).
+    """
     blocks: list[Block] = [
-        section(f":bulb: *{escape(title)}*" if title else ":bulb: *Shared knowledge*")
+        section(f":bulb: *{to_mrkdwn(title)}*" if title else ":bulb: *Shared knowledge*")
     ]
-    for piece in chunks(escape(text), MAX_SECTION_TEXT - 100)[:40]:
+    for piece in chunks(to_mrkdwn(text, mentions=True), MAX_SECTION_TEXT - 100)[:40]:
         blocks.append(section(piece))
     meta = [f"Shared by {user(sharer_id)}"]
     if tags:
         meta.append(" ".join(f"#{escape(t)}" for t in tags))
-    meta.append(f"saved to {escape(community_name)} knowledge")
-    blocks.append(context(" · ".join(meta)))
-    return Message(
-        text=f"Knowledge shared: {truncate(title or readable(text), 150)}", blocks=blocks
+    name = to_mrkdwn(community_name)
+    meta.append(
+        f"waiting for a facilitator of {name} to confirm it"
+        if waiting
+        else f"saved to {name} knowledge"
     )
+    blocks.append(context(" · ".join(meta)))
+    headline = to_mrkdwn(title) if title else escape(title_of("", text, 150))
+    return Message(text=f"Knowledge shared: {truncate(headline, 150)}", blocks=blocks)
 
 
 def capture_confirmation(*, community_name: str, title: str, status: str, needed: str = "") -> str:
-    """The one ephemeral line the first reactor (or saver) sees."""
-    what = f"“{escape(truncate(title, 80))}”" if title else "That message"
+    """The one ephemeral line the first reactor (or saver) sees (title and name are markup)."""
+    what = f"“{truncate(to_mrkdwn(title), 80)}”" if title else "That message"
+    name = to_mrkdwn(community_name)
     if status == "confirmed":
-        return (
-            f":bulb: {what} is now *{escape(community_name)}* knowledge. "
-            "Anyone can find it with `/cop search`."
-        )
-    return f":hourglass_flowing_sand: {what} is noted for *{escape(community_name)}*: {needed}"
+        return f":bulb: {what} is now *{name}* knowledge. Anyone can find it with `/cop search`."
+    return f":hourglass_flowing_sand: {what} is noted for *{name}*: {needed}"
 
 
 def _text_input(
@@ -229,7 +253,7 @@ def _text_input(
         "max_length": max_length,
     }
     if initial:
-        element["initial_value"] = initial[:max_length]
+        element["initial_value"] = initial[:max_length]  # raw: what the person will edit
     if placeholder:
         element["placeholder"] = plain(placeholder)
     return {
@@ -244,7 +268,7 @@ def _text_input(
 def community_select(options: Sequence[tuple[int, str]], *, initial: int | None = None) -> Block:
     """A required choice of community (up to Slack's 100 options)."""
     choices = [
-        {"text": plain(truncate(name, 75)), "value": str(community_id)}
+        {"text": plain(truncate(visible(name), 75)), "value": str(community_id)}
         for community_id, name in options[:100]
     ]
     element: Block = {"type": "static_select", "action_id": COMMUNITY_ACTION, "options": choices}
@@ -268,14 +292,25 @@ def save_modal(
     communities: Sequence[tuple[int, str]],
     fixed_community: str | None,
 ) -> dict[str, Any]:
-    """The "Save to community knowledge" modal of the message shortcut."""
+    """The "Save to community knowledge" modal of the message shortcut.
+
+    Args:
+        metadata: what the submission needs back (channel, ts, community).
+        title: the suggested title, markup.
+        tags: the suggested tags.
+        excerpt_text: the message, markup.
+        communities: the person's communities (id, name markup), when they pick one.
+        fixed_community: the name (markup) of the community it will go to, if fixed.
+    """
+    quoted = truncate(" ".join(to_mrkdwn(excerpt_text).split()), 280)
     blocks: list[Block] = [
-        {
-            "type": "context",
-            "elements": [{"type": "mrkdwn", "text": f"> {escape(truncate(excerpt_text, 280))}"}],
-        },
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": f"> {quoted}"}]},
         _text_input(
-            TITLE_BLOCK, TITLE_ACTION, "Title", initial=title, placeholder="What is this about?"
+            TITLE_BLOCK,
+            TITLE_ACTION,
+            "Title",
+            initial=visible(title),
+            placeholder="What is this about?",
         ),
         _text_input(
             TAGS_BLOCK,
@@ -289,7 +324,7 @@ def save_modal(
     if fixed_community is None:
         blocks.append(community_select(communities))
     else:
-        blocks.append(context(f"Saves to *{escape(fixed_community)}* knowledge"))
+        blocks.append(context(f"Saves to *{to_mrkdwn(fixed_community)}* knowledge"))
     return {
         "type": "modal",
         "callback_id": SAVE_VIEW,
@@ -343,16 +378,17 @@ def render_experts(*, topic: str, experts: Sequence[tuple[str, int, int]]) -> Me
     """`/cop experts`: who knows most about a topic, by name (nobody is pinged).
 
     Args:
-        topic: what was asked about.
+        topic: what was asked about, markup.
         experts: (name, snippets written, snippets endorsed), best first.
     """
-    shown = escape(truncate(topic, 100))
+    typed = truncate(" ".join(visible(topic).split()), 100)
+    shown = escape(typed)
     if not experts:
         text = (
-            f"Nobody has shared or endorsed knowledge about *{shown}* yet. Be the first: "
-            "`/cop share …`, or react with :bulb: on a good answer."
+            f"Nobody has shared or endorsed knowledge about “{typed}” yet. Be the first: "
+            "/cop share …, or react with 💡 on a good answer."
         )
-        return Message(text=f"No experts on {shown} yet", blocks=[section(text)])
+        return Message(text=f"No experts on {shown} yet", blocks=[plain_section(text)])
     lines = []
     for name, wrote, endorsed in experts:
         parts = []
@@ -362,7 +398,8 @@ def render_experts(*, topic: str, experts: Sequence[tuple[str, int, int]]) -> Me
             parts.append(f"endorsed {endorsed}")
         lines.append(f"• *{escape(name)}*: {', '.join(parts)}")
     blocks = [
-        section(f":mortar_board: *Who knows about {shown}*\n" + "\n".join(lines)),
+        plain_section(f"🎓 Who knows about “{typed}”"),
+        section("\n".join(lines)),
         context("Based on the knowledge they shared and endorsed. Ask them in the channel!"),
     ]
     return Message(text=f"People who know about {shown}", blocks=blocks)

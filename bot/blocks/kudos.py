@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from bot.blocks.kit import Block, Message, context, section
 from bot.mrkdwn import escape, truncate, user
+from storage.markup import to_mrkdwn
 
 MEDALS = (":first_place_medal:", ":second_place_medal:", ":third_place_medal:")
 
@@ -19,16 +20,21 @@ def join_names(parts: Sequence[str]) -> str:
 def render_kudos_post(
     *, giver_id: str, receiver_ids: Sequence[str], reason: str, emoji: str = "raised_hands"
 ) -> Message:
-    """The public thanks in the channel: receivers are mentioned so they are notified."""
+    """The public thanks in the channel: receivers are mentioned so they are notified.
+
+    `reason` is markup; people the giver mentioned in it are theirs to mention, broadcasts
+    are not.
+    """
     receivers = join_names([user(r) for r in receiver_ids])
-    text = f":{emoji}: {user(giver_id)} gave kudos to {receivers}: {escape(truncate(reason, 2500))}"
+    why = truncate(to_mrkdwn(reason, mentions=True), 2500)
+    text = f":{emoji}: {user(giver_id)} gave kudos to {receivers}: {why}"
     return Message(text=text, blocks=[section(text)])
 
 
 def kudos_note(*, receiver_names: Sequence[str], left: int, quota: int, link: str = "") -> str:
     """What the giver alone sees after thanking someone."""
     names = join_names([escape(n) for n in receiver_names])
-    what = f" for <{link}|their message>" if link.startswith("https://") else ""
+    what = f" for <{escape(link)}|their message>" if link.startswith("https://") else ""
     remaining = f"{left} of {quota} kudos left today" if left else "that was your last kudos today"
     return f":raised_hands: Kudos to {names}{what} recorded; {remaining}."
 
@@ -37,12 +43,12 @@ def over_quota(*, community_name: str, quota: int, left: int, wanted: int) -> st
     """Why kudos were refused by the daily quota."""
     if left <= 0:
         return (
-            f"You've given all {quota} of today's kudos in *{escape(community_name)}*. "
+            f"You've given all {quota} of today's kudos in *{to_mrkdwn(community_name)}*. "
             "Your thanks will be just as welcome tomorrow!"
         )
     return (
         f"That would be {wanted} kudos, and you have {left} of {quota} left today in "
-        f"*{escape(community_name)}*. Thank fewer people, or the rest tomorrow."
+        f"*{to_mrkdwn(community_name)}*. Thank fewer people, or the rest tomorrow."
     )
 
 
@@ -66,11 +72,11 @@ def render_leaderboards(
 ) -> Message:
     """`/cop top`: kudos received and knowledge contributed, by name (nobody is pinged)."""
     blocks: list[Block] = [
-        section(f":trophy: *{escape(community_name)}*, {escape(period)}"),
+        section(f":trophy: *{to_mrkdwn(community_name)}*, {escape(period)}"),
         section(_board("Kudos received", kudos, "kudos")),
         section(_board("Knowledge shared", knowledge, "snippet")),
         context("Try `/cop top week`, `/cop top month` or `/cop top all`."),
     ]
     return Message(
-        text=f"Leaderboards of {escape(community_name)}, {escape(period)}", blocks=blocks
+        text=f"Leaderboards of {to_mrkdwn(community_name)}, {escape(period)}", blocks=blocks
     )

@@ -9,6 +9,7 @@ from typing import Any
 from bot.blocks.kit import Block, Message, context, plain, section
 from bot.mrkdwn import escape
 from scheduler.periods import DAY_NAMES, Slot, format_slot
+from storage.markup import to_mrkdwn
 
 SCHEDULE_VIEW = "schedule"
 TIMEZONE_BLOCK, TIMEZONE_ACTION = "timezone", "timezone_input"
@@ -57,7 +58,7 @@ def render_schedule(
             "Europe/Berlin` or `/cop schedule off kudos`, or run `/cop schedule` for a form."
         ),
     ]
-    return Message(text=f"Schedule of {escape(community_name)}", blocks=blocks)
+    return Message(text=f"Schedule of {to_mrkdwn(community_name)}", blocks=blocks)
 
 
 def _day_select(kind: str, label: str, weekday: int) -> Block:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.blocks.kit import Block, Message, button, context, divider, section
+from bot.blocks.kit import Block, Message, button, context, divider, link, section, title_of
 from bot.mrkdwn import channel, escape, truncate
-from bot.text import readable
+from storage.markup import to_mrkdwn
 
 CONFIRM_SNIPPET = "confirm_snippet"
 
@@ -34,13 +34,15 @@ def render_settings(
         *(f"*{label}:* {value}" for label, value in extra),
     ]
     return Message(
-        text=f"Settings of {escape(name)}",
-        blocks=[section(f"*Settings of {escape(name)}*"), section("\n".join(lines))],
+        text=f"Settings of {to_mrkdwn(name)}",
+        blocks=[section(f"*Settings of {to_mrkdwn(name)}*"), section("\n".join(lines))],
     )
 
 
 @dataclass(frozen=True)
 class PendingItem:
+    """A snippet waiting for confirmation (title and text are markup)."""
+
     snippet_id: int
     title: str
     text: str
@@ -52,22 +54,22 @@ class PendingItem:
 
 def render_pending(*, name: str, items: Sequence[PendingItem]) -> Message:
     """`/cop pending`: knowledge waiting for confirmation, each with a Confirm button."""
+    name = to_mrkdwn(name)
     if not items:
-        text = f"Nothing is waiting for confirmation in *{escape(name)}*."
+        text = f"Nothing is waiting for confirmation in *{name}*."
         return Message(text=text, blocks=[section(text)])
     blocks: list[Block] = [
         section(
-            f"*{len(items)} snippet{'s' if len(items) != 1 else ''} waiting in {escape(name)}*: "
+            f"*{len(items)} snippet{'s' if len(items) != 1 else ''} waiting in {name}*: "
             "confirm what the community should keep."
         )
     ]
     for item in items[:15]:
-        label = escape(truncate(item.title or readable(item.text), 120))
-        link = f"<{item.permalink}|{label}>" if item.permalink.startswith("https://") else label
+        title = link(item.permalink, truncate(title_of(item.title, item.text, 120), 120))
         blocks.append(divider())
         blocks.append(
             section(
-                f"*{link}*\n{escape(truncate(readable(item.text), 300))}",
+                f"*{title}*\n{truncate(to_mrkdwn(item.text), 300)}",
                 accessory=button(
                     "Confirm", CONFIRM_SNIPPET, value=str(item.snippet_id), style="primary"
                 ),
@@ -79,4 +81,4 @@ def render_pending(*, name: str, items: Sequence[PendingItem]) -> Message:
                 f" · in {channel(item.channel_id)}"
             )
         )
-    return Message(text=f"{len(items)} snippets waiting in {escape(name)}", blocks=blocks)
+    return Message(text=f"{len(items)} snippets waiting in {name}", blocks=blocks)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.blocks.kit import Message, context, section
 from bot.mrkdwn import escape
+from storage.markup import to_mrkdwn
 
 if TYPE_CHECKING:
     from storage.stats import WeekStats
@@ -33,7 +34,7 @@ def render_stats(
         lines.append("".join(f"{v:>9}" for v in values))
     table = "```\n" + "\n".join(lines) + "\n```"
     blocks = [
-        section(f":bar_chart: *{escape(community_name)}*, last {len(weeks)} weeks"),
+        section(f":bar_chart: *{to_mrkdwn(community_name)}*, last {len(weeks)} weeks"),
         section(table),
     ]
     if slipping:
@@ -48,4 +49,4 @@ def render_stats(
             "first = first-time contributors. The chart comes in a direct message."
         )
     )
-    return Message(text=f"Participation in {escape(community_name)}", blocks=blocks)
+    return Message(text=f"Participation in {to_mrkdwn(community_name)}", blocks=blocks)

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.blocks.knowledge import render_experts
 from bot.errors import CopError
 from bot.lookups import display_names
-from bot.text import hashtags, title_from
+from bot.text import hashtags
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import EVERYONE, MEMBERS, Subcommand
-from handlers.shared.knowledge import confirmation_note, share_knowledge
+from handlers.shared.knowledge import auto_title, confirmation_note, share_knowledge
 from handlers.shared.search import parse_query, search_message
 from storage import communities, db
+from storage.markup import visible
 from storage.models.knowledge import SOURCE_COMMAND, STATUS_CONFIRMED
 from storage.search import find_experts
 
+_HASHTAGS = re.compile(r"(?<![\w&])#[^\W_][\w-]*")
 SHARE_USAGE = "Share what? Try `/cop share Use pytest fixtures for set-up #testing`."
 SEARCH_USAGE = (
     "Search for what? Try `/cop search fixtures`, `/cop search #testing` or `/cop search @alice`."
@@ -22,7 +26,8 @@ SEARCH_USAGE = (
 
 def run_share(inv: Invocation) -> None:
     """Record a snippet by the caller and post it to the channel with attribution."""
-    if not inv.args.strip():
+    # tags alone are no knowledge: "/cop share #python" asks for the words
+    if not _HASHTAGS.sub(" ", visible(inv.args)).strip():
         raise CopError(SHARE_USAGE)
     community = inv.home
     with db.session() as session:
@@ -38,7 +43,7 @@ def run_share(inv: Invocation) -> None:
             is_private=bool(binding and binding.is_private),
             user_id=inv.user_id,
             text=text,
-            title=title_from(text),
+            title=auto_title(inv.client, session, team_id=inv.team_id, text=text),
             tags=hashtags(text),
             source=SOURCE_COMMAND,
         )

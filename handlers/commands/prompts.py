@@ -6,7 +6,7 @@ import uuid
 
 from bot.blocks.kit import Message, section
 from bot.errors import CopError
-from bot.mrkdwn import escape, truncate
+from bot.mrkdwn import truncate
 from handlers.commands.common import posted_reply
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import FACILITATORS, Subcommand
@@ -15,6 +15,7 @@ from scheduler.kinds import PROMPT
 from scheduler.periods import period_key
 from storage import db, prompts
 from storage.clock import utcnow
+from storage.markup import to_mrkdwn, visible
 from storage.prompts import MAX_PROMPT_LENGTH
 
 USAGE = (
@@ -35,7 +36,7 @@ def _list(community_id: int) -> Message:
         mark = ":arrow_right: " if i == 0 else ""
         kind = "" if not prompt.is_default else " _(built in)_"
         used = f" · used {prompt.times_used}×" if prompt.times_used else ""
-        lines.append(f"{mark}`{prompt.id}` {escape(truncate(prompt.text, 150))}{kind}{used}")
+        lines.append(f"{mark}`{prompt.id}` {truncate(to_mrkdwn(prompt.text), 150)}{kind}{used}")
     if len(bank) > LIST_LIMIT:
         lines.append(f"…and {len(bank) - LIST_LIMIT} more")
     header = f"*{len(bank)} prompts*, in the order they will be posted (the arrow is next):"
@@ -53,9 +54,9 @@ def run_prompt(inv: Invocation) -> None:
         community = inv.home
         assert community.id is not None
         if action == "add":
-            if len(rest) < 5:
+            if len(visible(rest)) < 5:
                 raise CopError(f"Write the question after `add`. {USAGE}")
-            if len(rest) > MAX_PROMPT_LENGTH:
+            if len(visible(rest)) > MAX_PROMPT_LENGTH:
                 raise CopError(f"Keep a prompt under {MAX_PROMPT_LENGTH} characters.")
             added = prompts.add_prompt(
                 session=session, community=community, text=rest, created_by=inv.user_id
@@ -71,7 +72,7 @@ def run_prompt(inv: Invocation) -> None:
             )
             if removed is None:
                 raise CopError(f"There is no prompt `{rest[:10]}` here; see `/cop prompt list`.")
-            inv.reply_text(f"Removed prompt `{rest}`: {escape(truncate(removed.text, 200))}")
+            inv.reply_text(f"Removed prompt `{rest}`: {truncate(to_mrkdwn(removed.text), 200)}")
         elif action == "now":
             now = utcnow()
             # a ledger row of its own (beside, not instead of, the weekly one) so replies count

@@ -10,6 +10,7 @@ from handlers.events.home import app_home_opened
 from handlers.events.membership import member_joined_channel, member_left_channel
 from handlers.events.mentions import app_mention
 from handlers.events.messages import message
+from handlers.events.people import user_change
 from handlers.events.reactions import reaction_added, reaction_removed
 from scheduler.pause import PAUSING_EVENTS
 
@@ -23,5 +24,6 @@ def register(app: Any) -> None:
     app.event("reaction_removed")(guarded(reaction_removed))
     app.event("app_mention")(guarded(app_mention))
     app.event("app_home_opened")(guarded(app_home_opened))
+    app.event("user_change")(guarded(user_change))
     for gone in PAUSING_EVENTS:
         app.event(gone)(guarded(channel_gone))

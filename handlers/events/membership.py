@@ -13,6 +13,7 @@ from bot.blocks.community import render_welcome
 from bot.blocks.kit import Message
 from bot.lookups import display_names, user_profile
 from bot.private import tell
+from bot.text import title_from
 from handlers.events.channels import pause_for_channel
 from storage import communities, db, knowledge, users
 from storage.models import Community
@@ -47,7 +48,7 @@ def welcome_message(
         channel_id=channel_id,
         facilitator_names=[names[f] for f in facilitators],
         knowledge_emojis=community.knowledge_emojis,
-        top=[(s.title or s.text[:80], s.permalink) for s in top],
+        top=[(s.title or title_from(s.text), s.permalink) for s in top],
     )
 
 

@@ -9,8 +9,7 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot.text import title_from
-from handlers.shared.knowledge import SlackMessage, edited_tags, remember, snippet_text
+from handlers.shared.knowledge import SlackMessage, auto_title, edited_tags, remember, snippet_text
 from storage import communities, db, knowledge, messages
 from storage.models import Snippet
 
@@ -100,12 +99,14 @@ def _refresh_text(
     if text == snippet.text:
         return
     old_root = snippet.text.split("\n\n— ", 1)[0]
-    auto_title = snippet.title == title_from(old_root)
+    titled = snippet.title == auto_title(client, session, team_id=team_id, text=old_root)
     knowledge.update_snippet_text(
         session=session,
         snippet=snippet,
         text=text,
-        title=title_from(root.text) if auto_title else snippet.title,
+        title=auto_title(client, session, team_id=team_id, text=root.text)
+        if titled
+        else snippet.title,
         tags=edited_tags(knowledge.tags_of(session=session, snippet=snippet), snippet.text, text),
     )
     logger.info("snippet %s follows an edit", snippet.id)

@@ -20,6 +20,7 @@ from bot.errors import CopError
 from bot.lookups import ChannelFacts, channel_facts, channel_member_ids, user_profile
 from scheduler.kinds import default_slots
 from storage import communities
+from storage.markup import from_typed, visible
 from storage.models import Community
 
 # "/cop create Python Guild — all things Python": em dash, en dash, " -- ", " - " or " | "
@@ -44,18 +45,23 @@ def parse_create_args(text: str) -> NewCommunity:
 
 
 def validate_new_community(name: str, domain: str) -> NewCommunity:
-    """Clean and check a community's name and domain (shared by the command and the modal)."""
-    name = " ".join(_CONTROL.sub(" ", name).split())
+    """Clean and check a community's name and domain, both markup (the command's text, or
+    the modal's raw input made markup); lengths count what people read.
+
+    A name is words: a link or mention typed into it is kept as the text it shows.
+    """
+    shown = " ".join(_CONTROL.sub(" ", visible(name)).split())
     domain = _CONTROL.sub(" ", domain or "").strip()
-    if not name:
+    if not shown:
         raise CopError("Give the community a name: `/cop create <name> — <what it's about>`.")
-    if len(name) > NAME_MAX:
-        raise CopError(f"That name is {len(name)} characters long; keep it under {NAME_MAX}.")
-    if not any(ch.isalnum() for ch in name):
+    if len(shown) > NAME_MAX:
+        raise CopError(f"That name is {len(shown)} characters long; keep it under {NAME_MAX}.")
+    if not any(ch.isalnum() for ch in shown):
         raise CopError("A community name needs at least one letter or digit.")
-    if len(domain) > DOMAIN_MAX:
-        raise CopError(f"The domain is {len(domain)} characters long; keep it under {DOMAIN_MAX}.")
-    return NewCommunity(name=name, domain=domain)
+    if len(visible(domain)) > DOMAIN_MAX:
+        length = len(visible(domain))
+        raise CopError(f"The domain is {length} characters long; keep it under {DOMAIN_MAX}.")
+    return NewCommunity(name=from_typed(shown), domain=domain)
 
 
 def check_can_create(

@@ -14,13 +14,15 @@ from handlers.shared.roles import is_facilitator
 from scheduler.slots import schedule_lines
 from storage import communities, knowledge, kudos, users
 from storage.clock import utcnow
+from storage.markup import to_mrkdwn
 from storage.models import Snippet
 
 
 def _item(snippet: Snippet, names: dict[int, str]) -> HomeItem:
     return HomeItem(
         snippet_id=snippet.id or 0,
-        title=snippet.title or snippet.text[:80],
+        title=snippet.title,
+        text=snippet.text,
         permalink=snippet.permalink,
         status=snippet.status,
         community=names.get(snippet.community_id, ""),
@@ -62,7 +64,7 @@ def home_data(client: WebClient, session: Session, *, team_id: str, user_id: str
     givers = display_names(client, session, team_id=team_id, user_ids=[k.giver_id for k in latest])
     kudos_lines = [
         f"from {escape(givers[k.giver_id])}: "
-        + ("a message" if k.reason.startswith("https://") else escape(truncate(k.reason, 120)))
+        + ("a message" if k.reason.startswith("https://") else truncate(to_mrkdwn(k.reason), 120))
         for k in latest
     ]
     return HomeData(

@@ -17,9 +17,10 @@ from bot.blocks.knowledge import (
 )
 from bot.lookups import display_names, permalink, post_message
 from bot.text import compose_thread, hashtags, normalise_tags, title_from
-from handlers.shared.roles import facilitators_among
+from handlers.shared.roles import facilitators_among, is_facilitator
 from storage import communities, knowledge, messages
 from storage.knowledge import NewSnippet
+from storage.markup import mentioned_users, with_names
 from storage.models import Community, Snippet
 from storage.models.knowledge import STATUS_CONFIRMED
 
@@ -158,6 +159,13 @@ def snippet_text(
     return compose_thread(message.text, [(names[r.user], r.text) for r in replies])
 
 
+def auto_title(client: WebClient, session: Session, *, team_id: str, text: str) -> str:
+    """The title a message's markup gives itself: its first line, people by name."""
+    mentioned = mentioned_users(text)
+    names = display_names(client, session, team_id=team_id, user_ids=mentioned) if mentioned else {}
+    return title_from(with_names(text, names))
+
+
 def new_snippet(
     client: WebClient,
     session: Session,
@@ -180,7 +188,7 @@ def new_snippet(
         author_id=message.user,
         curator_id=curator_id,
         text=text,
-        title=title or title_from(message.text),
+        title=title or auto_title(client, session, team_id=team_id, text=message.text),
         tags=normalise_tags([*(tags or []), *hashtags(text)]),
         permalink=permalink(client, channel_id, message.ts),
         source=source,
@@ -203,6 +211,22 @@ def endorse(
         knowledge.add_endorsement(session=session, snippet=snippet, user_id=user_id, emoji=emoji)
     else:
         knowledge.remove_endorsement(session=session, snippet=snippet, user_id=user_id, emoji=emoji)
+    endorsers = knowledge.endorser_ids(session=session, snippet=snippet)
+    facilitators = facilitators_among(session, client, community, endorsers)
+    return knowledge.refresh_snippet(
+        session=session, snippet=snippet, community=community, facilitator_ids=facilitators
+    )
+
+
+def recorded_by(
+    client: WebClient, session: Session, *, community: Community, snippet: Snippet, user_id: str
+) -> Snippet:
+    """Someone shared or saved `snippet` on purpose: not an endorsement, but a facilitator
+    doing so confirms it."""
+    if is_facilitator(session, client, community, user_id):
+        return knowledge.confirm_snippet(
+            session=session, snippet=snippet, community=community, facilitator_id=user_id
+        )
     endorsers = knowledge.endorser_ids(session=session, snippet=snippet)
     facilitators = facilitators_among(session, client, community, endorsers)
     return knowledge.refresh_snippet(
@@ -234,8 +258,16 @@ def share_knowledge(
     source: str,
 ) -> Snippet:
     """Post knowledge in a community channel with attribution, and record it as a snippet."""
+    waiting = community.require_confirmation and not is_facilitator(
+        session, client, community, user_id
+    )
     post = render_shared(
-        sharer_id=user_id, text=text, title=title, tags=tags, community_name=community.name
+        sharer_id=user_id,
+        text=text,
+        title=title,
+        tags=tags,
+        community_name=community.name,
+        waiting=waiting,
     )
     ts = str(post_message(client, channel_id, **post.as_kwargs())["ts"])
     snippet, _ = knowledge.capture_snippet(
@@ -254,7 +286,7 @@ def share_knowledge(
             is_private=is_private,
         ),
     )
-    return endorse(client, session, community=community, snippet=snippet, user_id=user_id, emoji="")
+    return recorded_by(client, session, community=community, snippet=snippet, user_id=user_id)
 
 
 def pending_reason(community: Community, snippet: Snippet) -> str:

@@ -16,6 +16,7 @@ from handlers.shared.knowledge import fetch_message
 from scheduler.periods import local_day_start
 from storage import knowledge, kudos, users
 from storage.clock import utcnow
+from storage.markup import escape
 from storage.models import Community
 from storage.models.kudos import KUDOS_REACTION
 
@@ -87,11 +88,11 @@ def check_receiver(
         raise CopError("Kudos are for thanking others. Who helped you lately?")
     profile = user_profile(client, session, team_id=team_id, user_id=receiver_id)
     if receiver_id == bot_user_id or (profile is not None and profile.is_bot):
-        name = profile.display_name if profile else "copbot"
+        name = profile.shown_name if profile else "copbot"
         raise CopError(f"{name} is an app; kudos are for people.")
     if profile is None or profile.deleted:
         raise CopError("That person isn't in this workspace any more.")
-    return profile.display_name or profile.name
+    return profile.shown_name
 
 
 def quota_left(session: Session, community: Community, giver_id: str) -> int:
@@ -165,7 +166,7 @@ def thank_by_reaction(
         community=community,
         giver_id=giver_id,
         receiver_id=author,
-        reason=link or "their message",
+        reason=escape(link) or "their message",  # markup, as every reason is
         source=KUDOS_REACTION,
         channel_id=channel_id,
         message_ts=ts,

@@ -14,6 +14,7 @@ from bot.blocks.knowledge import PAGE_SIZE, Hit, render_search_results
 from bot.lookups import display_names
 from bot.text import normalise_tags, user_mentions
 from storage import communities
+from storage.markup import mentioned_users, visible, with_names
 from storage.search import SearchPage, popular_tags, search_snippets, search_terms
 
 _TAG = re.compile(r"(?<![\w&<])#([^\s#]+)")
@@ -32,21 +33,23 @@ class ParsedQuery:
 
 
 def parse_query(raw: str) -> ParsedQuery:
-    """Split "fixtures #testing @bob" into words, tags and authors (mentions arrive escaped)."""
+    """Split "fixtures #testing @bob" (markup) into the words as read, tags and authors."""
     tags = normalise_tags(_TAG.findall(raw))
     authors = user_mentions(raw)
-    text = _MENTION.sub(" ", _TAG.sub(" ", raw))
+    text = visible(_MENTION.sub(" ", _TAG.sub(" ", raw)))
     return ParsedQuery(text=" ".join(text.split()), tags=tags, author_ids=authors)
 
 
 def to_hits(client: WebClient, session: Session, team_id: str, page: SearchPage) -> list[Hit]:
-    names = display_names(
-        client, session, team_id=team_id, user_ids=[s.author_id for s in page.snippets]
-    )
+    """Search results ready to show: authors, and people mentioned in them, by name."""
+    people = [s.author_id for s in page.snippets]
+    for snippet in page.snippets:
+        people += mentioned_users(snippet.title) + mentioned_users(snippet.text)
+    names = display_names(client, session, team_id=team_id, user_ids=people)
     return [
         Hit(
-            title=s.title,
-            text=s.text,
+            title=with_names(s.title, names),
+            text=with_names(s.text, names),
             permalink=s.permalink,
             author_name=names.get(s.author_id, "someone"),
             tags=page.tags.get(s.id or 0, []),
@@ -95,8 +98,9 @@ def search_message(
     )
     hits = to_hits(client, session, team_id, page)
     suggestions = [] if hits else popular_tags(session=session, team_id=team_id)
+    searched = display_names(client, session, team_id=team_id, user_ids=query.author_ids)
     return render_search_results(
-        query=raw,
+        query=with_names(raw, searched),
         hits=hits,
         terms=search_terms(query.text),
         offset=offset,

@@ -9,8 +9,14 @@ from slack_sdk import WebClient
 
 from bot.blocks.knowledge import no_community_modal, save_modal
 from bot.lookups import team_of
-from bot.text import hashtags, readable, title_from
-from handlers.shared.knowledge import NO_COMMUNITY, SlackMessage, remember, share_form
+from bot.text import hashtags
+from handlers.shared.knowledge import (
+    NO_COMMUNITY,
+    SlackMessage,
+    auto_title,
+    remember,
+    share_form,
+)
 from storage import communities, db
 
 NOT_PEOPLE = (
@@ -49,11 +55,12 @@ def save_knowledge_shortcut(
             return
         # the submission reads the message back from the cache rather than from Slack
         remember(session, team_id, channel_id, message)
+        title = auto_title(client, session, team_id=team_id, text=message.text)
     view = save_modal(
         metadata={"channel": channel_id, "ts": message.ts, "community": home.id if home else None},
-        title=title_from(message.text),
+        title=title,
         tags=hashtags(message.text),
-        excerpt_text=readable(message.text),
+        excerpt_text=message.text,
         communities=[(c.id or 0, c.name) for c in mine],
         fixed_community=home.name if home else None,
     )

@@ -12,6 +12,7 @@ from bot.blocks.community import DOMAIN_ACTION, DOMAIN_BLOCK, NAME_ACTION, NAME_
 from bot.errors import CopError
 from handlers.shared.communities import check_can_create, start_community, validate_new_community
 from storage import db
+from storage.markup import from_typed
 
 
 def _value(view: dict[str, Any], block: str, action: str) -> str:
@@ -33,8 +34,10 @@ def create_community_submitted(
     channel_id = view.get("private_metadata", "")
     with db.session() as session:
         try:
+            # a modal's inputs arrive raw: exactly what was typed
             new = validate_new_community(
-                _value(view, NAME_BLOCK, NAME_ACTION), _value(view, DOMAIN_BLOCK, DOMAIN_ACTION)
+                from_typed(_value(view, NAME_BLOCK, NAME_ACTION)),
+                from_typed(_value(view, DOMAIN_BLOCK, DOMAIN_ACTION)),
             )
             facts = check_can_create(
                 session=session,

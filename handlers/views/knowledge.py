@@ -26,12 +26,13 @@ from bot.private import tell
 from bot.text import hashtags, normalise_tags
 from handlers.shared.knowledge import (
     confirmation_note,
-    endorse,
     fetch_message,
     new_snippet,
+    recorded_by,
     share_knowledge,
 )
 from storage import communities, db, knowledge
+from storage.markup import from_typed
 from storage.models import Community
 from storage.models.knowledge import SOURCE_SHORTCUT
 
@@ -69,7 +70,8 @@ def save_knowledge_submitted(
     user_id = body["user"]["id"]
     meta = json.loads(view.get("private_metadata") or "{}")
     channel_id, ts = str(meta.get("channel", "")), str(meta.get("ts", ""))
-    title = form_value(view, TITLE_BLOCK, TITLE_ACTION).strip()
+    # a modal's inputs arrive raw: exactly what was typed
+    title = from_typed(" ".join(form_value(view, TITLE_BLOCK, TITLE_ACTION).split()))
     tags = normalise_tags(form_value(view, TAGS_BLOCK, TAGS_ACTION))
     with db.session() as session:
         if meta.get("community"):
@@ -121,8 +123,8 @@ def save_knowledge_submitted(
                 session=session, team_id=team_id, community_id=snippet.community_id
             )
             community = home or community
-        snippet = endorse(
-            client, session, community=community, snippet=snippet, user_id=user_id, emoji=""
+        snippet = recorded_by(
+            client, session, community=community, snippet=snippet, user_id=user_id
         )
         note = confirmation_note(community, snippet)
     tell(client, channel_id=channel_id, user_id=user_id, text=note)
@@ -139,8 +141,9 @@ def share_knowledge_submitted(
     """Post the shared knowledge in the community's channel and record it."""
     team_id = team_of(context, body)
     user_id = body["user"]["id"]
-    text = form_value(view, TEXT_BLOCK, TEXT_ACTION).strip()
-    title = " ".join(form_value(view, TITLE_BLOCK, TITLE_ACTION).split())
+    # a modal's inputs arrive raw: exactly what was typed
+    text = from_typed(form_value(view, TEXT_BLOCK, TEXT_ACTION).strip())
+    title = from_typed(" ".join(form_value(view, TITLE_BLOCK, TITLE_ACTION).split()))
     tags = normalise_tags(
         [*normalise_tags(form_value(view, TAGS_BLOCK, TAGS_ACTION)), *hashtags(text)]
     )

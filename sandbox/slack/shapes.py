@@ -60,8 +60,10 @@ def user_object(
     is_owner: bool,
     is_bot: bool,
     tz: str,
+    display_name: str = "",
 ) -> dict[str, Any]:
-    """users.info's `user`."""
+    """users.info's `user`. Like most people, nobody has a display name unless given one:
+    Slack then shows the real name."""
     real = real_name if real_name is not None else name
     user = {
         "id": user_id,
@@ -74,9 +76,9 @@ def user_object(
         "tz_offset": _tz_offset(tz),
         "profile": {
             "real_name": real,
-            "display_name": name,
+            "display_name": display_name,
             "real_name_normalized": real,
-            "display_name_normalized": name,
+            "display_name_normalized": display_name,
             "team": team_id,
         },
         "is_admin": is_admin or is_owner,

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .checks import SlackError
+from .compose import encode_typed
 from .shapes import Actor, Channel, channel_object, format_ts, ts_key, user_object
 
 
@@ -45,6 +46,15 @@ class Workspace:
         self.add_user(bot_user_id, "copbot", real_name="copbot", is_bot=True)
         self.users[bot_user_id]["profile"]["bot_id"] = bot_id
 
+    # ----- what people type --------------------------------------------------------------
+    def typed(self, text: str, *, command: bool = False) -> str:
+        """`text` as a person typed it, the way the Slack client sends it (compose.py): a
+        message, or a slash command's text when `command` (should_escape: true)."""
+        with self.lock:
+            users = {u["name"].lower(): uid for uid, u in self.users.items()}
+            channels = {c.name.lower(): c.id for c in self.channels.values() if not c.is_im}
+        return encode_typed(text, users=users, channels=channels, command=command)
+
     # ----- users and tokens -------------------------------------------------------------
     def add_user(
         self,
@@ -56,6 +66,7 @@ class Workspace:
         is_owner: bool = False,
         is_bot: bool = False,
         tz: str = "UTC",
+        display_name: str = "",
     ) -> dict[str, Any]:
         """Add (or replace) a user shaped like users.info's `user`."""
         user = user_object(
@@ -67,6 +78,7 @@ class Workspace:
             is_owner=is_owner,
             is_bot=is_bot,
             tz=tz,
+            display_name=display_name,
         )
         with self.lock:
             self.users[user_id] = user

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, String, UniqueConstraint
+from sqlalchemy import Column, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.limits import COMMUNITY_DOMAIN_MAX, COMMUNITY_NAME_MAX
+from storage.limits import COMMUNITY_NAME_COLUMN
 from storage.models.base import (
     CHANNEL_ID_LEN,
     USER_ID_LEN,
@@ -32,10 +32,11 @@ class Community(SQLModel, table=True):
 
     id: int | None = pk_field()
     team_id: str = team_field()
-    name: str = Field(max_length=COMMUNITY_NAME_MAX)
+    # markup (storage/markup.py), as every text people typed
+    name: str = Field(max_length=COMMUNITY_NAME_COLUMN)
     # casefolded name, so "Python Guild" and "python guild" cannot both exist
-    name_key: str = Field(max_length=COMMUNITY_NAME_MAX)
-    domain: str = Field(default="", max_length=COMMUNITY_DOMAIN_MAX)
+    name_key: str = Field(max_length=COMMUNITY_NAME_COLUMN)
+    domain: str = Field(default="", sa_column=Column(Text, nullable=False))
     timezone: str = Field(default="UTC", max_length=64)
     knowledge_emoji: str = Field(default=DEFAULT_KNOWLEDGE_EMOJI, max_length=200)
     kudos_emoji: str = Field(default=DEFAULT_KUDOS_EMOJI, max_length=200)

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from storage.limits import SNIPPET_TITLE_COLUMN
 from storage.models.base import (
     CHANNEL_ID_LEN,
     TS_LEN,
@@ -21,6 +22,11 @@ from storage.models.base import (
 STATUS_PENDING = "pending"
 STATUS_CONFIRMED = "confirmed"
 STATUS_WITHDRAWN = "withdrawn"
+
+# how a facilitator confirmed a snippet: by reacting (lasts while the reaction does), or on
+# purpose (the Confirm button, or sharing or saving it themselves)
+CONFIRMED_BY_REACTION = "reaction"
+CONFIRMED_ON_PURPOSE = "purpose"
 
 SOURCE_REACTION = "reaction"
 SOURCE_COMMAND = "command"
@@ -51,15 +57,16 @@ class Snippet(SQLModel, table=True):
     permalink: str = Field(default="", max_length=500)
     author_id: str = Field(sa_column=Column(String(USER_ID_LEN), nullable=False, index=True))
     curator_id: str = Field(max_length=USER_ID_LEN)
-    title: str = Field(default="", max_length=200)
+    title: str = Field(default="", max_length=SNIPPET_TITLE_COLUMN)
     text: str = Field(sa_column=Column(Text, nullable=False))
     source: str = Field(default=SOURCE_REACTION, max_length=16)
     status: str = Field(default=STATUS_PENDING, max_length=16)
     is_private: bool = Field(default=False)
     # distinct people who endorsed it; always recomputed from Endorsement rows, never incremented
     endorsements: int = Field(default=0)
-    # the facilitator who confirmed it, when the community requires confirmation
+    # the facilitator who confirmed it, when the community requires confirmation, and how
     confirmed_by: str | None = Field(default=None, max_length=USER_ID_LEN)
+    confirmed_via: str | None = Field(default=None, max_length=16)
     created_at: datetime = created_field()
     confirmed_at: datetime | None = when_field()
     edited_at: datetime | None = when_field()

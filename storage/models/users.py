@@ -19,8 +19,10 @@ class UserProfile(SQLModel, table=True):
     id: int | None = pk_field()
     team_id: str = team_field()
     user_id: str = Field(max_length=USER_ID_LEN)
-    name: str = Field(default="", max_length=200)
+    # as Slack shows people: their display name if they chose one, else their real name
+    name: str = Field(default="", max_length=200)  # the real name (or, lacking one, the handle)
     display_name: str = Field(default="", max_length=200)
+    handle: str = Field(default="", max_length=200)  # users.info's `name`: what follows an @
     is_bot: bool = Field(default=False)
     is_admin: bool = Field(default=False)
     is_owner: bool = Field(default=False)
@@ -29,3 +31,8 @@ class UserProfile(SQLModel, table=True):
     # the person's own choice (/cop mute), kept when the cached profile is refreshed
     muted: bool = Field(default=False)
     fetched_at: datetime = created_field()
+
+    @property
+    def shown_name(self) -> str:
+        """The name Slack shows for this person."""
+        return self.display_name or self.name or self.handle

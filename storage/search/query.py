@@ -19,7 +19,7 @@ from storage.models import Endorsement, Snippet, SnippetTag
 from storage.models.knowledge import STATUS_CONFIRMED
 from storage.search.engines import engine_of
 from storage.search.words import WORD as _WORD
-from storage.search.words import search_terms
+from storage.search.words import search_terms, searchable
 
 # Ranking costs time per match and per searched word (or tag): a query ranks at most its newest
 # RANK_WINDOW matches, divided among its words (1,000 for one word, 500 for two, ...). That
@@ -240,8 +240,8 @@ def index_snippet(*, session: Session, snippet: Snippet, tags: Sequence[str]) ->
     engine_of(session).index(
         conn,
         snippet_id=snippet.id or 0,
-        title=snippet.title,
-        body=snippet.text,
+        title=searchable(snippet.title),
+        body=searchable(snippet.text),
         tags=" ".join(tags),
     )
 

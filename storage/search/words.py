@@ -1,8 +1,12 @@
-"""What of a query is searched: its plain words, and the words too common to search."""
+"""What of a query, and of a snippet, is searched: plain words, emoji by name, no markup."""
 
 from __future__ import annotations
 
 import re
+
+import emoji
+
+from storage.markup import visible
 
 MAX_TERMS = 16
 MAX_TERM_LENGTH = 40
@@ -18,7 +22,18 @@ STOP_WORDS = frozenset(
 )
 
 
+def emoji_words(text: str) -> str:
+    """Emoji characters as their names ("🐍" -> " snake "), as Slack writes them (":snake:")."""
+    return emoji.demojize(text, delimiters=(" :", ": "))
+
+
 def search_terms(query: str) -> list[str]:
-    """The words of `query` that are searched: lower-cased letters and digits only, deduplicated."""
-    words = [w[:MAX_TERM_LENGTH] for w in WORD.findall(query.casefold())]
+    """The words of `query` (text as read) that are searched: lower-cased letters and digits,
+    emoji by name, deduplicated."""
+    words = [w[:MAX_TERM_LENGTH] for w in WORD.findall(emoji_words(query).casefold())]
     return list(dict.fromkeys(words))[:MAX_TERMS]
+
+
+def searchable(markup: str) -> str:
+    """What the index keeps of a snippet's markup: its text as read, emoji by name."""
+    return emoji_words(visible(markup))

@@ -7,19 +7,23 @@ from datetime import UTC, datetime
 from bot.blocks.digest import render_digest, render_kudos_summary, render_prompt, trend_line
 from storage.digest import DigestData, PromptThread, WeekCounts
 from storage.kudos import KudosWeek
+from storage.markup import escape
 from storage.models import Community, Kudos, Snippet
 from tests.harness import flatten_text
 
 WHEN = datetime(2026, 11, 27, 16, tzinfo=UTC)
-NASTY = "<!channel> <@U9> <http://evil|x> & co"
-NAMES = {f"U{i}": f"person{i}" for i in range(600)} | {"UX": NASTY}
+# Names are raw; what people wrote is markup (storage/markup.py): what they typed arrives
+# escaped, and the broadcasts and mentions Slack made active must be neutralised on the way out.
+RAW_NASTY = "<!channel> <@U9> <http://evil|x> & co"
+NASTY = escape(RAW_NASTY) + " <!channel> <!here> <@U9>"
+NAMES = {f"U{i}": f"person{i}" for i in range(600)} | {"UX": RAW_NASTY}
 
 
 def community() -> Community:
     return Community(
         id=1,
         team_id="T1",
-        name="Guild <!here>",
+        name="Guild <!here>",  # copbot stores names without tokens; even one pings nobody
         name_key="g",
         created_by="U0",
         created_at=datetime(2026, 1, 1, tzinfo=UTC),

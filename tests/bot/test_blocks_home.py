@@ -9,7 +9,8 @@ from tests.harness import flatten_text
 
 
 def item(i: int, status: str = "confirmed") -> HomeItem:
-    return HomeItem(i, f"Tip {i} <!channel>", f"https://t.slack.com/p{i}", status, "Guild")
+    # markup, as stored: a real broadcast token in a title must ping nobody
+    return HomeItem(i, f"Tip {i} <!channel>", "", f"https://t.slack.com/p{i}", status, "Guild")
 
 
 @pytest.mark.parametrize("count", [0, 1, 40])

@@ -137,8 +137,8 @@ def test_one_page_of_results_says_how_many() -> None:
     one = render_search_results(
         query="cache", hits=[hit("cache me")], terms=["cache"], offset=0, has_more=False
     )
-    assert ":mag: 1 result for *cache*" in flatten_text(one.blocks)
+    assert "🔍 1 result for “cache”" in flatten_text(one.blocks)
     paged = render_search_results(
         query="cache", hits=[hit("cache me")] * 5, terms=["cache"], offset=5, has_more=True
     )
-    assert ":mag: Results 6–10 for *cache*" in flatten_text(paged.blocks)
+    assert "🔍 Results 6–10 for “cache”" in flatten_text(paged.blocks)

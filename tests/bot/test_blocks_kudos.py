@@ -6,13 +6,16 @@ from bot.blocks.kudos import kudos_note, over_quota, render_kudos_post, render_l
 from tests.harness import flatten_text
 
 
-def test_the_public_thanks_mentions_receivers_and_escapes_the_reason() -> None:
+def test_the_public_thanks_mentions_receivers_and_keeps_the_reason_as_typed() -> None:
+    # the reason is markup: "<!here> & more" typed arrives escaped, a real @here as a token
     post = render_kudos_post(
-        giver_id="UA", receiver_ids=["UB", "UC", "UD"], reason="<!here> & more"
+        giver_id="UA",
+        receiver_ids=["UB", "UC", "UD"],
+        reason="&lt;!here&gt; &amp; more <!here> for <@UE>",
     )
-    assert (
-        post.text
-        == ":raised_hands: <@UA> gave kudos to <@UB>, <@UC> and <@UD>: &lt;!here&gt; &amp; more"
+    assert post.text == (
+        ":raised_hands: <@UA> gave kudos to <@UB>, <@UC> and <@UD>: "
+        "&lt;!here&gt; &amp; more @here for <@UE>"
     )
 
 

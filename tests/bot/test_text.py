@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.mrkdwn import escape, truncate
-from bot.text import compose_thread, hashtags, normalise_tags, readable, title_from, user_mentions
+from bot.text import compose_thread, hashtags, normalise_tags, title_from, user_mentions
 
 
 def test_hashtags_ignore_channel_links_and_entities() -> None:
@@ -23,13 +23,12 @@ def test_mentions_in_slack_escaped_form() -> None:
     assert user_mentions("thanks <@U123|bob> and <@W9> and <@U123>") == ["U123", "W9"]
 
 
-def test_readable_resolves_markup() -> None:
-    raw = "<!channel> see <https://x.io|the docs> &amp; <@U1|bob> &lt;b&gt;"
-    assert readable(raw) == "@channel see the docs & @bob <b>"
-
-
 def test_titles_are_first_lines_cut_at_a_word() -> None:
     assert title_from("\n\n*Fixtures* rock\nmore") == "Fixtures rock"
+    # markup in, markup out: what was typed stays escaped, links become their label
+    assert title_from("0 &lt; n &amp;&amp; <https://x.io|docs> -&gt; ok") == (
+        "0 &lt; n &amp;&amp; docs -&gt; ok"
+    )
     long = "word " * 40
     title = title_from(long)
     assert len(title) <= 80 and title.endswith("…")
@@ -37,6 +36,10 @@ def test_titles_are_first_lines_cut_at_a_word() -> None:
 
 def test_threads_are_composed_root_first() -> None:
     assert compose_thread("Q?", [("bob", "A1"), ("al", " ")]) == "Q?\n\n— bob: A1"
+    # a replier's name is raw; the thread is markup
+    assert compose_thread("Q?", [("Bo & <Co>", "A &amp; B")]).endswith(
+        "— Bo &amp; &lt;Co&gt;: A &amp; B"
+    )
 
 
 @given(st.text())

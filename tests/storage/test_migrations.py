@@ -7,11 +7,12 @@ from typing import Any
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
-from storage import migrate
+from storage import db, migrate
 from storage.models import metadata
+from storage.search import search_snippets
 
 
 def test_migrated_schema_matches_models(engine: Engine) -> None:
@@ -100,3 +101,67 @@ def test_dropping_member_muted_keeps_every_membership(engine: Engine) -> None:
         rows = conn.exec_driver_sql("SELECT user_id, role FROM member").all()
     assert [tuple(r) for r in rows] == [("UB", "member")]
     assert "muted" not in {c["name"] for c in inspect(engine).get_columns("member")}
+
+
+def test_markup_migration_escapes_raw_text_and_keeps_every_related_row(engine: Engine) -> None:
+    """0007 rewrites text and rebuilds tables: nothing that points at them may go."""
+    migrate.downgrade(engine, "0006")
+    with engine.begin() as conn:
+        run = conn.exec_driver_sql
+        run(
+            "INSERT INTO community (team_id, name, name_key, domain, timezone, knowledge_emoji,"
+            " kudos_emoji, reactions_required, require_confirmation, kudos_daily_quota, paused,"
+            " created_by, created_at) VALUES ('T1', 'Rust & Go', 'rust & go', 'a < b', 'UTC',"
+            " 'bulb', 'raised_hands', 1, false, 10, false, 'UA', '2026-11-30 10:00:00')"
+        )
+        run(
+            "INSERT INTO member (team_id, community_id, user_id, role, joined_at)"
+            " SELECT 'T1', id, 'UB', 'member', '2026-11-30 10:00:00' FROM community"
+        )
+        for ts, body, source in (
+            ("1.1", "works when 0 < n and a -> b", "shortcut"),  # the Share form, raw
+            ("1.2", "0 &lt; n &amp;&amp; <@U1> <https://x.io|x>", "reaction"),  # markup
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO snippet (team_id, community_id, channel_id, message_ts,"
+                    " permalink, author_id, curator_id, title, text, source, status, is_private,"
+                    " endorsements, created_at) SELECT 'T1', id, 'C1', :ts, '', 'UA', 'UA', '',"
+                    " :text, :source, 'confirmed', false, 2, '2026-11-30 10:00:00' FROM community"
+                ),
+                {"ts": ts, "text": body, "source": source},
+            )
+        run("INSERT INTO snippet_tag (snippet_id, tag, team_id) SELECT id, 'go', 'T1' FROM snippet")
+        run(
+            "INSERT INTO endorsement (team_id, snippet_id, user_id, emoji, created_at)"
+            " SELECT 'T1', id, 'UA', '', '2026-11-30 10:00:00' FROM snippet"
+        )
+        run(
+            "INSERT INTO endorsement (team_id, snippet_id, user_id, emoji, created_at)"
+            " SELECT 'T1', id, 'UB', 'bulb', '2026-11-30 10:00:00' FROM snippet"
+        )
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        run = conn.exec_driver_sql
+        texts = [r[0] for r in run("SELECT text FROM snippet ORDER BY message_ts")]
+        assert texts == [
+            "works when 0 &lt; n and a -&gt; b",
+            "0 &lt; n &amp;&amp; <@U1> <https://x.io|x>",
+        ]
+        assert run("SELECT name, name_key, domain FROM community").one() == (
+            "Rust &amp; Go",
+            "rust &amp; go",
+            "a &lt; b",
+        )
+        assert run("SELECT count(*) FROM member").scalar() == 1
+        assert run("SELECT count(*) FROM snippet_tag").scalar() == 2
+        assert [tuple(r) for r in run("SELECT user_id, emoji FROM endorsement")] == [
+            ("UB", "bulb"),
+            ("UB", "bulb"),
+        ]
+        assert {r[0] for r in run("SELECT endorsements FROM snippet")} == {1}
+    # the index was rebuilt from the text as read: entities are not words
+    with db.session() as session:
+        found = search_snippets(session=session, team_id="T1", query="works")
+        assert [s.message_ts for s in found.snippets] == ["1.1"]
+        assert search_snippets(session=session, team_id="T1", query="amp").snippets == []

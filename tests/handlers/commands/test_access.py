@@ -41,11 +41,11 @@ def test_facilitators_subcommands_refuse_everyone_else(
 def test_members_subcommands_need_a_community_and_a_member(
     copbot: Copbot, subcommand: Subcommand
 ) -> None:
-    elsewhere = copbot.cop(f"/cop {subcommand.name} <@UBOB|bob> a tip", channel="CRANDOM")
+    elsewhere = copbot.cop(f"/cop {subcommand.name} @bob a tip", channel="CRANDOM")
     assert "isn't a community yet" in elsewhere
     copbot.cop("/cop create Python Guild")
     copbot.cop("/cop leave", user="UBOB")
-    left = copbot.cop(f"/cop {subcommand.name} <@UALICE|alice> thanks for the tip", user="UBOB")
+    left = copbot.cop(f"/cop {subcommand.name} @alice thanks for the tip", user="UBOB")
     assert "You left *Python Guild*" in left and "/cop join" in left
 
 

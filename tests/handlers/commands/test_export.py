@@ -28,8 +28,9 @@ def _export(copbot: Copbot, fmt: str) -> tuple[str, dict]:
 @pytest.fixture
 def guild(copbot: Copbot) -> Copbot:
     copbot.cop("/cop create Python Guild")
-    copbot.cop("/cop share Use pytest fixtures #testing #python", user="UBOB")
-    copbot.cop("/cop share Pin dependencies #python")
+    # (#python would be a link to the #python channel, as Slack makes it, not a tag)
+    copbot.cop("/cop share Use pytest fixtures #testing #packaging", user="UBOB")
+    copbot.cop("/cop share Pin dependencies #packaging")
     copbot.cop("/cop share A tip with no tag")
     return copbot
 
@@ -40,18 +41,18 @@ def test_markdown_groups_knowledge_by_tag(guild: Copbot) -> None:
     assert "python-guild-knowledge.md" in reply and "(3 snippets)" in reply
     assert upload["channel"].startswith("D")  # sent privately
     sections = re.split(r"^## ", text, flags=re.MULTILINE)
-    assert [s.split("\n", 1)[0] for s in sections[1:]] == ["#python", "#testing", "Untagged"]
+    assert [s.split("\n", 1)[0] for s in sections[1:]] == ["#packaging", "#testing", "Untagged"]
     assert sections[1].count("### ") == 2 and "Use pytest fixtures" in sections[2]
-    assert "by bob" in text
+    assert "by Bob Builder" in text
 
 
 def test_csv_and_json_hold_every_snippet(guild: Copbot) -> None:
     _, upload = _export(guild, "csv")
     rows = list(csv.DictReader(io.StringIO(upload["content"].decode())))
-    assert sorted(r["tags"] for r in rows) == ["", "python", "python testing"]
+    assert sorted(r["tags"] for r in rows) == ["", "packaging", "packaging testing"]
     _, upload = _export(guild, "json")
     data = json.loads(upload["content"])
-    assert {d["author"] for d in data} == {"alice", "bob"} and len(data) == 3
+    assert {d["author"] for d in data} == {"Alice Liddell", "Bob Builder"} and len(data) == 3
 
 
 def test_export_is_for_facilitators_in_a_known_format(guild: Copbot) -> None:

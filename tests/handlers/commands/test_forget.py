@@ -32,7 +32,7 @@ def test_forget_me_removes_what_copbot_knows_about_the_caller(copbot: Copbot) ->
     copbot.cop("/cop share Bob's tip about pathlib", user="UBOB")
     alices = copbot.say("Alice's message", user="UALICE")
     copbot.react(alices, user="UBOB")  # Bob curates and endorses Alice's words
-    copbot.cop("/cop kudos <@UALICE|alice> for the guild", user="UBOB")
+    copbot.cop("/cop kudos @alice for the guild", user="UBOB")
     copbot.say("just chatting", user="UBOB")
     question = copbot.cop("/cop forget me", user="UBOB")
     assert "cannot be undone" in question

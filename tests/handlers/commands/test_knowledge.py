@@ -21,7 +21,7 @@ def test_share_posts_with_attribution_and_is_found(copbot: Copbot) -> None:
     assert tags_at(post["ts"]) == ["testing"]
     found = copbot.cop("/cop search fixtures", user="UALICE")
     assert "Use pytest fixtures for set-up" in found
-    assert "by bob" in found and "#testing" in found
+    assert "by Bob Builder" in found and "#testing" in found
 
 
 def test_share_needs_a_community_and_text(copbot: Copbot) -> None:
@@ -53,7 +53,7 @@ def test_nothing_found_suggests_tags(copbot: Copbot) -> None:
     copbot.cop("/cop create Python Guild")
     copbot.cop("/cop share Use ruff #linting")
     reply = copbot.cop("/cop search kubernetes")
-    assert "Nothing in community knowledge matches *kubernetes* yet" in reply
+    assert "Nothing in community knowledge matches “kubernetes” yet" in reply
     assert "`#linting`" in reply
 
 
@@ -63,7 +63,7 @@ def test_tag_and_person_filters(copbot: Copbot) -> None:
     copbot.cop("/cop share Prefer httpx #http", user="UBOB")
     by_tag = copbot.cop("/cop search #stdlib")
     assert "pathlib" in by_tag and "httpx" not in by_tag
-    by_person = copbot.cop("/cop search prefer <@UBOB|bob>")
+    by_person = copbot.cop("/cop search prefer @bob")
     assert "httpx" in by_person and "pathlib" not in by_person
 
 
@@ -76,17 +76,20 @@ def test_private_knowledge_is_only_for_its_channel_members(copbot: Copbot) -> No
 
 def test_reposted_text_can_never_ping_or_forge_links(copbot: Copbot) -> None:
     copbot.cop("/cop create Python Guild")
-    nasty = "Deploy tips <!channel> <!here> <@UCAROL> <http://evil.example|click here> & more"
+    # typed as text: a fake broadcast and link; made real by Slack: @here and @carol
+    nasty = "Deploy tips <!channel> <mailto:evil@example.io|click here> & more @here @carol"
     ts = copbot.say(nasty)
     copbot.react(ts)
     copbot.cop("/cop share Also " + nasty)
-    shared = json.dumps(copbot.standin.last_message("CPYTHON")["blocks"])
-    found = json.dumps(copbot.cop("/cop search deploy").responses)
-    for rendered in (shared, found):
-        for raw in ("<!channel>", "<!here>", "<@UCAROL>", "<http://evil.example|click here>"):
+    shared = copbot.standin.last_message("CPYTHON")
+    found = copbot.cop("/cop search deploy").responses
+    for rendered in (json.dumps(shared), json.dumps(found)):
+        for raw in ("<!channel>", "<!here>", "|click here>"):
             assert raw not in rendered
-    assert "&lt;!channel&gt;" in shared  # shown as typed
-    assert "@channel" in found  # excerpts show readable text, still inert
+        assert "&lt;!channel&gt; &lt;mailto:evil@example.io|click here&gt; &amp; more" in rendered
+    # the sharer's own mention of Carol stays in their post; search results name her, no ping
+    assert "<@UCAROL>" in json.dumps(shared["blocks"]) and "<@U" not in json.dumps(found)
+    assert "@here" in json.dumps(shared) and "@Carol Danvers" in json.dumps(found)
 
 
 def test_long_knowledge_is_cut_to_block_kit_limits(copbot: Copbot) -> None:
@@ -110,7 +113,7 @@ def test_experts_are_ranked_by_what_they_shared_and_endorsed(copbot: Copbot) -> 
     copbot.react(ts, user="UADMIN")
     reply = copbot.cop("/cop experts kubernetes")
     text = reply.text
-    assert text.index("*bob*: 3 snippets\n") < text.index("*alice*: 1 snippet\n")
-    assert "*ada*: endorsed 1" in text and "<@U" not in text
+    assert text.index("*Bob Builder*: 3 snippets\n") < text.index("*Alice Liddell*: 1 snippet\n")
+    assert "*Ada Admin*: endorsed 1" in text and "<@U" not in text
     assert "Nobody has shared" in copbot.cop("/cop experts quantum")
     assert "Experts on what?" in copbot.cop("/cop experts")

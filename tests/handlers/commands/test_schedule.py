@@ -74,7 +74,7 @@ def test_the_prompt_bank(copbot: Copbot) -> None:
 def test_digest_preview_and_post_once(copbot: Copbot) -> None:
     _guild(copbot)
     copbot.cop("/cop share Use ruff for linting #python", user="UBOB")
-    copbot.cop("/cop kudos <@UBOB|bob> for the linting tip")
+    copbot.cop("/cop kudos @bob for the linting tip")
     preview = copbot.cop("/cop digest")
     assert "the week in review" in preview and "Use ruff for linting" in preview
     assert preview.responses[0]["response_type"] == "ephemeral"
@@ -82,7 +82,7 @@ def test_digest_preview_and_post_once(copbot: Copbot) -> None:
     assert "Posted this week's digest" in copbot.cop("/cop digest post")
     assert len(copbot.standin.messages("CPYTHON")) == before + 1
     posted = copbot.standin.last_message("CPYTHON")
-    assert "bob" in flatten_text(posted["blocks"]) and "<@UBOB>" not in flatten_text(
+    assert "Bob Builder" in flatten_text(posted["blocks"]) and "<@UBOB>" not in flatten_text(
         posted["blocks"]
     )
     assert "already gone out" in copbot.cop("/cop digest post")

@@ -12,7 +12,7 @@ from tests.harness import TEAM, Copbot
 def test_stats_table_and_chart(copbot: Copbot) -> None:
     copbot.cop("/cop create Python Guild")
     copbot.cop("/cop share Use pathlib", user="UBOB")
-    copbot.cop("/cop kudos <@UBOB|bob> for pathlib")
+    copbot.cop("/cop kudos @bob for pathlib")
     with db.session() as session:  # Carol was active six weeks ago and silent since
         old = utcnow() - timedelta(weeks=6)
         messages.cache_message(
@@ -28,8 +28,9 @@ def test_stats_table_and_chart(copbot: Copbot) -> None:
     table = reply.text.split("```")[1]
     assert len(table.strip().splitlines()) == 7  # header + 6 weeks
     last = table.strip().splitlines()[-1].split()
-    assert last[1:4] == ["2", "1", "1"]  # active (alice, bob), snippets, endorsements
-    assert "Slipping away" in reply and "carol" in reply
+    # active (alice thanked, bob shared), snippets, endorsements (sharing is not endorsing)
+    assert last[1:4] == ["2", "1", "0"]
+    assert "Slipping away" in reply and "Carol Danvers" in reply
     [chart] = list(copbot.standin.files.values())
     assert chart["content"].startswith(b"\x89PNG") and chart["channel"].startswith("D")
 

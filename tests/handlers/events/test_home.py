@@ -14,11 +14,11 @@ def test_home_shows_communities_contributions_kudos_and_pending(copbot: Copbot) 
     copbot.cop("/cop create Python Guild")
     copbot.cop("/cop settings confirmation on")
     copbot.cop("/cop share Use pathlib", user="UBOB")
-    copbot.cop("/cop kudos <@UALICE|alice> for the guild", user="UBOB")
+    copbot.cop("/cop kudos @alice for the guild", user="UBOB")
     copbot.cop("/cop share Pin your tools")
     home = _open_home(copbot)
     assert "*Python Guild* in <#CPYTHON>: next prompt Mon" in home
-    assert "Pin your tools" in home and "Kudos this month: 1" in home and "from bob" in home
+    assert "Pin your tools" in home and "Kudos this month: 1" in home and "from Bob Builder" in home
     assert "Waiting for your confirmation (1)" in home and "Use pathlib" in home  # Bob's share
 
 

@@ -85,7 +85,7 @@ def test_an_edited_reply_updates_the_thread_snippet(copbot: Copbot) -> None:
     reply = copbot.say("cProfile", thread_ts=root)
     copbot.react(root)
     copbot.event(_changed(reply, "py-spy, without touching the code", thread_ts=root))
-    assert "— bob: py-spy, without touching the code" in snippet_at(root).text
+    assert "— Bob Builder: py-spy, without touching the code" in snippet_at(root).text
     assert "cProfile" not in snippet_at(root).text
 
 

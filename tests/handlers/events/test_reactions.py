@@ -29,7 +29,7 @@ def _guild(copbot: Copbot, **changes: object) -> None:
 
 def test_a_bulb_captures_a_message_from_the_cache(copbot: Copbot) -> None:
     _guild(copbot)
-    ts = copbot.say("Pin your dependencies with uv lock #python #packaging", user="UBOB")
+    ts = copbot.say("Pin your dependencies with uv lock #tooling #packaging", user="UBOB")
     copbot.react(ts, user="UALICE")
     snippet = snippet_at(ts)
     assert snippet is not None
@@ -38,9 +38,9 @@ def test_a_bulb_captures_a_message_from_the_cache(copbot: Copbot) -> None:
         "UALICE",
         "confirmed",
     )
-    assert snippet.text == "Pin your dependencies with uv lock #python #packaging"
+    assert snippet.text == "Pin your dependencies with uv lock #tooling #packaging"
     assert snippet.permalink.startswith("https://")
-    assert tags_at(ts) == ["packaging", "python"]
+    assert tags_at(ts) == ["packaging", "tooling"]
     assert copbot.standin.calls_to("conversations.history") == []  # the cache was enough
     [note] = copbot.standin.ephemerals
     assert note["user"] == "UALICE" and "Python Guild" in note["text"]
@@ -97,8 +97,8 @@ def test_reacting_on_a_thread_root_captures_the_whole_thread(copbot: Copbot) -> 
     copbot.react(root)
     text = snippet_at(root).text
     assert text.startswith("How do you test async code?")
-    assert "— bob: pytest-asyncio and an event loop fixture #testing" in text
-    assert "— alice: anyio's pytest plugin works too" in text
+    assert "— Bob Builder: pytest-asyncio and an event loop fixture #testing" in text
+    assert "— Alice Liddell: anyio's pytest plugin works too" in text
     assert tags_at(root) == ["testing"]
 
 
@@ -107,7 +107,7 @@ def test_a_thread_not_in_the_cache_is_fetched_with_replies(copbot: Copbot) -> No
     root = copbot.say("Which linter?", user="UCAROL", deliver=False)
     copbot.say("ruff, and nothing else", user="UBOB", thread_ts=root, deliver=False)
     copbot.react(root)
-    assert "— bob: ruff, and nothing else" in snippet_at(root).text
+    assert "— Bob Builder: ruff, and nothing else" in snippet_at(root).text
     assert len(copbot.standin.calls_to("conversations.replies")) == 1
 
 

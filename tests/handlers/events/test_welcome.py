@@ -23,7 +23,7 @@ def test_a_newcomer_is_welcomed_privately_with_the_best_knowledge(copbot: Copbot
     [welcome] = [e for e in copbot.standin.ephemerals if e["user"] == "UCAROL"]
     text = flatten_text(welcome["blocks"])
     assert "Welcome to *Python Guild*" in text and "all things Python" in text
-    assert "Facilitated by alice" in text and "/cop share" in text
+    assert "Facilitated by Alice Liddell" in text and "/cop share" in text
     assert "Prefer pathlib" in text.split("Most endorsed so far")[1]  # the most endorsed first
     assert text.count("• <https://") == 3
 

@@ -1,4 +1,9 @@
-"""What the Slack client does to typed text before sending it: escaping and mention links."""
+"""What the Slack client does to typed text before sending it: escaping and mention links.
+
+Messages and slash commands whose manifest entry says `should_escape: true` arrive like this;
+modal inputs arrive raw. The sandbox page and the test harness type through here, so copbot
+meets text in the shape Slack gives it.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,8 @@ import re
 from collections.abc import Mapping
 
 # @name, #channel-name and bare URLs, as a person types them.
-TOKEN = re.compile(r"(?<![\w<])([@#])([a-z0-9][a-z0-9._-]*)|(https?://[^\s<>]+)", re.IGNORECASE)
+BROADCASTS = ("here", "channel", "everyone")
+TOKEN = re.compile(r"(?<![\w<])([@#])([a-z0-9][a-z0-9._-]*)|(https?://[^\s<>|]+)", re.IGNORECASE)
 
 
 def escape(text: str) -> str:
@@ -22,8 +28,8 @@ def encode_typed(
     command: bool = False,
 ) -> str:
     """`text` as Slack delivers it: @name and #channel of known people and channels become
-    links, URLs become <url>; the rest is escaped. A command (should_escape) keeps the
-    name in the link, as <@U123|name> and <#C123|name>.
+    links, @here, @channel and @everyone broadcasts, URLs <url>; the rest is escaped. A
+    command (should_escape) keeps the name in the link, as <@U123|name> and <#C123|name>.
 
     Args:
         users: user id by lower-case name (display names as typed after @).
@@ -40,7 +46,9 @@ def encode_typed(
             name = name.rstrip("._-")
         replacement = None
         if url:
-            replacement = f"<{url}>"
+            replacement = f"<{escape(url)}>"
+        elif sigil == "@" and name.lower() in BROADCASTS:
+            replacement = f"<!{name.lower()}>"
         elif sigil == "@" and name.lower() in users:
             user_id = users[name.lower()]
             replacement = f"<@{user_id}|{name}>" if command else f"<@{user_id}>"

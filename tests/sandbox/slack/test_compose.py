@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sandbox.compose import encode_typed
+from sandbox.slack.compose import encode_typed
 
 USERS = {"lena": "ULENA", "copbot": "UCOPBOT"}
 CHANNELS = {"python-guild": "CPYTHONGUILD"}
@@ -29,8 +29,15 @@ def test_unknown_names_and_tags_stay_text() -> None:
 
 def test_markup_is_escaped_and_urls_are_linked() -> None:
     assert encode("<!channel> & <@U1> at https://x.test/a?b=1&c") == (
-        "&lt;!channel&gt; &amp; &lt;@U1&gt; at <https://x.test/a?b=1&c>"
+        "&lt;!channel&gt; &amp; &lt;@U1&gt; at <https://x.test/a?b=1&amp;c>"
     )
+
+
+def test_broadcasts_typed_with_an_at_sign_become_slack_broadcasts() -> None:
+    assert (
+        encode("@here and @Channel, not @everyone!") == "<!here> and <!channel>, not <!everyone>!"
+    )
+    assert encode("@here", command=True) == "<!here>"
 
 
 @given(st.text(max_size=200))
