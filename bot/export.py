@@ -1,7 +1,8 @@
 """Writing a community's knowledge to a file: CSV, JSON or Markdown grouped by tag.
 
 Writers take an iterator of rows and a text file, so any number of snippets is written
-without holding them all in memory.
+without holding them all in memory. Rows hold markup (storage/markup.py) with people named;
+each writer turns it into what its file shows: plain text in CSV and JSON, Markdown in .md.
 """
 
 from __future__ import annotations
@@ -11,15 +12,21 @@ import json
 import sqlite3
 import tempfile
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import IO
+
+from storage.markup import to_markdown, visible
 
 FORMATS = ("csv", "json", "md")
 UNTAGGED = "untagged"
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
 class ExportRow:
+    """One snippet to export; title and text are markup, the rest plain."""
+
     id: int
     title: str
     text: str
@@ -31,7 +38,23 @@ class ExportRow:
     created_at: str
 
 
+def safe_cell(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: one starting like a formula gets a quote mark.
+
+    defusedcsv does the same but leaves a leading tab or carriage return, which OWASP lists.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def plain(row: ExportRow) -> ExportRow:
+    """The row as people read it: no markup left in its title or text."""
+    return replace(row, title=visible(row.title), text=visible(row.text))
+
+
 def write_csv(rows: Iterable[ExportRow], out: IO[str]) -> int:
+    """Plain text, every cell safe to open in a spreadsheet."""
     writer = csv.writer(out)
     writer.writerow(
         [
@@ -47,20 +70,19 @@ def write_csv(rows: Iterable[ExportRow], out: IO[str]) -> int:
         ]
     )
     count = 0
-    for row in rows:
-        writer.writerow(
-            [
-                row.id,
-                row.title,
-                row.text,
-                row.author,
-                " ".join(row.tags),
-                row.endorsements,
-                row.channel_id,
-                row.permalink,
-                row.created_at,
-            ]
-        )
+    for row in map(plain, rows):
+        cells = [
+            row.id,
+            row.title,
+            row.text,
+            row.author,
+            " ".join(row.tags),
+            row.endorsements,
+            row.channel_id,
+            row.permalink,
+            row.created_at,
+        ]
+        writer.writerow([safe_cell(cell) for cell in cells])
         count += 1
     return count
 
@@ -68,7 +90,7 @@ def write_csv(rows: Iterable[ExportRow], out: IO[str]) -> int:
 def write_json(rows: Iterable[ExportRow], out: IO[str]) -> int:
     out.write("[\n")
     count = 0
-    for row in rows:
+    for row in map(plain, rows):
         out.write(("," if count else "") + json.dumps(asdict(row), ensure_ascii=False) + "\n")
         count += 1
     out.write("]\n")
@@ -76,9 +98,10 @@ def write_json(rows: Iterable[ExportRow], out: IO[str]) -> int:
 
 
 def _md_entry(row: ExportRow) -> str:
-    title = row.title or row.text.split("\n", 1)[0][:80] or "Untitled"
+    title = visible(row.title) or visible(row.text).strip().split("\n", 1)[0][:80] or "Untitled"
+    title = title.replace("[", "\\[").replace("]", "\\]")
     link = f"[{title}]({row.permalink})" if row.permalink.startswith("https://") else title
-    quoted = "\n".join("> " + line for line in row.text.splitlines()) or ">"
+    quoted = "\n".join("> " + line for line in to_markdown(row.text).splitlines()) or ">"
     return (
         f"### {link}\n\n{quoted}\n\n"
         f"*by {row.author} · {row.endorsements} endorsements · {row.created_at[:10]}*\n\n"

@@ -15,24 +15,25 @@ from bot.lookups import display_names
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import FACILITATORS, Subcommand
 from storage import db, knowledge
+from storage.markup import mentioned_users, visible, with_names
 from storage.models import Community
 
 
 def export_rows(client: WebClient, session: Session, community: Community) -> Iterator[ExportRow]:
-    """Rows for the file, one batch of snippets in memory at a time."""
+    """Rows for the file (authors and people mentioned by name), one batch in memory at a time."""
     assert community.id is not None
     names: dict[str, str] = {}
     for snippet, tags in knowledge.iter_confirmed(session=session, community_id=community.id):
-        if snippet.author_id not in names:
+        people = [snippet.author_id, *mentioned_users(snippet.title + snippet.text)]
+        unknown = [u for u in people if u not in names]
+        if unknown:
             names.update(
-                display_names(
-                    client, session, team_id=community.team_id, user_ids=[snippet.author_id]
-                )
+                display_names(client, session, team_id=community.team_id, user_ids=unknown)
             )
         yield ExportRow(
             id=snippet.id or 0,
-            title=snippet.title,
-            text=snippet.text,
+            title=with_names(snippet.title, names),
+            text=with_names(snippet.text, names),
             author=names[snippet.author_id],
             tags=tags,
             endorsements=snippet.endorsements,
@@ -52,7 +53,8 @@ def run_export(inv: Invocation) -> None:
         inv.reply_text(
             f":hourglass_flowing_sand: Preparing the {fmt} export of *{community.name}*…"
         )
-        slug = re.sub(r"[^a-z0-9]+", "-", community.name.lower()).strip("-") or "community"
+        slug = re.sub(r"[^a-z0-9]+", "-", visible(community.name).lower()).strip("-")
+        slug = slug or "community"
         filename = f"{slug}-knowledge.{fmt}"
         with tempfile.NamedTemporaryFile("w+", encoding="utf-8", suffix=f".{fmt}") as out:
             rows = export_rows(inv.client, session, community)
@@ -61,14 +63,15 @@ def run_export(inv: Invocation) -> None:
             elif fmt == "json":
                 count = write_json(rows, out)
             else:
-                count = write_markdown(rows, out, title=f"{community.name}: community knowledge")
+                title = f"{visible(community.name)}: community knowledge"
+                count = write_markdown(rows, out, title=title)
             out.flush()
             dm = inv.client.conversations_open(users=inv.user_id)["channel"]["id"]
             inv.client.files_upload_v2(
                 channel=dm,
                 file=out.name,
                 filename=filename,
-                title=f"{community.name} knowledge ({fmt})",
+                title=f"{visible(community.name)} knowledge ({fmt})",
                 initial_comment=f"{count} snippets from *{community.name}*.",
             )
     inv.reply_text(f"Sent you `{filename}` ({count} snippets) in a direct message.")

