@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from bot.errors import CopError
 from storage import users
+from storage.markup import mentioned_users, with_names
 from storage.models import UserProfile
 
 MEMBER_PAGE = 200
@@ -93,6 +94,14 @@ def display_names(
             profile = None
         names[user_id] = profile.shown_name if profile else "someone"
     return names
+
+
+def named(client: WebClient, session: Session, *, team_id: str, text: str) -> str:
+    """`text` (markup) with everyone it mentions labelled with the name Slack shows."""
+    mentioned = mentioned_users(text)
+    if not mentioned:
+        return text
+    return with_names(text, display_names(client, session, team_id=team_id, user_ids=mentioned))
 
 
 def permalink(client: WebClient, channel_id: str, ts: str) -> str:

@@ -44,7 +44,8 @@ def title_from(text: str, limit: int = TITLE_LENGTH) -> str:
     """A title for a snippet (markup in, markup out): its first non-empty line as people read
     it, without formatting marks, cut at a word to `limit` characters as they are read."""
     for line in visible(text).splitlines():
-        line = " ".join(_FORMATTING.sub("", line).strip(" >").split())
+        # a leading "> " quotes; any other ">" is text people typed
+        line = " ".join(_FORMATTING.sub("", line).lstrip(" >").split())
         if line:
             if len(line) <= limit:
                 return escape(line)

@@ -15,11 +15,12 @@ from sqlmodel import Session
 
 from bot.blocks.digest import render_digest, render_kudos_summary, render_prompt
 from bot.blocks.kit import Message
-from bot.lookups import display_names
+from bot.lookups import display_names, named
 from scheduler.periods import days_ago
 from storage import prompts
 from storage.digest import DigestData, digest_data
 from storage.kudos import kudos_week
+from storage.markup import mentioned_users
 from storage.models import Community
 
 
@@ -38,6 +39,8 @@ def _people(data: DigestData) -> list[str]:
     people += [u for u, _ in data.kudos.top_receivers]
     if data.prompt:
         people += [author for author, _, _ in data.prompt.replies]
+        people += mentioned_users(data.prompt.text)
+        people += [u for _, body, _ in data.prompt.replies for u in mentioned_users(body)]
     return people
 
 
@@ -63,7 +66,9 @@ def draft_kudos_summary(
     """The kudos of the seven days up to `now`."""
     assert community.id is not None
     week = kudos_week(session=session, community_id=community.id, start=days_ago(now, 7), end=now)
-    people = [u for k in week.kudos for u in (k.giver_id, k.receiver_id)]
+    people = [
+        u for k in week.kudos for u in (k.giver_id, k.receiver_id, *mentioned_users(k.reason))
+    ]
     people += [u for u, _ in week.shared_knowledge + week.curated_knowledge]
     names = display_names(client, session, team_id=community.team_id, user_ids=people)
     return Draft(
@@ -78,9 +83,8 @@ def draft_prompt(
     prompt = prompts.next_prompt(session=session, community=community)
     if prompt is None:
         return Draft(skipped="the prompt bank is empty: add one with /cop prompt add")
-    message = render_prompt(
-        community_name=community.name, domain=community.domain, text=prompt.text
-    )
+    text = named(client, session, team_id=community.team_id, text=prompt.text)
+    message = render_prompt(community_name=community.name, domain=community.domain, text=text)
     return Draft(message=message, prompt_id=prompt.id)
 
 

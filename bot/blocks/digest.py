@@ -22,7 +22,7 @@ from bot.blocks.kit import (
 from bot.blocks.kudos import join_names
 from bot.mrkdwn import escape, truncate
 from bot.text import counted
-from storage.markup import to_mrkdwn, visible
+from storage.markup import to_mrkdwn, visible, with_names
 
 if TYPE_CHECKING:
     from storage.digest import DigestData, WeekCounts
@@ -94,7 +94,7 @@ def _prompt_blocks(data: DigestData, names: Names) -> list[Block]:
     thread = data.prompt
     if thread is None or not thread.reply_count:
         return []
-    quoted = truncate(" ".join(to_mrkdwn(thread.text).split()), 300)
+    quoted = truncate(" ".join(to_mrkdwn(with_names(thread.text, names)).split()), 300)
     text = (
         f"*:speech_balloon: Most discussed question* ({thread.reply_count} "
         f"repl{'y' if thread.reply_count == 1 else 'ies'})\n>{quoted}"
@@ -106,7 +106,8 @@ def _prompt_blocks(data: DigestData, names: Names) -> list[Block]:
             else "Answers worth keeping? React with :bulb:"
         )
         lines = [
-            f"• {_name(names, author)}: {truncate(' '.join(to_mrkdwn(body).split()), 200)}"
+            f"• {_name(names, author)}: "
+            + truncate(" ".join(to_mrkdwn(with_names(body, names)).split()), 200)
             for author, body, _ in thread.replies
         ]
         text += f"\n_{label}_\n" + "\n".join(lines)
@@ -175,7 +176,7 @@ def render_kudos_summary(
             what = (
                 link(reason, "a message")
                 if reason.startswith("https://")
-                else truncate(to_mrkdwn(reason), 150)
+                else truncate(to_mrkdwn(with_names(reason, names)), 150)
             )
             lines.append(
                 f"• {_name(names, kudos.giver_id)} → {_name(names, kudos.receiver_id)}: {what}"

@@ -6,6 +6,7 @@ import uuid
 
 from bot.blocks.kit import Message, section
 from bot.errors import CopError
+from bot.lookups import named
 from bot.mrkdwn import truncate
 from handlers.commands.common import posted_reply
 from handlers.commands.invocation import Invocation
@@ -25,9 +26,10 @@ USAGE = (
 LIST_LIMIT = 40
 
 
-def _list(community_id: int) -> Message:
+def _list(inv: Invocation, community_id: int) -> Message:
     with db.session() as session:
         bank = prompts.list_prompts(session=session, community_id=community_id)
+        texts = [named(inv.client, session, team_id=inv.team_id, text=p.text) for p in bank]
     if not bank:
         text = "The prompt bank is empty. Add one with `/cop prompt add <question>`."
         return Message(text=text, blocks=[section(text)])
@@ -36,7 +38,8 @@ def _list(community_id: int) -> Message:
         mark = ":arrow_right: " if i == 0 else ""
         kind = "" if not prompt.is_default else " _(built in)_"
         used = f" · used {prompt.times_used}×" if prompt.times_used else ""
-        lines.append(f"{mark}`{prompt.id}` {truncate(to_mrkdwn(prompt.text), 150)}{kind}{used}")
+        shown = truncate(to_mrkdwn(texts[i]), 150)
+        lines.append(f"{mark}`{prompt.id}` {shown}{kind}{used}")
     if len(bank) > LIST_LIMIT:
         lines.append(f"…and {len(bank) - LIST_LIMIT} more")
     header = f"*{len(bank)} prompts*, in the order they will be posted (the arrow is next):"
@@ -63,7 +66,7 @@ def run_prompt(inv: Invocation) -> None:
             )
             inv.reply_text(f"Added prompt `{added.id}`. It goes out before the built-in ones.")
         elif action == "list":
-            inv.reply(_list(community.id))
+            inv.reply(_list(inv, community.id))
         elif action == "remove":
             if not rest.isdigit():
                 raise CopError("Which one? `/cop prompt list` shows each prompt's number.")

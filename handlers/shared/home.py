@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot.blocks.home import HomeCommunity, HomeData, HomeItem, render_home
-from bot.lookups import display_names
+from bot.lookups import display_names, named
 from bot.mrkdwn import escape, truncate
 from handlers.shared.roles import is_facilitator
 from scheduler.slots import schedule_lines
@@ -64,7 +64,11 @@ def home_data(client: WebClient, session: Session, *, team_id: str, user_id: str
     givers = display_names(client, session, team_id=team_id, user_ids=[k.giver_id for k in latest])
     kudos_lines = [
         f"from {escape(givers[k.giver_id])}: "
-        + ("a message" if k.reason.startswith("https://") else truncate(to_mrkdwn(k.reason), 120))
+        + (
+            "a message"
+            if k.reason.startswith("https://")
+            else truncate(to_mrkdwn(named(client, session, team_id=team_id, text=k.reason)), 120)
+        )
         for k in latest
     ]
     return HomeData(

@@ -15,12 +15,11 @@ from bot.blocks.knowledge import (
     render_shared,
     share_modal,
 )
-from bot.lookups import display_names, permalink, post_message
+from bot.lookups import display_names, named, permalink, post_message
 from bot.text import compose_thread, hashtags, normalise_tags, title_from
 from handlers.shared.roles import facilitators_among, is_facilitator
 from storage import communities, knowledge, messages
 from storage.knowledge import NewSnippet
-from storage.markup import mentioned_users, with_names
 from storage.models import Community, Snippet
 from storage.models.knowledge import STATUS_CONFIRMED
 
@@ -161,9 +160,7 @@ def snippet_text(
 
 def auto_title(client: WebClient, session: Session, *, team_id: str, text: str) -> str:
     """The title a message's markup gives itself: its first line, people by name."""
-    mentioned = mentioned_users(text)
-    names = display_names(client, session, team_id=team_id, user_ids=mentioned) if mentioned else {}
-    return title_from(with_names(text, names))
+    return title_from(named(client, session, team_id=team_id, text=text))
 
 
 def new_snippet(

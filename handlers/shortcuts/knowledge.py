@@ -8,7 +8,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks.knowledge import no_community_modal, save_modal
-from bot.lookups import team_of
+from bot.lookups import named, team_of
 from bot.text import hashtags
 from handlers.shared.knowledge import (
     NO_COMMUNITY,
@@ -56,11 +56,12 @@ def save_knowledge_shortcut(
         # the submission reads the message back from the cache rather than from Slack
         remember(session, team_id, channel_id, message)
         title = auto_title(client, session, team_id=team_id, text=message.text)
+        excerpt = named(client, session, team_id=team_id, text=message.text)
     view = save_modal(
         metadata={"channel": channel_id, "ts": message.ts, "community": home.id if home else None},
         title=title,
         tags=hashtags(message.text),
-        excerpt_text=message.text,
+        excerpt_text=excerpt,
         communities=[(c.id or 0, c.name) for c in mine],
         fixed_community=home.name if home else None,
     )
