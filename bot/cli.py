@@ -170,7 +170,12 @@ def serve(app: Any, settings: Settings, args: argparse.Namespace) -> None:
         return
     from bot.http import make_http_server
 
-    server = make_http_server(app, host=args.host, port=args.port or settings.port)
+    server = make_http_server(
+        app,
+        signing_secret=settings.slack_signing_secret,
+        host=args.host,
+        port=args.port or settings.port,
+    )
     log.info("copbot listening on http://%s:%s/slack/events", args.host, server.server_port)
     try:
         server.serve_forever()

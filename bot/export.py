@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from typing import IO
 
-from storage.markup import to_markdown, visible
+from storage.markup import markdown_label, to_markdown, visible
 
 FORMATS = ("csv", "json", "md")
 UNTAGGED = "untagged"
@@ -99,7 +99,7 @@ def write_json(rows: Iterable[ExportRow], out: IO[str]) -> int:
 
 def _md_entry(row: ExportRow) -> str:
     title = visible(row.title) or visible(row.text).strip().split("\n", 1)[0][:80] or "Untitled"
-    title = title.replace("[", "\\[").replace("]", "\\]")
+    title = markdown_label(title)
     link = f"[{title}]({row.permalink})" if row.permalink.startswith("https://") else title
     quoted = "\n".join("> " + line for line in to_markdown(row.text).splitlines()) or ">"
     return (

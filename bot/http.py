@@ -1,7 +1,11 @@
-"""HTTP mode: a small threaded WSGI server for /slack/events, /healthz and the OAuth pages."""
+"""HTTP mode: a small threaded WSGI server for /slack/events, /healthz and the OAuth pages.
+
+Everything posted to /slack/events passes bot/gate.py first: bounded, signed, well formed.
+"""
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from collections.abc import Iterable
@@ -13,6 +17,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot import __version__
+from bot.gate import TOO_LARGE, Gate, Refusal
 from storage import db
 
 if TYPE_CHECKING:
@@ -20,19 +25,50 @@ if TYPE_CHECKING:
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+READ_TIMEOUT_SECONDS = 10.0  # a request not sent whole by then is dropped, freeing its thread
+LISTEN_BACKLOG = 1024  # connections waiting for a thread: bursts queue rather than reset
 log = logging.getLogger("copbot.http")
 
 
 class CopbotWSGI:
     """Routes GET /healthz itself and everything else to Bolt's WSGI adapter."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, signing_secret: str) -> None:
         self.slack = SlackRequestHandler(app, path=EVENTS_PATH)
+        self.gate = Gate(signing_secret)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") == "GET":
+        path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+        if path == HEALTH_PATH and method == "GET":
             return self.health(start_response)
+        if path == EVENTS_PATH and method == "POST":
+            refusal = self.admit(environ)
+            if refusal is not None:
+                return self.refuse(start_response, refusal)
         return self.slack(environ, start_response)
+
+    def admit(self, environ: WSGIEnvironment) -> Refusal | None:
+        """Read the body (if it is not too large) and let the gate judge the request."""
+        if self.gate.too_large(environ.get("CONTENT_LENGTH")):
+            return TOO_LARGE
+        length = int((environ.get("CONTENT_LENGTH") or "0").strip() or "0")
+        try:
+            body = environ["wsgi.input"].read(length) if length else b""
+        except OSError:  # the sender went away (or too slow: the read timed out)
+            return Refusal("400 Bad Request")
+        environ["wsgi.input"] = io.BytesIO(body)  # Bolt reads it again
+        return self.gate.refusal(
+            body=body,
+            timestamp=environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"),
+            signature=environ.get("HTTP_X_SLACK_SIGNATURE"),
+            content_type=environ.get("CONTENT_TYPE") or "",
+        )
+
+    @staticmethod
+    def refuse(start_response: StartResponse, refusal: Refusal) -> Iterable[bytes]:
+        headers = [("Content-Type", "text/plain"), ("Content-Length", str(len(refusal.body)))]
+        start_response(refusal.status, headers)
+        return [refusal.body]
 
     def health(self, start_response: StartResponse) -> Iterable[bytes]:
         database = db.ping()
@@ -50,21 +86,34 @@ class CopbotWSGI:
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = LISTEN_BACKLOG
 
 
 class _QuietHandler(WSGIRequestHandler):
+    timeout = READ_TIMEOUT_SECONDS  # socketserver applies it to each connection's socket
+
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s " + format, self.address_string(), *args)
 
+    def log_error(self, format: str, *args: Any) -> None:  # a malformed request line, say
+        log.debug("%s " + format, self.address_string(), *args)
 
-def make_http_server(app: App, *, host: str = "0.0.0.0", port: int = 3000) -> WSGIServer:
+
+def make_http_server(
+    app: App, *, signing_secret: str, host: str = "0.0.0.0", port: int = 3000
+) -> WSGIServer:
     """A threaded HTTP server for `app`; call serve_forever() (or shutdown()) on it.
 
     Args:
         app: the Bolt app from create_app().
+        signing_secret: SLACK_SIGNING_SECRET, for the gate in front of Bolt.
         host: interface to bind; "127.0.0.1" in tests.
         port: TCP port, 0 for any free one.
     """
     return make_server(
-        host, port, CopbotWSGI(app), server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
+        host,
+        port,
+        CopbotWSGI(app, signing_secret),
+        server_class=_ThreadingWSGIServer,
+        handler_class=_QuietHandler,
     )

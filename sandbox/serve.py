@@ -71,7 +71,9 @@ class ServedApp:
         self.settings = settings
         self.executor = executor or TrackingExecutor()
         self.app = create_app(settings, listener_executor=self.executor)
-        self.server = make_http_server(self.app, host="127.0.0.1", port=0)
+        self.server = make_http_server(
+            self.app, signing_secret=settings.slack_signing_secret, host="127.0.0.1", port=0
+        )
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.sender = SlackSender(
             f"{self.url}/slack/events", settings.slack_signing_secret, standin

@@ -190,6 +190,11 @@ def to_mrkdwn(markup: str, *, mentions: bool = False) -> str:
     return "".join(out)
 
 
+def markdown_label(text: str) -> str:
+    """Raw text safe inside a Markdown link's [label]: backslashes and brackets escaped."""
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
 def to_markdown(markup: str) -> str:
     """`markup` as readable Markdown: `[label](url)`, @Name and #channel as text."""
     out: list[str] = []
@@ -198,10 +203,8 @@ def to_markdown(markup: str) -> str:
             out.append(unescape(piece))
         elif piece.kind == "link":
             url = unescape(piece.target).replace(")", "%29").replace(" ", "%20")
-            label = (unescape(piece.label) if piece.label else unescape(piece.target)).replace(
-                "]", "\\]"
-            )
-            out.append(f"[{label.removeprefix('mailto:')}]({url})")
+            label = unescape(piece.label) if piece.label else unescape(piece.target)
+            out.append(f"[{markdown_label(label.removeprefix('mailto:'))}]({url})")
         else:
             out.append(_seen(piece))
     return "".join(out)

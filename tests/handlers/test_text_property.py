@@ -79,7 +79,11 @@ def same(text: str) -> str:
 def shows(original: str, output: str, standin: SlackStandIn) -> None:
     """`output` shows what Slack showed of `original` (markup as Slack delivered it)."""
     expected, got = same(seen(original, standin)), same(seen(output, standin))
-    assert expected in got, (expected, got)
+    if expected in got:
+        return
+    # long text is cut where Slack's limits say, marked "…": what is shown must be its start
+    cut = max((k for k in range(8, len(expected)) if expected[:k].rstrip() + "…" in got), default=0)
+    assert cut, (expected, got)
 
 
 def mrkdwn_of(payload: Any) -> str:
@@ -145,7 +149,7 @@ def outputs_of_knowledge(copbot: Copbot, word: str) -> Iterator[tuple[str, Any]]
             content = "\n".join(cell.removeprefix("'") for row in rows for cell in row)
         else:  # Markdown as a reader sees it: [label](url) shows its label
             content = re.sub(r"\[((?:[^\]\\]|\\.)*)\]\([^)]*\)", r"\1", content)
-            content = content.replace("\\[", "[").replace("\\]", "]")
+            content = re.sub(r"\\([\\\[\]])", r"\1", content)
         yield fmt, {"text": content.replace("&", "&amp;").replace("<", "&lt;")}
 
 

@@ -1,0 +1,192 @@
+"""Nothing unsigned reaches copbot: issue 13's findings 1 and 6, over real HTTP.
+
+A request whose signature cannot be verified, however it is malformed, is answered 401 and
+changes nothing: no listener runs, no error reply goes to a URL the sender chose, no Web API
+call, no database write, no log line above DEBUG. Bodies are bounded, reads time out.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import threading
+import time
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.gate import MAX_BODY_BYTES
+from sandbox.slack import sign_request, slash_command_body
+from storage import db
+from storage.models import EventReceipt, UserProfile
+from tests.harness import SIGNING_SECRET, Copbot
+
+FRESH = str(int(time.time()))
+
+
+def _command_body(copbot: Copbot, response_url: str | None = None) -> str:
+    return slash_command_body(
+        text="help",
+        user_id="UALICE",
+        channel_id="CPYTHON",
+        response_url=response_url or copbot.standin.new_response_url("CPYTHON", user="UALICE"),
+    )
+
+
+def _rows() -> tuple[int, ...]:
+    with db.session() as session:
+        return tuple(
+            int(session.execute(select(func.count()).select_from(table)).scalar_one())
+            for table in (EventReceipt, UserProfile)
+        )
+
+
+def _assert_nothing_happened(
+    copbot: Copbot, before: tuple[int, ...], caplog: pytest.LogCaptureFixture
+) -> None:
+    copbot.wait_idle()
+    assert copbot.standin.calls == [] and copbot.standin.responses == []
+    assert _rows() == before
+    assert copbot.executor.errors == []
+    loud = [r for r in caplog.records if r.levelno >= logging.INFO]
+    assert loud == [], [r.getMessage() for r in loud]
+
+
+BAD_HEADERS = {
+    "timestamp is a word": {"X-Slack-Request-Timestamp": "x"},
+    "timestamp is empty": {"X-Slack-Request-Timestamp": ""},
+    "timestamp has a fraction": {"X-Slack-Request-Timestamp": "1.5"},
+    "timestamp has 5,000 digits": {"X-Slack-Request-Timestamp": "9" * 5000},
+    "signature is not ASCII": {"X-Slack-Signature": "v0=" + "é" * 64},
+    "signature is cut short": {"X-Slack-Signature": "v0=abc"},
+    "no signature at all": {"X-Slack-Signature": None},
+    "timestamp an hour old": {"X-Slack-Request-Timestamp": str(int(time.time()) - 3600)},
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_HEADERS), ids=str)
+def test_an_unverifiable_request_gets_401_and_changes_nothing(
+    copbot: Copbot, caplog: pytest.LogCaptureFixture, case: str
+) -> None:
+    """The response_url points back at the stand-in: nothing may ever be posted to it."""
+    body = _command_body(copbot)
+    headers = sign_request(body, SIGNING_SECRET, content_type="application/x-www-form-urlencoded")
+    for name, value in BAD_HEADERS[case].items():
+        if value is None:
+            headers.pop(name)
+        else:
+            headers[name] = value
+    copbot.standin.clear_calls()
+    before = _rows()
+    caplog.set_level(logging.DEBUG)
+    caplog.clear()
+    sent = copbot.sender.post_raw(body.encode("utf-8"), headers)
+    assert sent.status == 401 and sent.body == ""
+    _assert_nothing_happened(copbot, before, caplog)
+
+
+JUNK = {
+    "half a JSON object": ("{", "application/json"),
+    "a JSON list": ("[1]", "application/json"),
+    "a null payload": ("payload=null", "application/x-www-form-urlencoded"),
+    "not UTF-8": (b"payload=\xff\xfe", "application/x-www-form-urlencoded"),
+}
+
+
+@pytest.mark.parametrize("case", list(JUNK), ids=str)
+def test_unsigned_junk_is_401_without_a_traceback(
+    copbot: Copbot, caplog: pytest.LogCaptureFixture, case: str
+) -> None:
+    body, content_type = JUNK[case]
+    copbot.standin.clear_calls()
+    before = _rows()
+    caplog.set_level(logging.DEBUG)
+    caplog.clear()
+    raw = body if isinstance(body, bytes) else body.encode()
+    sent = copbot.sender.post_raw(raw, {"Content-Type": content_type, "X-Slack-Signature": "v0=x"})
+    assert sent.status == 401
+    _assert_nothing_happened(copbot, before, caplog)
+
+
+@pytest.mark.parametrize("case", [c for c in JUNK if c != "not UTF-8"], ids=str)
+def test_signed_junk_is_400_with_one_line_and_no_traceback(
+    copbot: Copbot, caplog: pytest.LogCaptureFixture, case: str
+) -> None:
+    body, content_type = JUNK[case]
+    assert isinstance(body, str)
+    caplog.set_level(logging.DEBUG)
+    caplog.clear()
+    sent = copbot.sender.post_raw(
+        body, sign_request(body, SIGNING_SECRET, content_type=content_type)
+    )
+    assert sent.status == 400
+    copbot.wait_idle()
+    loud = [r for r in caplog.records if r.levelno >= logging.INFO]
+    assert len(loud) == 1 and loud[0].exc_info is None and "Traceback" not in caplog.text
+
+
+def test_a_signed_command_still_works(copbot: Copbot) -> None:
+    body = _command_body(copbot)
+    headers = sign_request(body, SIGNING_SECRET, content_type="application/x-www-form-urlencoded")
+    assert copbot.sender.post_raw(body, headers).status == 200
+
+
+def _raw_http(copbot: Copbot, data: bytes, *, read_for: float = 5.0) -> bytes:
+    parts = urlsplit(copbot.url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=read_for) as conn:
+        conn.sendall(data)
+        chunks = []
+        try:
+            while chunk := conn.recv(65536):
+                chunks.append(chunk)
+        except (TimeoutError, ConnectionResetError):
+            pass
+        return b"".join(chunks)
+
+
+def test_a_body_over_a_megabyte_is_refused_before_it_is_read(copbot: Copbot) -> None:
+    announced = 50 * MAX_BODY_BYTES
+    head = (
+        f"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {announced}\r\nX-Slack-Signature: v0=x\r\n"
+        f"X-Slack-Request-Timestamp: {FRESH}\r\n\r\n"
+    ).encode()
+    copbot.standin.clear_calls()
+    answer = _raw_http(copbot, head + b"{" * 1000)  # far less than announced: never read
+    assert answer.startswith(b"HTTP/1.0 413") or answer.startswith(b"HTTP/1.1 413")
+    assert copbot.standin.calls == []
+
+
+def test_a_half_sent_request_is_dropped_after_the_read_timeout(
+    copbot: Copbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot import http
+
+    monkeypatch.setattr(http._QuietHandler, "timeout", 0.5)
+    copbot.standin.clear_calls()
+    head = b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"
+    started = time.monotonic()
+    _raw_http(copbot, head, read_for=30)  # returns when the server closes the connection
+    assert time.monotonic() - started < 10
+    assert copbot.standin.calls == []
+
+
+def test_a_burst_of_connections_is_queued_not_reset(copbot: Copbot) -> None:
+    body = json.dumps({"type": "url_verification", "challenge": "c", "token": "t"})
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def post() -> None:
+        headers = sign_request(body, SIGNING_SECRET, content_type="application/json")
+        status = copbot.sender.post_raw(body, headers).status
+        with lock:
+            statuses.append(status)
+
+    threads = [threading.Thread(target=post) for _ in range(60)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert statuses == [200] * 60
