@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run sandbox test test-pg lint format clean
+.PHONY: run sandbox test test-pg mutate lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("copbot needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -31,6 +31,22 @@ test: $(VENV)/.dev-installed  ## the whole test suite (PostgreSQL too when COP_T
 test-pg: $(VENV)/.dev-installed  ## the test suite on SQLite and on the local PostgreSQL
 	COP_TEST_DATABASE_URL=$${COP_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 		$(BIN)/python -m pytest
+
+# Mutation testing (mutmut, configured in [tool.mutmut] in pyproject.toml), by hand: it takes
+# tens of minutes, so it is not part of `make test`. Always from a fresh mutants/ copy, because
+# mutmut keeps a cached "survived" even after a new test would kill it. SQLite only, two workers
+# (the machine is shared); prints the mutants left alive and a score per module.
+mutate: $(VENV)/.dev-installed  ## mutation testing of the core modules (slow; SQLite only)
+	rm -rf mutants
+	start=$$(date +%s) && env -u COP_TEST_DATABASE_URL $(BIN)/mutmut run --max-children 2 \
+		&& echo "mutmut took $$(( $$(date +%s) - start ))s"
+	@echo "Not killed:" && $(BIN)/mutmut results
+	@$(BIN)/mutmut results --all true | awk -F': ' ' \
+		{ m = $$1; sub(/^ +/, "", m); sub(/\.[^.]*$$/, "", m); n[m]++; c[m, $$2]++; seen[$$2] = 1 } \
+		END { for (m in n) { k = c[m, "killed"] + 0; \
+			line = sprintf("%-20s %4d/%-4d killed %5.1f%%", m, k, n[m], 100 * k / n[m]); \
+			for (t in seen) if (t != "killed" && c[m, t]) line = line "   " c[m, t] " " t; \
+			print line } }' | sort
 
 lint: $(VENV)/.dev-installed  ## ruff (lint + format check), mypy and the import contracts
 	$(BIN)/ruff check .

@@ -49,8 +49,10 @@ def title_from(text: str, limit: int = TITLE_LENGTH) -> str:
         if line:
             if len(line) <= limit:
                 return escape(line)
-            cut = line[: limit - 1].rsplit(" ", 1)[0]
-            return escape((cut or line[: limit - 1]) + "…")
+            cut = line[: limit - 1]
+            if line[limit - 1] != " ":  # the cut is inside a word: drop that word
+                cut = cut.rsplit(" ", 1)[0]
+            return escape(cut.rstrip() + "…")
     return ""
 
 

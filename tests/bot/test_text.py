@@ -1,11 +1,11 @@
-"""Pure text helpers: hashtags, titles, mentions, readable text, escaping and truncation."""
+"""Pure text helpers: hashtags, titles, mentions and readable text."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.mrkdwn import escape, truncate
 from bot.text import compose_thread, hashtags, normalise_tags, title_from, user_mentions
 
 
@@ -17,6 +17,10 @@ def test_hashtags_ignore_channel_links_and_entities() -> None:
 def test_tags_typed_in_a_form_are_cleaned() -> None:
     assert normalise_tags("#Py-Test, docs  docs\x00 #") == ["py-test", "docs"]
     assert len(normalise_tags(" ".join(f"t{i}" for i in range(50)))) == 10
+
+
+def test_tags_keep_every_letter_and_lose_edge_dashes() -> None:
+    assert normalise_tags("#XML, Xcode, --docs--, _py_, #-") == ["xml", "xcode", "docs", "py"]
 
 
 def test_mentions_in_slack_escaped_form() -> None:
@@ -34,26 +38,61 @@ def test_titles_are_first_lines_cut_at_a_word() -> None:
     assert len(title) <= 80 and title.endswith("…")
 
 
+def test_titles_skip_quote_markers_and_keep_every_letter() -> None:
+    assert title_from("&gt; XML parsing, the X way\nmore") == "XML parsing, the X way"
+
+
+def test_a_message_with_no_words_has_no_title() -> None:
+    assert title_from("") == ""
+    assert title_from("\n  \n*  *\n&gt; \n") == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "title"),
+    [
+        ("alpha beta gamma", 16, "alpha beta gamma"),  # exactly the limit: whole
+        ("alpha beta gamma", 14, "alpha beta…"),
+        ("alpha beta gamma", 12, "alpha beta…"),
+        ("alpha beta gamma", 11, "alpha beta…"),  # "beta" ends just before the cut: it stays
+        ("one two three four five", 16, "one two three…"),
+        ("fixtures a bcd", 10, "fixtures…"),
+        ("supercalifragilistic rocks", 10, "supercali…"),  # one long word: cut inside it
+        ("alpha beta gamma", 2, "a…"),
+        ("alpha beta gamma", 1, "…"),
+    ],
+)
+def test_titles_are_cut_at_the_last_word_that_fits(text: str, limit: int, title: str) -> None:
+    assert title_from(text, limit=limit) == title
+
+
+_words = st.lists(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyzXYZ", min_size=1, max_size=12),
+    min_size=1,
+    max_size=20,
+).map(" ".join)
+
+
+@given(st.data(), _words)
+def test_a_title_never_exceeds_its_limit_and_ends_at_a_word(data: st.DataObject, line: str) -> None:
+    limit = data.draw(st.integers(min_value=1, max_value=len(line) + 2), label="limit")
+    title = title_from(line, limit=limit)
+    assert len(title) <= limit
+    if len(line) <= limit:
+        assert title == line
+        return
+    kept = title.removesuffix("…")
+    assert title.endswith("…") and line.startswith(kept)
+    assert bool(kept) == (limit > 1)
+    # whole words, unless the first word alone is too long
+    assert line[len(kept)] == " " or (" " not in kept and len(kept) == limit - 1)
+
+
 def test_threads_are_composed_root_first() -> None:
     assert compose_thread("Q?", [("bob", "A1"), ("al", " ")]) == "Q?\n\n— bob: A1"
     # a replier's name is raw; the thread is markup
     assert compose_thread("Q?", [("Bo & <Co>", "A &amp; B")]).endswith(
         "— Bo &amp; &lt;Co&gt;: A &amp; B"
     )
-
-
-@given(st.text())
-def test_escaped_text_never_contains_markup(text: str) -> None:
-    escaped = escape(text)
-    assert "<" not in escaped and ">" not in escaped
-
-
-@given(st.text(), st.integers(min_value=5, max_value=500))
-def test_truncate_respects_the_limit(text: str, limit: int) -> None:
-    cut = truncate(escape(text), limit, more=" <x|y>")
-    assert len(cut) <= limit
-    if len(escape(text)) > limit:
-        assert "…" in cut
 
 
 def test_counted_says_one_in_the_singular() -> None:

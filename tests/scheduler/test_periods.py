@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
@@ -328,6 +330,9 @@ def test_period_keys_are_local_iso_weeks() -> None:
         ("sat", 5),
         ("sun", 6),
         ("Sunday", 6),
+        ("tues.", 1),
+        ("Mon.", 0),
+        ("thurs.", 3),
     ],
 )
 def test_parse_day_accepts(text: str, day: int) -> None:
@@ -356,6 +361,9 @@ def test_parse_day_rejects_with_a_friendly_message(text: str) -> None:
         ("12:15am", 15),
         ("12pm", 720),
         ("11:59pm", 1439),
+        ("1am", 60),
+        ("1:30pm", 810),
+        ("12:59am", 59),
     ],
 )
 def test_parse_time_accepts(text: str, minute: int) -> None:
@@ -364,7 +372,10 @@ def test_parse_time_accepts(text: str, minute: int) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["16:5", "0930", "930", "24:00", "10:60", "13pm", "0am", "4:3pm", "10", "ten", "", "10:00:00"],
+    [
+        *("16:5", "0930", "930", "24:00", "10:60", "13pm", "0am", "4:3pm", "10", "ten", ""),
+        *("10:00:00", "4:60pm", "12:60am"),
+    ],
 )
 def test_parse_time_rejects_with_a_friendly_message(text: str) -> None:
     with pytest.raises(ValueError, match="is not a time"):
@@ -378,7 +389,37 @@ def test_format_slot() -> None:
 
 
 def test_slots_are_checked() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a weekly slot: weekday 7, minute 0"):
         Slot(7, 0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a weekly slot: weekday 0, minute 1440"):
         Slot(0, 1440)
+
+
+@pytest.fixture
+def server_in_kolkata(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process's own timezone is not UTC, as on a server set to local time."""
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    time.tzset()
+    assert time.localtime(0).tm_gmtoff == 5.5 * 3600
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_moments_are_utc_whatever_the_servers_timezone(server_in_kolkata: None) -> None:
+    now = datetime(2026, 11, 26, 3, 30, tzinfo=UTC)
+    skipped = Slot(6, 2 * 60 + 30)  # 02:30 on the Sunday New York skips
+    moments = [
+        local_day_start("America/New_York", now),
+        run_time(Slot(0, 600), "America/New_York", date(2026, 3, 2)),
+        run_time(skipped, "America/New_York", date(2026, 3, 2)),
+        *week_bounds("Europe/Berlin", datetime(2026, 3, 29, 12, 0, tzinfo=UTC)),
+    ]
+    assert [m.utcoffset() for m in moments] == [timedelta(0)] * len(moments)
+    assert [m.isoformat() for m in moments] == [
+        "2026-11-25T05:00:00+00:00",
+        "2026-03-02T15:00:00+00:00",
+        "2026-03-08T07:00:00+00:00",
+        "2026-03-22T23:00:00+00:00",
+        "2026-03-29T22:00:00+00:00",
+    ]
