@@ -6,6 +6,7 @@ local words, and the sandbox's clock asks which comes next; all read them from h
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +19,8 @@ from scheduler.kinds import KINDS, PostKind
 from scheduler.periods import Slot, next_run
 from storage import schedule
 from storage.models import Community, CommunitySchedule
+
+log = logging.getLogger("copbot.scheduler")
 
 
 @dataclass(frozen=True)
@@ -44,10 +47,22 @@ def weekly_slots(community: Community, rows: Sequence[CommunitySchedule]) -> lis
         if row is None:
             slots.append(WeeklySlot(kind, kind.default_slot, True, community.created_at))
         else:
-            slots.append(
-                WeeklySlot(kind, Slot(row.weekday, row.minute), row.enabled, row.updated_at)
-            )
+            slots.append(WeeklySlot(kind, _slot_of(row, kind), row.enabled, row.updated_at))
     return slots
+
+
+def _slot_of(row: CommunitySchedule, kind: PostKind) -> Slot:
+    try:
+        return Slot(row.weekday, row.minute)
+    except ValueError:  # a row damaged before forms were checked: the default slot stands
+        log.warning(
+            "community %s: the %s slot %s/%s is no weekly slot; its default is used",
+            row.community_id,
+            kind.name,
+            row.weekday,
+            row.minute,
+        )
+        return kind.default_slot
 
 
 def community_slots(session: Session, community: Community) -> list[WeeklySlot]:

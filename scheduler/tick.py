@@ -15,13 +15,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlmodel import Session
+
 from scheduler import posts
 from scheduler.clients import ClientFor
 from scheduler.kinds import BY_NAME
 from scheduler.periods import latest_run, period_key
 from scheduler.slots import weekly_slots
 from storage import db, schedule
-from storage.models import Community, ScheduledPost
+from storage.models import Community, CommunitySchedule, ScheduledPost
 
 log = logging.getLogger("copbot.scheduler")
 
@@ -67,23 +69,32 @@ def due_posts(now: datetime) -> list[Due]:
     due = []
     with db.session() as session:
         for community, rows in schedule.unpaused_schedules(session=session):
-            assert community.id is not None
-            for weekly in weekly_slots(community, rows):
-                if not weekly.enabled:
-                    continue
-                run_at = latest_run(weekly.slot, community.timezone, now)
-                # a slot that passed before the community existed, or before this schedule was
-                # set, is next week's business
-                if run_at < max(community.created_at, weekly.since):
-                    continue
-                period = period_key(run_at, community.timezone)
-                kind = weekly.kind.name
-                if schedule.get_post(
-                    session=session, community_id=community.id, kind=kind, period=period
-                ):
-                    continue
-                due.append(Due(community.id, kind, period, run_at))
+            try:
+                due += _due_in(session, community, rows, now)
+            except Exception:  # one community's bad row (say, a damaged slot) spares the rest
+                log.exception("could not tell which posts of community %s are due", community.id)
     return interleave(due)
+
+
+def _due_in(
+    session: Session, community: Community, rows: list[CommunitySchedule], now: datetime
+) -> list[Due]:
+    assert community.id is not None
+    due = []
+    for weekly in weekly_slots(community, rows):
+        if not weekly.enabled:
+            continue
+        run_at = latest_run(weekly.slot, community.timezone, now)
+        # a slot that passed before the community existed, or before this schedule was set,
+        # is next week's business
+        if run_at < max(community.created_at, weekly.since):
+            continue
+        period = period_key(run_at, community.timezone)
+        kind = weekly.kind.name
+        if schedule.get_post(session=session, community_id=community.id, kind=kind, period=period):
+            continue
+        due.append(Due(community.id, kind, period, run_at))
+    return due
 
 
 def interleave(due: list[Due]) -> list[Due]:

@@ -48,6 +48,10 @@ def set_schedule(
         enabled: switch the kind on or off.
     """
     assert community.id is not None
+    if weekday is not None and not 0 <= weekday <= 6:
+        raise ValueError(f"not a day of the week: {weekday}")
+    if minute is not None and not 0 <= minute < 24 * 60:
+        raise ValueError(f"not a minute of the day: {minute}")
     row = session.exec(
         select(CommunitySchedule).where(
             CommunitySchedule.community_id == community.id, CommunitySchedule.kind == kind

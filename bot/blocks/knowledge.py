@@ -93,13 +93,19 @@ def more_value(query: str, offset: int) -> str:
     return json.dumps({"q": query[:1500], "o": offset})
 
 
+MAX_OFFSET = 1000  # 200 pages: nobody pages further; a larger offset is a damaged value
+
+
 def parse_more_value(value: str) -> tuple[str, int]:
     """The query and offset stored by more_value (a damaged value restarts at 0)."""
     try:
         data = json.loads(value)
-        return str(data.get("q", "")), max(0, int(data.get("o", 0)))
-    except (ValueError, TypeError, AttributeError):
+        query, offset = data.get("q", ""), data.get("o", 0)
+    except (ValueError, TypeError, AttributeError, RecursionError):
         return "", 0
+    if not isinstance(query, str) or type(offset) is not int or not 0 <= offset <= MAX_OFFSET:
+        return (query if isinstance(query, str) else ""), 0
+    return query[:1500], offset
 
 
 def render_search_results(

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.errors import CopError
 from bot.lookups import team_of
+from handlers.shared.forms import small_number
 from handlers.shared.home import publish_home
 from handlers.shared.pending import pending_message
 from handlers.shared.roles import require_facilitator
@@ -28,7 +29,7 @@ def confirm_snippet_clicked(
     team_id = team_of(context, body)
     user_id = body["user"]["id"]
     with db.session() as session:
-        snippet_id = int(action.get("value") or 0) if str(action.get("value", "")).isdigit() else 0
+        snippet_id = small_number(action.get("value")) or 0
         snippet = knowledge.snippet_by_id(session=session, team_id=team_id, snippet_id=snippet_id)
         if snippet is None:
             raise CopError("That snippet no longer exists.")

@@ -11,13 +11,9 @@ from slack_sdk import WebClient
 from bot.blocks.community import DOMAIN_ACTION, DOMAIN_BLOCK, NAME_ACTION, NAME_BLOCK
 from bot.errors import CopError
 from handlers.shared.communities import check_can_create, start_community, validate_new_community
+from handlers.shared.forms import metadata, text_value
 from storage import db
 from storage.markup import from_typed
-
-
-def _value(view: dict[str, Any], block: str, action: str) -> str:
-    state = view.get("state", {}).get("values", {})
-    return (state.get(block, {}).get(action, {}) or {}).get("value") or ""
 
 
 def create_community_submitted(
@@ -31,13 +27,13 @@ def create_community_submitted(
     """Validate the form (errors go back into the modal), then start the community."""
     team_id = context.team_id or body.get("team", {}).get("id", "")
     user_id = body["user"]["id"]
-    channel_id = view.get("private_metadata", "")
+    channel_id = metadata(view)
     with db.session() as session:
         try:
             # a modal's inputs arrive raw: exactly what was typed
             new = validate_new_community(
-                from_typed(_value(view, NAME_BLOCK, NAME_ACTION)),
-                from_typed(_value(view, DOMAIN_BLOCK, DOMAIN_ACTION)),
+                from_typed(text_value(view, NAME_BLOCK, NAME_ACTION)),
+                from_typed(text_value(view, DOMAIN_BLOCK, DOMAIN_ACTION)),
             )
             facts = check_can_create(
                 session=session,

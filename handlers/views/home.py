@@ -9,9 +9,11 @@ from slack_sdk import WebClient
 
 from bot.blocks.home import QUERY_ACTION, QUERY_BLOCK, search_modal, search_results_modal
 from bot.lookups import team_of
+from handlers.shared.forms import text_value
 from handlers.shared.knowledge import share_form
 from handlers.shared.search import parse_query, search_message
 from storage import db
+from storage.markup import from_typed
 
 
 def home_share_clicked(
@@ -34,8 +36,7 @@ def home_search_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     """Show the results in the modal itself."""
-    values = view.get("state", {}).get("values", {})
-    raw = ((values.get(QUERY_BLOCK) or {}).get(QUERY_ACTION) or {}).get("value") or ""
+    raw = from_typed(text_value(view, QUERY_BLOCK, QUERY_ACTION))  # raw, as a modal sends it
     if parse_query(raw).empty:
         ack(response_action="errors", errors={QUERY_BLOCK: "Type a word, a #tag or an @person."})
         return

@@ -24,6 +24,7 @@ from bot.errors import CopError
 from bot.lookups import team_of
 from bot.private import tell
 from bot.text import hashtags, normalise_tags
+from handlers.shared.forms import metadata, selected_value, small_number, text_value
 from handlers.shared.knowledge import (
     confirmation_note,
     fetch_message,
@@ -39,10 +40,7 @@ from storage.models.knowledge import SOURCE_SHORTCUT
 
 def form_value(view: dict[str, Any], block: str, action: str) -> str:
     """A text input's value, or a select's chosen option value ("" when empty)."""
-    state = (view.get("state", {}).get("values", {}).get(block, {}) or {}).get(action) or {}
-    if state.get("selected_option"):
-        return str(state["selected_option"].get("value") or "")
-    return str(state.get("value") or "")
+    return selected_value(view, block, action) or text_value(view, block, action)
 
 
 def _chosen_community(
@@ -68,7 +66,11 @@ def save_knowledge_submitted(
     """Save the shortcut's message (with the title and tags given) as a snippet."""
     team_id = team_of(context, body)
     user_id = body["user"]["id"]
-    meta = json.loads(view.get("private_metadata") or "{}")
+    try:
+        meta = json.loads(metadata(view) or "{}")
+    except ValueError:
+        meta = {}
+    meta = meta if isinstance(meta, dict) else {}
     channel_id, ts = str(meta.get("channel", "")), str(meta.get("ts", ""))
     # a modal's inputs arrive raw: exactly what was typed
     title = from_typed(" ".join(form_value(view, TITLE_BLOCK, TITLE_ACTION).split()))
@@ -76,7 +78,9 @@ def save_knowledge_submitted(
     with db.session() as session:
         if meta.get("community"):
             community = communities.get_community(
-                session=session, team_id=team_id, community_id=int(meta["community"])
+                session=session,
+                team_id=team_id,
+                community_id=small_number(str(meta["community"])) or 0,
             )
         else:
             picked = form_value(view, COMMUNITY_BLOCK, COMMUNITY_ACTION)
