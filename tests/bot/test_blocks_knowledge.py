@@ -90,7 +90,7 @@ def test_a_page_of_five_stays_within_limits() -> None:
 def test_more_values_round_trip_and_survive_damage() -> None:
     assert parse_more_value(more_value("fixtures #testing", 5)) == ("fixtures #testing", 5)
     assert parse_more_value("not json") == ("", 0)
-    assert parse_more_value('{"q": 1, "o": -3}') == ("1", 0)
+    assert parse_more_value('{"q": 1, "o": -3}') == ("", 0)  # a query that is not text
 
 
 def test_empty_results_suggest_tags() -> None:
