@@ -130,6 +130,13 @@ def post_message(client: WebClient, channel_id: str, **message: object) -> dict[
         raise
 
 
+def workspace_of(context: Any) -> str:
+    """The workspace a request is for: Bolt's context.team_id, from the verified envelope
+    (`authorizations`, the installing team). `event.team`, `user.team_id` and the like only say
+    which workspace a person comes from: in a Slack Connect channel, often another one."""
+    return str(context.team_id or "")
+
+
 def team_of(context: Any, payload: dict[str, Any]) -> str:
     """The workspace an interactive payload came from."""
     return str(context.team_id or (payload.get("team") or {}).get("id", ""))

@@ -70,7 +70,9 @@ class Invocation:
         head = parts[0] if parts else ""
         rest = parts[1] if len(parts) > 1 else ""
         return cls(
-            team_id=command.get("team_id") or context.get("team_id") or "",
+            # the workspace that installed copbot (Bolt reads it from the verified envelope):
+            # a Slack Connect guest's own team is only a fact about them
+            team_id=context.get("team_id") or command.get("team_id") or "",
             user_id=command.get("user_id", ""),
             channel_id=command.get("channel_id", ""),
             channel_name=command.get("channel_name", ""),

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from bot.blocks.community import render_welcome
 from bot.blocks.kit import Message
-from bot.lookups import display_names, user_profile
+from bot.lookups import display_names, user_profile, workspace_of
 from bot.private import tell
 from bot.text import title_from
 from handlers.events.channels import pause_for_channel
@@ -28,7 +28,7 @@ def _community_of(
         return None
     community = communities.community_for_channel(
         session=session,
-        team_id=event.get("team") or context.team_id or "",
+        team_id=workspace_of(context),
         channel_id=event.get("channel", ""),
     )
     return (community, user_id) if community is not None else None

@@ -9,7 +9,7 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks.knowledge import render_mention_answer
-from bot.lookups import post_message
+from bot.lookups import post_message, workspace_of
 from handlers.shared.search import find, parse_query, to_hits
 from storage import db
 from storage.search import search_terms
@@ -34,7 +34,7 @@ def question_of(text: str) -> str:
 
 def app_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """Answer in thread; private knowledge only from this very channel (everyone here sees it)."""
-    team_id = event.get("team") or context.team_id or ""
+    team_id = workspace_of(context)
     channel_id = event.get("channel") or ""
     question = question_of(event.get("text") or "")
     query = parse_query(question)

@@ -9,6 +9,7 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from sqlmodel import Session
 
+from bot.lookups import workspace_of
 from handlers.shared.knowledge import SlackMessage, auto_title, edited_tags, remember, snippet_text
 from storage import communities, db, knowledge, messages
 from storage.models import Snippet
@@ -16,7 +17,7 @@ from storage.models import Snippet
 
 def message(event: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger) -> None:
     """Every message event: new messages are cached, edits and deletions are applied."""
-    team_id = event.get("team") or context.team_id or ""
+    team_id = workspace_of(context)
     channel_id = event.get("channel") or ""
     if channel_id.startswith("D"):
         return

@@ -13,6 +13,7 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from sqlmodel import Session
 
+from bot.lookups import workspace_of
 from bot.private import tell
 from handlers.shared.knowledge import confirmation_note, endorse, fetch_message, new_snippet
 from handlers.shared.kudos import thank_by_reaction, unthank_by_reaction
@@ -49,7 +50,7 @@ def _reaction(session: Session, event: dict[str, Any], context: BoltContext) -> 
         return None
     community = communities.community_for_channel(
         session=session,
-        team_id=event.get("team") or context.team_id or "",
+        team_id=workspace_of(context),
         channel_id=channel_id,
     )
     if community is None:

@@ -67,12 +67,14 @@ class Workspace:
         is_bot: bool = False,
         tz: str = "UTC",
         display_name: str = "",
+        team_id: str | None = None,
     ) -> dict[str, Any]:
-        """Add (or replace) a user shaped like users.info's `user`."""
+        """Add (or replace) a user shaped like users.info's `user`; another `team_id` makes a
+        Slack Connect guest from a partner workspace."""
         user = user_object(
             user_id,
             name,
-            self.team_id,
+            team_id or self.team_id,
             real_name=real_name,
             is_admin=is_admin,
             is_owner=is_owner,
