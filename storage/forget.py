@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
-from storage.knowledge import refresh_snippet
+from storage.knowledge import refresh_snippet, replies_of, tags_of, update_snippet_text
 from storage.models import (
     ChannelMessage,
     Community,
@@ -15,10 +15,13 @@ from storage.models import (
     Kudos,
     Member,
     Snippet,
+    SnippetReply,
     SnippetTag,
     UserProfile,
 )
 from storage.search import unindex_snippets
+from storage.tags import edited_tags
+from storage.threads import compose_thread, removed, root_of
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,8 @@ class Forgotten:
     kudos: int
     memberships: int
     messages: int
+    # their replies taken out of threads other people's snippets keep
+    replies: int = 0
 
 
 def _count(result: object) -> int:
@@ -36,7 +41,9 @@ def _count(result: object) -> int:
 
 def forget_user(*, session: Session, team_id: str, user_id: str) -> Forgotten:
     """Delete a person's snippets, endorsements, kudos (given and received), memberships,
-    cached messages and profile; knowledge they only curated stays, credited to its author.
+    cached messages and profile, and take their replies out of the threads other people's
+    snippets keep (each reads "— (removed)"); knowledge they only curated stays, credited to
+    its author.
 
     Args:
         session: the open session (committed here).
@@ -52,6 +59,7 @@ def forget_user(*, session: Session, team_id: str, user_id: str) -> Forgotten:
     unindex_snippets(session=session, snippet_ids=ids)
     session.execute(delete(Endorsement).where(col(Endorsement.snippet_id).in_(ids)))
     session.execute(delete(SnippetTag).where(col(SnippetTag.snippet_id).in_(ids)))
+    session.execute(delete(SnippetReply).where(col(SnippetReply.snippet_id).in_(ids)))
     snippets = _count(session.execute(delete(Snippet).where(col(Snippet.id).in_(ids))))
     endorsed = list(
         session.exec(
@@ -98,10 +106,41 @@ def forget_user(*, session: Session, team_id: str, user_id: str) -> Forgotten:
         )
     )
     session.commit()
+    replies = _remove_replies(session, team_id, user_id)
     # their endorsements no longer count: recompute what they had endorsed
     for snippet_id in set(endorsed):
         snippet = session.get(Snippet, snippet_id)
         community = session.get(Community, snippet.community_id) if snippet else None
         if snippet is not None and community is not None:
             refresh_snippet(session=session, snippet=snippet, community=community)
-    return Forgotten(snippets, endorsements, kudos, memberships, messages)
+    return Forgotten(snippets, endorsements, kudos, memberships, messages, replies)
+
+
+def _remove_replies(session: Session, team_id: str, user_id: str) -> int:
+    """Take `user_id`'s lines out of every thread snippet that has them, text, tags and
+    search index alike; returns how many lines went."""
+    snippet_ids = set(
+        session.exec(
+            select(SnippetReply.snippet_id).where(
+                SnippetReply.team_id == team_id, SnippetReply.user_id == user_id
+            )
+        )
+    )
+    gone = 0
+    for snippet_id in sorted(snippet_ids):
+        snippet = session.get(Snippet, snippet_id)
+        if snippet is None:
+            continue
+        lines = replies_of(session=session, snippet=snippet)
+        kept = [removed(r) if r.user_id == user_id else r for r in lines]
+        gone += sum(1 for r in lines if r.user_id == user_id)
+        text = compose_thread(root_of(snippet.text, lines), kept)
+        update_snippet_text(
+            session=session,
+            snippet=snippet,
+            text=text,
+            title=snippet.title,
+            tags=edited_tags(tags_of(session=session, snippet=snippet), snippet.text, text),
+            replies=kept,
+        )
+    return gone

@@ -1,4 +1,4 @@
-"""Snippets: capture, endorsements, status, edits and withdrawal."""
+"""Snippets: capture, endorsements, status, edits and withdrawal, and the lines of threads."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlmodel import Session, col, delete, select
 
 from storage.clock import utcnow
 from storage.limits import SNIPPET_TITLE_COLUMN
-from storage.models import Community, Endorsement, Snippet, SnippetTag
+from storage.models import Community, Endorsement, Snippet, SnippetReply, SnippetTag
 from storage.models.knowledge import (
     CONFIRMED_BY_REACTION,
     CONFIRMED_ON_PURPOSE,
@@ -20,13 +20,17 @@ from storage.models.knowledge import (
     STATUS_WITHDRAWN,
 )
 from storage.search import index_snippet, snippet_tags
+from storage.threads import Reply, kept, tail
 from storage.types import no_nul
 from storage.upsert import insert_if_absent
 
 
 @dataclass(frozen=True)
 class NewSnippet:
-    """What is known about a piece of knowledge when it is first captured."""
+    """What is known about a piece of knowledge when it is first captured.
+
+    A thread's `text` is composed from its root and `replies` (storage/threads.py).
+    """
 
     channel_id: str
     message_ts: str
@@ -39,6 +43,7 @@ class NewSnippet:
     source: str
     is_private: bool
     thread_ts: str | None = None
+    replies: Sequence[Reply] = ()
 
 
 def get_snippet(
@@ -73,6 +78,7 @@ def capture_snippet(
         The snippet and whether this call created it (False: it existed already, possibly
         captured at the same moment by another reaction).
     """
+    _check_lines(new.text, new.replies)
     now = utcnow()
     created = insert_if_absent(
         session=session,
@@ -104,6 +110,7 @@ def capture_snippet(
     assert snippet is not None
     if created:
         _write_tags(session, snippet, new.tags)
+        _write_replies(session, snippet, new.replies)
         index_snippet(session=session, snippet=snippet, tags=new.tags)
     session.commit()
     return snippet, created
@@ -115,6 +122,55 @@ def _write_tags(session: Session, snippet: Snippet, tags: Sequence[str]) -> None
     for tag in dict.fromkeys(tags):
         session.add(SnippetTag(snippet_id=snippet.id, tag=tag, team_id=snippet.team_id))
     session.flush()
+
+
+def _check_lines(text: str, replies: Sequence[Reply]) -> None:
+    if not text.endswith(tail(replies)):
+        raise ValueError("a thread snippet's text must end with the lines of its replies")
+
+
+def set_replies(*, session: Session, snippet: Snippet, replies: Sequence[Reply]) -> None:
+    """Keep the reply lines of a thread snippet whose text is unchanged (who wrote each line
+    of a thread that migration 0008 could not attribute, read again from Slack).
+
+    Args:
+        session: the open session (committed here).
+        snippet: the snippet, whose text was composed from `replies`.
+        replies: its replies, as composed.
+    """
+    _check_lines(snippet.text, replies)
+    _write_replies(session, snippet, replies)
+    session.commit()
+
+
+def _write_replies(session: Session, snippet: Snippet, replies: Sequence[Reply]) -> None:
+    """The reply lines of a thread snippet's text, in order (none: not a thread)."""
+    assert snippet.id is not None
+    session.execute(delete(SnippetReply).where(col(SnippetReply.snippet_id) == snippet.id))
+    for position, reply in enumerate(kept(replies)):
+        session.add(
+            SnippetReply(
+                team_id=snippet.team_id,
+                snippet_id=snippet.id,
+                position=position,
+                ts=reply.ts,
+                user_id=reply.user_id,
+                name=no_nul(reply.name),
+                text=no_nul(reply.text),
+                removed=reply.removed,
+            )
+        )
+    session.flush()
+
+
+def replies_of(*, session: Session, snippet: Snippet) -> list[Reply]:
+    """The reply lines kept with a snippet's text, in order (none for a single message)."""
+    rows = session.exec(
+        select(SnippetReply)
+        .where(SnippetReply.snippet_id == snippet.id)
+        .order_by(col(SnippetReply.position))
+    )
+    return [Reply(r.ts, r.user_id, r.name, r.text, r.removed) for r in rows]
 
 
 def add_endorsement(*, session: Session, snippet: Snippet, user_id: str, emoji: str) -> bool:
@@ -245,9 +301,15 @@ def confirm_snippet(
 
 
 def update_snippet_text(
-    *, session: Session, snippet: Snippet, text: str, title: str, tags: Sequence[str]
+    *,
+    session: Session,
+    snippet: Snippet,
+    text: str,
+    title: str,
+    tags: Sequence[str],
+    replies: Sequence[Reply] | None = None,
 ) -> Snippet:
-    """Apply an edit of the captured message.
+    """Apply an edit of the captured message (or of a reply in its thread).
 
     Args:
         session: the open session (committed here).
@@ -255,7 +317,11 @@ def update_snippet_text(
         text: its new text.
         title: its new title.
         tags: its new tags.
+        replies: the replies the new text was composed from (None: the lines stay as they are).
     """
+    if replies is not None:
+        _check_lines(text, replies)
+        _write_replies(session, snippet, replies)
     snippet.text = no_nul(text)
     snippet.title = no_nul(title)[:SNIPPET_TITLE_COLUMN]
     snippet.edited_at = utcnow()

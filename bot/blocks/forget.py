@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.blocks.kit import Message, actions, button, section
+from bot.text import counted
 
 FORGET_CONFIRM = "forget_me_confirm"
 FORGET_CANCEL = "forget_me_cancel"
@@ -13,6 +14,7 @@ def render_forget_question(*, last_facilitator_of: list[str]) -> Message:
     text = (
         ":warning: *Forget me?* copbot will delete the knowledge you wrote, your endorsements, "
         "the kudos you gave and received, your memberships and the messages of yours it cached. "
+        "Your replies in threads other people saved will read “(removed)”. "
         "Knowledge you only saved stays, credited to its author. This cannot be undone."
     )
     if last_facilitator_of:
@@ -34,14 +36,26 @@ def render_forget_question(*, last_facilitator_of: list[str]) -> Message:
 
 
 def render_forgotten(
-    *, snippets: int, endorsements: int, kudos: int, memberships: int, messages: int
+    *,
+    snippets: int,
+    endorsements: int,
+    kudos: int,
+    memberships: int,
+    messages: int,
+    replies: int = 0,
 ) -> Message:
     """What was removed."""
-    text = (
-        ":wastebasket: Done. copbot removed "
-        f"{snippets} snippet{'s' if snippets != 1 else ''}, "
-        f"{endorsements} endorsement{'s' if endorsements != 1 else ''}, "
-        f"{kudos} kudos, {memberships} membership{'s' if memberships != 1 else ''} and "
-        f"{messages} cached message{'s' if messages != 1 else ''}."
-    )
+    parts = [
+        counted(snippets, "snippet"),
+        counted(endorsements, "endorsement"),
+        f"{kudos} kudos",
+        counted(memberships, "membership"),
+        counted(messages, "cached message"),
+    ]
+    if replies:
+        parts.append(
+            f"{counted(replies, 'reply', 'replies')} in threads other people saved "
+            "(they now read “(removed)”)"
+        )
+    text = ":wastebasket: Done. copbot removed " + ", ".join(parts[:-1]) + f" and {parts[-1]}."
     return Message(text=text, blocks=[section(text)])

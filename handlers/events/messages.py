@@ -10,9 +10,11 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot.lookups import workspace_of
-from handlers.shared.knowledge import SlackMessage, auto_title, edited_tags, remember, snippet_text
+from handlers.shared.knowledge import SlackMessage, auto_title, remember, snippet_text
 from storage import communities, db, knowledge, messages
 from storage.models import Snippet
+from storage.tags import edited_tags
+from storage.threads import Reply, root_of
 
 
 def message(event: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger) -> None:
@@ -95,26 +97,40 @@ def _refresh_text(
     )
     if snippet is None or snippet.deleted_at is not None:
         return
-    root = _root_message(session, team_id, channel_id, snippet, edited)
-    text = snippet_text(client, session, team_id=team_id, channel_id=channel_id, message=root)
-    if text == snippet.text:
+    lines = knowledge.replies_of(session=session, snippet=snippet)
+    root = _root_message(session, team_id, channel_id, snippet, lines, edited)
+    forgotten = [r.ts for r in lines if r.removed and r.ts]
+    new = snippet_text(
+        client, session, team_id=team_id, channel_id=channel_id, message=root, forgotten=forgotten
+    )
+    if new.text == snippet.text:
+        if list(new.replies) != lines:  # the same text, now with who wrote each line
+            knowledge.set_replies(session=session, snippet=snippet, replies=new.replies)
         return
-    old_root = snippet.text.split("\n\n— ", 1)[0]
+    old_root = root_of(snippet.text, lines)
     titled = snippet.title == auto_title(client, session, team_id=team_id, text=old_root)
     knowledge.update_snippet_text(
         session=session,
         snippet=snippet,
-        text=text,
+        text=new.text,
         title=auto_title(client, session, team_id=team_id, text=root.text)
         if titled
         else snippet.title,
-        tags=edited_tags(knowledge.tags_of(session=session, snippet=snippet), snippet.text, text),
+        tags=edited_tags(
+            knowledge.tags_of(session=session, snippet=snippet), snippet.text, new.text
+        ),
+        replies=new.replies,
     )
     logger.info("snippet %s follows an edit", snippet.id)
 
 
 def _root_message(
-    session: Session, team_id: str, channel_id: str, snippet: Snippet, edited: SlackMessage | None
+    session: Session,
+    team_id: str,
+    channel_id: str,
+    snippet: Snippet,
+    lines: list[Reply],
+    edited: SlackMessage | None,
 ) -> SlackMessage:
     if edited is not None and edited.ts == snippet.message_ts:
         return edited
@@ -124,4 +140,4 @@ def _root_message(
     if cached is not None:
         return SlackMessage(cached.ts, cached.user_id, cached.text, cached.thread_ts)
     # the root is no longer cached: keep the text captured for it
-    return SlackMessage(snippet.message_ts, snippet.author_id, snippet.text.split("\n\n— ", 1)[0])
+    return SlackMessage(snippet.message_ts, snippet.author_id, root_of(snippet.text, lines))

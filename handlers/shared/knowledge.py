@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,12 +17,13 @@ from bot.blocks.knowledge import (
     share_modal,
 )
 from bot.lookups import display_names, named, permalink, post_message
-from bot.text import compose_thread, hashtags, normalise_tags, title_from
+from bot.text import hashtags, normalise_tags, title_from
 from handlers.shared.roles import facilitators_among, is_facilitator
 from storage import communities, knowledge, messages
 from storage.knowledge import NewSnippet
 from storage.models import Community, Snippet
 from storage.models.knowledge import STATUS_CONFIRMED
+from storage.threads import Reply, compose_thread
 
 NO_COMMUNITY = (
     "You aren't in any community yet. Join one with `/cop join` in its channel, or start one "
@@ -117,9 +119,19 @@ def fetch_message(
 
 
 def thread_replies(
-    client: WebClient, session: Session, *, team_id: str, channel_id: str, root: SlackMessage
+    client: WebClient,
+    session: Session,
+    *,
+    team_id: str,
+    channel_id: str,
+    root: SlackMessage,
+    forgotten: Collection[str] = (),
 ) -> list[SlackMessage]:
-    """The replies of a thread root, from the cache when it holds them all, else from Slack."""
+    """The replies of a thread root, from the cache when it holds them all, else from Slack.
+
+    Replies whose ts is in `forgotten` (their authors asked to be forgotten) are not cached
+    again when Slack sends them.
+    """
     cached = [
         SlackMessage(m.ts, m.user_id, m.text, m.thread_ts)
         for m in messages.thread_replies(
@@ -141,21 +153,52 @@ def thread_replies(
         raise
     replies = [SlackMessage.from_slack(m) for m in found if m.get("ts") != root.ts]
     for reply in replies:
-        remember(session, team_id, channel_id, reply)
+        if reply.ts not in forgotten:
+            remember(session, team_id, channel_id, reply)
     return [r for r in replies if r.is_knowledge]
 
 
+@dataclass(frozen=True)
+class SnippetText:
+    """A snippet's text, and the reply lines it was composed from (none for one message)."""
+
+    text: str
+    replies: tuple[Reply, ...] = ()
+
+
 def snippet_text(
-    client: WebClient, session: Session, *, team_id: str, channel_id: str, message: SlackMessage
-) -> str:
-    """The text a snippet keeps: the message, or the whole thread when it is a thread root."""
+    client: WebClient,
+    session: Session,
+    *,
+    team_id: str,
+    channel_id: str,
+    message: SlackMessage,
+    forgotten: Collection[str] = (),
+) -> SnippetText:
+    """The text a snippet keeps: the message, or the whole thread when it is a thread root.
+
+    Replies whose ts is in `forgotten` (their authors asked to be forgotten) keep their place
+    as "— (removed)", whether or not the cache or Slack still has them; nobody's name is
+    looked up for them.
+    """
     if message.is_reply:
-        return message.text
-    replies = thread_replies(client, session, team_id=team_id, channel_id=channel_id, root=message)
-    if not replies:
-        return message.text
+        return SnippetText(message.text)
+    found = thread_replies(
+        client, session, team_id=team_id, channel_id=channel_id, root=message, forgotten=forgotten
+    )
+    replies = [r for r in found if r.text.strip() and r.ts not in forgotten]
     names = display_names(client, session, team_id=team_id, user_ids=[r.user for r in replies])
-    return compose_thread(message.text, [(names[r.user], r.text) for r in replies])
+    lines = [Reply(r.ts, r.user, names[r.user], r.text) for r in replies]
+    lines += [Reply(ts, "", "", "", removed=True) for ts in forgotten]
+    if not lines:
+        return SnippetText(message.text)
+    lines.sort(key=lambda reply: _ts_order(reply.ts))
+    return SnippetText(compose_thread(message.text, lines), tuple(lines))
+
+
+def _ts_order(ts: str) -> tuple[int, int]:
+    seconds, _, micros = ts.partition(".")
+    return (int(seconds or 0), int(micros or 0)) if (seconds + micros).isdigit() else (0, 0)
 
 
 def auto_title(client: WebClient, session: Session, *, team_id: str, text: str) -> str:
@@ -176,7 +219,10 @@ def new_snippet(
     tags: list[str] | None = None,
 ) -> NewSnippet:
     """Everything a snippet captured from `message` holds."""
-    text = snippet_text(client, session, team_id=team_id, channel_id=channel_id, message=message)
+    composed = snippet_text(
+        client, session, team_id=team_id, channel_id=channel_id, message=message
+    )
+    text = composed.text
     binding = communities.channel_binding(session=session, team_id=team_id, channel_id=channel_id)
     return NewSnippet(
         channel_id=channel_id,
@@ -190,6 +236,7 @@ def new_snippet(
         permalink=permalink(client, channel_id, message.ts),
         source=source,
         is_private=bool(binding and binding.is_private) or channel_id.startswith("G"),
+        replies=composed.replies,
     )
 
 
@@ -296,12 +343,6 @@ def pending_reason(community: Community, snippet: Snippet) -> str:
         who = "1 more person reacts" if missing == 1 else f"{missing} more people react"
         return f"it counts once {who} with {emoji}."
     return "it counts once a facilitator confirms it (they can react with :bulb: too)."
-
-
-def edited_tags(old_tags: list[str], old_text: str, new_text: str) -> list[str]:
-    """Tags after an edit: hashtags follow the text, tags given in a form stay."""
-    kept = [t for t in old_tags if t not in hashtags(old_text)]
-    return normalise_tags([*kept, *hashtags(new_text)])
 
 
 def share_form(session: Session, *, team_id: str, user_id: str) -> dict[str, Any]:

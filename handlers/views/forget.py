@@ -27,6 +27,7 @@ def forget_me_confirmed(
         kudos=gone.kudos,
         memberships=gone.memberships,
         messages=gone.messages,
+        replies=gone.replies,
     )
     respond(replace_original=True, response_type="ephemeral", **message.as_kwargs())
 

@@ -10,7 +10,13 @@ from storage.models.community import (
 )
 from storage.models.events import EventReceipt
 from storage.models.installation import bots_table, installations_table, oauth_states_table
-from storage.models.knowledge import ChannelMessage, Endorsement, Snippet, SnippetTag
+from storage.models.knowledge import (
+    ChannelMessage,
+    Endorsement,
+    Snippet,
+    SnippetReply,
+    SnippetTag,
+)
 from storage.models.kudos import Kudos
 from storage.models.prompts import Prompt
 from storage.models.schedule import CommunitySchedule, ScheduledPost
@@ -32,6 +38,7 @@ __all__ = [
     "Prompt",
     "ScheduledPost",
     "Snippet",
+    "SnippetReply",
     "SnippetTag",
     "UserProfile",
     "bots_table",

@@ -1,4 +1,4 @@
-"""Knowledge: snippets, their tags and endorsements, and the recent-message cache."""
+"""Knowledge: snippets, their tags, reply lines and endorsements, and the recent-message cache."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 from storage.limits import SNIPPET_TITLE_COLUMN
 from storage.models.base import (
     CHANNEL_ID_LEN,
+    TEAM_ID_LEN,
     TS_LEN,
     USER_ID_LEN,
     community_fk,
@@ -44,6 +45,8 @@ class Snippet(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("team_id", "channel_id", "message_ts"),
         Index("ix_snippet_community_status_created", "community_id", "status", "created_at"),
+        # new knowledge of a period is what became confirmed in it (storage/stats.py)
+        Index("ix_snippet_community_status_confirmed", "community_id", "status", "confirmed_at"),
         # what search reads of each full-text match, a few pages instead of a page a match
         Index("ix_snippet_rank", "id", "team_id", "status", "is_private", "endorsements"),
     )
@@ -84,6 +87,34 @@ class SnippetTag(SQLModel, table=True):
     )
     tag: str = Field(primary_key=True, max_length=64)
     team_id: str = team_field()
+
+
+class SnippetReply(SQLModel, table=True):
+    """One reply line of a thread snippet and who wrote it (storage/threads.py).
+
+    Written with the snippet's text whenever it is composed (capture, edits), so the lines of
+    one person can be taken out of other people's threads without matching names.
+    """
+
+    __tablename__ = "snippet_reply"
+    __table_args__ = (
+        UniqueConstraint("snippet_id", "position"),
+        Index("ix_snippet_reply_team_id_user_id", "team_id", "user_id"),
+    )
+
+    id: int | None = pk_field()
+    team_id: str = Field(max_length=TEAM_ID_LEN)
+    snippet_id: int = Field(sa_column=_snippet_fk())
+    # the line's place in the thread, from 0
+    position: int
+    # the reply's Slack ts and author; "" when unknown (lines recovered by migration 0008)
+    ts: str = Field(default="", max_length=TS_LEN)
+    user_id: str = Field(default="", max_length=USER_ID_LEN)
+    # the name shown on the line, raw, and the reply's markup; "" once removed
+    name: str = Field(default="", max_length=200)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    # its author asked to be forgotten: the line reads "— (removed)"
+    removed: bool = Field(default=False)
 
 
 class Endorsement(SQLModel, table=True):

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.text import compose_thread, hashtags, normalise_tags, title_from, user_mentions
+from bot.text import hashtags, normalise_tags, title_from, user_mentions
 
 
 def test_hashtags_ignore_channel_links_and_entities() -> None:
@@ -85,14 +85,6 @@ def test_a_title_never_exceeds_its_limit_and_ends_at_a_word(data: st.DataObject,
     assert bool(kept) == (limit > 1)
     # whole words, unless the first word alone is too long
     assert line[len(kept)] == " " or (" " not in kept and len(kept) == limit - 1)
-
-
-def test_threads_are_composed_root_first() -> None:
-    assert compose_thread("Q?", [("bob", "A1"), ("al", " ")]) == "Q?\n\n— bob: A1"
-    # a replier's name is raw; the thread is markup
-    assert compose_thread("Q?", [("Bo & <Co>", "A &amp; B")]).endswith(
-        "— Bo &amp; &lt;Co&gt;: A &amp; B"
-    )
 
 
 def test_counted_says_one_in_the_singular() -> None:

@@ -118,7 +118,7 @@ def test_a_button_in_an_ephemeral_replaces_it(page: PageClient) -> None:
 
     def replaced() -> Any:
         same = [m for m in page.state()["messages"] if m["ts"] == ask["ts"]]
-        return same and "removed" in text_of(same[0]).lower() and same[0]
+        return same and "copbot removed" in text_of(same[0]) and same[0]
 
     assert "Forget me" not in text_of(page.wait_for(replaced))
 

@@ -10,7 +10,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
-from storage import db, migrate
+from storage import db, knowledge, migrate
+from storage.forget import forget_user
 from storage.models import metadata
 from storage.search import search_snippets
 
@@ -165,3 +166,74 @@ def test_markup_migration_escapes_raw_text_and_keeps_every_related_row(engine: E
         found = search_snippets(session=session, team_id="T1", query="works")
         assert [s.message_ts for s in found.snippets] == ["1.1"]
         assert search_snippets(session=session, team_id="T1", query="amp").snippets == []
+
+
+def test_thread_lines_get_their_authors_from_the_cache_where_it_still_has_them(
+    engine: Engine,
+) -> None:
+    """0008: who wrote each line of a thread snippet comes from the cached replies; a line
+    whose reply left the cache keeps its place with no known author."""
+    migrate.downgrade(engine, "0007")
+    threads = {
+        # Bob's first answer left the cache (older than its retention), the rest is there
+        "1.1": "Rotate keys?\n\n— Bob Builder: with vault\n— Carol D: kms\n— Bob Builder: audit",
+        # none of its replies is cached any more
+        "2.1": "Old question\n\n— Bob Builder: old answer",
+        # a single message
+        "3.1": "Just a tip",
+    }
+    cached = [
+        ("1.1", None, "UALICE", "Rotate keys?"),
+        ("1.3", "1.1", "UCAROL", "kms"),
+        ("1.4", "1.1", "UBOB", "audit"),
+    ]
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO community (team_id, name, name_key, domain, timezone, knowledge_emoji,"
+            " kudos_emoji, reactions_required, require_confirmation, kudos_daily_quota, paused,"
+            " created_by, created_at) VALUES ('T0001', 'G', 'g', '', 'UTC', 'bulb',"
+            " 'raised_hands', 1, false, 10, false, 'UA', '2026-11-30 10:00:00')"
+        )
+        for ts, body in threads.items():
+            conn.execute(
+                text(
+                    "INSERT INTO snippet (team_id, community_id, channel_id, message_ts,"
+                    " permalink, author_id, curator_id, title, text, source, status, is_private,"
+                    " endorsements, created_at) SELECT 'T0001', id, 'C1', :ts, '', 'UALICE',"
+                    " 'UALICE', '', :text, 'reaction', 'confirmed', false, 1,"
+                    " '2026-11-30 10:00:00' FROM community"
+                ),
+                {"ts": ts, "text": body},
+            )
+        for ts, thread_ts, user, body in cached:
+            conn.execute(
+                text(
+                    "INSERT INTO channel_message (team_id, channel_id, ts, thread_ts, user_id,"
+                    " text, posted_at, received_at) VALUES ('T0001', 'C1', :ts, :thread, :user,"
+                    " :text, '2026-11-30 10:00:00', '2026-11-30 10:00:00')"
+                ),
+                {"ts": ts, "thread": thread_ts, "user": user, "text": body},
+            )
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT s.message_ts, r.position, r.ts, r.user_id, r.name, r.text, r.removed"
+            " FROM snippet_reply r JOIN snippet s ON s.id = r.snippet_id"
+            " ORDER BY s.message_ts, r.position"
+        ).all()
+        # a confirmed snippet is dated by its confirmation: capture time where none was kept
+        assert {r[0] for r in conn.exec_driver_sql("SELECT confirmed_at FROM snippet")} == {
+            conn.exec_driver_sql("SELECT created_at FROM snippet").scalar()
+        }
+    assert [tuple(r) for r in rows] == [
+        ("1.1", 0, "", "", "Bob Builder", "with vault", False),
+        ("1.1", 1, "1.3", "UCAROL", "Carol D", "kms", False),
+        ("1.1", 2, "1.4", "UBOB", "Bob Builder", "audit", False),
+    ]
+    with db.session() as session:
+        gone = forget_user(session=session, team_id="T0001", user_id="UBOB")
+        kept = knowledge.get_snippet(
+            session=session, team_id="T0001", channel_id="C1", message_ts="1.1"
+        )
+        assert gone.replies == 1 and kept is not None
+        assert kept.text == "Rotate keys?\n\n— Bob Builder: with vault\n— Carol D: kms\n— (removed)"

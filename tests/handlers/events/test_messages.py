@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from sandbox.slack import message_event
+from sqlmodel import delete, select
+
+from sandbox.slack import block_actions_payload, message_event
 from storage import db, messages
+from storage.models import SnippetReply
 from tests.handlers.knowledge_helpers import snippet_at, tags_at
 from tests.harness import TEAM, Copbot
 
@@ -116,3 +119,53 @@ def test_edits_of_uncaptured_messages_only_touch_the_cache(copbot: Copbot) -> No
     copbot.event(_changed(ts, "fixed"))
     assert _cached(ts).text == "fixed" and snippet_at(ts) is None
     assert copbot.executor.errors == []
+
+
+def test_a_thread_kept_without_its_authors_learns_them_on_the_next_change_in_it(
+    copbot: Copbot,
+) -> None:
+    """A thread snippet whose reply lines migration 0008 could not attribute: the next
+    message_changed in the thread (here Slack unfurling a link in Bob's reply, text unchanged)
+    records who wrote each line, so forgetting Bob can take his out."""
+    copbot.cop("/cop create Python Guild")
+    root = copbot.say("Where are the runbooks?", user="UALICE")
+    reply = copbot.say("https://wiki.example.com/runbooks", thread_ts=root)
+    copbot.react(root)
+    text = snippet_at(root).text
+    with db.session() as session:
+        session.execute(delete(SnippetReply))
+        session.commit()
+    unfurled = copbot.standin.message("CPYTHON", reply)
+    unfurled["attachments"] = [
+        {"id": 1, "title": "Runbooks", "title_link": "https://wiki.example.com/runbooks"}
+    ]
+    copbot.event(
+        {
+            "type": "message",
+            "subtype": "message_changed",
+            "channel": "CPYTHON",
+            "hidden": True,
+            "message": unfurled,
+            "previous_message": copbot.standin.message("CPYTHON", reply),
+            "event_ts": "1700000003.000001",
+            "ts": "1700000003.000001",
+        }
+    )
+    assert snippet_at(root).text == text
+    with db.session() as session:
+        assert [(r.ts, r.user_id) for r in session.exec(select(SnippetReply))] == [
+            (reply, "UBOB")
+        ]
+    forgotten = copbot.cop("/cop forget me", user="UBOB")
+    button = next(b for b in forgotten.responses[0]["blocks"] if b["type"] == "actions")
+    confirm = button["elements"][0]
+    copbot.interactive(
+        block_actions_payload(
+            user_id="UBOB",
+            action_id=confirm["action_id"],
+            value=confirm["value"],
+            channel_id="CPYTHON",
+            response_url=copbot.standin.new_response_url("CPYTHON"),
+        )
+    )
+    assert snippet_at(root).text == "Where are the runbooks?\n\n— (removed)"
