@@ -13,7 +13,7 @@ from storage.models import ChannelMessage, Community, Member, Prompt, ScheduledP
 from storage.models.knowledge import STATUS_CONFIRMED
 from storage.models.schedule import KIND_PROMPT, POST_POSTED
 from storage.search import snippet_tags
-from storage.stats import WeekCounts, confirmed_in, week_counts
+from storage.stats import WeekCounts, confirmed_before, confirmed_in, week_counts
 
 TOP_SNIPPETS = 5
 TOP_REPLIES = 3
@@ -142,19 +142,13 @@ def digest_data(
         session.exec(
             select(Snippet)
             .where(*in_week)
-            .order_by(col(Snippet.endorsements).desc(), col(Snippet.created_at).desc())
+            .order_by(col(Snippet.endorsements).desc(), col(Snippet.confirmed_at).desc())
             .limit(TOP_SNIPPETS)
         )
     )
     authors = set(session.exec(select(Snippet.author_id).where(*in_week)))
     earlier = set(
-        session.exec(
-            select(Snippet.author_id).where(
-                Snippet.community_id == community.id,
-                Snippet.status == STATUS_CONFIRMED,
-                col(Snippet.created_at) < start,
-            )
-        )
+        session.exec(select(Snippet.author_id).where(*confirmed_before(community.id, start)))
     )
     joined = session.exec(
         select(Member.user_id)

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, delete, select
 from storage.clock import utcnow
 from storage.models import Community, Kudos, Snippet
 from storage.models.knowledge import STATUS_CONFIRMED
+from storage.stats import confirmed_in
 from storage.upsert import insert_if_absent
 
 
@@ -133,7 +134,8 @@ def _ranked(rows: Sequence[tuple[str, int]], limit: int) -> list[tuple[str, int]
 def leaderboards(
     *, session: Session, community_id: int, since: datetime | None, limit: int = 10
 ) -> Leaderboards:
-    """Who received most kudos and who contributed most confirmed knowledge.
+    """Who received most kudos and who contributed most confirmed knowledge (counted from
+    when it became confirmed, as everywhere).
 
     Args:
         session: the open session.
@@ -147,7 +149,7 @@ def leaderboards(
     )
     if since is not None:
         kudos = kudos.where(col(Kudos.created_at) >= since)
-        shared = shared.where(col(Snippet.created_at) >= since)
+        shared = shared.where(col(Snippet.confirmed_at) >= since)
     received = session.exec(kudos.group_by(col(Kudos.receiver_id))).all()
     contributed = session.exec(shared.group_by(col(Snippet.author_id))).all()
     return Leaderboards(
@@ -171,8 +173,9 @@ def kudos_week(
 ) -> KudosWeek:
     """Who thanked whom for what between `start` and `end`, and who is credited for knowledge.
 
-    Capturing knowledge credits its author ("shared knowledge") and its curator when that is
-    someone else ("curated knowledge"); no Kudos row is invented for it.
+    Knowledge credits its author ("shared knowledge") and its curator when that is someone
+    else ("curated knowledge") in the week it became confirmed (storage/stats.py
+    `confirmed_in`); no Kudos row is invented for it.
 
     Args:
         session: the open session.
@@ -201,12 +204,7 @@ def kudos_week(
         )
     )
     snippets = session.exec(
-        select(Snippet.author_id, Snippet.curator_id).where(
-            Snippet.community_id == community_id,
-            Snippet.status == STATUS_CONFIRMED,
-            col(Snippet.created_at) >= start,
-            col(Snippet.created_at) < end,
-        )
+        select(Snippet.author_id, Snippet.curator_id).where(*confirmed_in(community_id, start, end))
     ).all()
     authors = Counter(author for author, _ in snippets)
     curators = Counter(curator for author, curator in snippets if curator != author)

@@ -92,12 +92,29 @@ def active_people(
 
 
 def confirmed_in(community_id: int, start: datetime, end: datetime) -> tuple[Any, ...]:
-    """Conditions selecting a community's snippets confirmed-and-created in [start, end)."""
+    """Conditions selecting a community's new knowledge of [start, end): the snippets that
+    became confirmed then (and still are), whenever they were captured.
+
+    The one definition of "new knowledge": the digest's count, top snippets, trend line and
+    first-time contributors, `/cop stats`, `/cop top` and the kudos summary's knowledge
+    credits all select with it, so a snippet captured one week and confirmed the next counts
+    once, in the week it was confirmed.
+    """
     return (
         Snippet.community_id == community_id,
         Snippet.status == STATUS_CONFIRMED,
-        col(Snippet.created_at) >= start,
-        col(Snippet.created_at) < end,
+        col(Snippet.confirmed_at) >= start,
+        col(Snippet.confirmed_at) < end,
+    )
+
+
+def confirmed_before(community_id: int, moment: datetime) -> tuple[Any, ...]:
+    """Conditions selecting a community's knowledge confirmed before `moment` (so a person's
+    first contribution is their first snippet confirmed, not their first captured)."""
+    return (
+        Snippet.community_id == community_id,
+        Snippet.status == STATUS_CONFIRMED,
+        col(Snippet.confirmed_at) < moment,
     )
 
 
@@ -190,13 +207,7 @@ def week_stats(
         session.exec(select(Snippet.author_id).where(*confirmed_in(community.id, start, end)))
     )
     before = set(
-        session.exec(
-            select(Snippet.author_id).where(
-                Snippet.community_id == community.id,
-                Snippet.status == STATUS_CONFIRMED,
-                col(Snippet.created_at) < start,
-            )
-        )
+        session.exec(select(Snippet.author_id).where(*confirmed_before(community.id, start)))
     )
     return WeekStats(
         label=label,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 
 from sandbox.slack import SlackStandIn
+from storage.clock import run_ahead
 from tests.databases import (
     PG_ENV,
     PostgresDatabase,
@@ -74,3 +76,11 @@ def copbot(engine: Engine, standin: SlackStandIn) -> Iterator[Copbot]:
     settings = settings_for(standin, engine.url.render_as_string(hide_password=False))
     with running_copbot(standin, settings) as bot:
         yield bot
+
+
+@pytest.fixture
+def clock() -> Iterator[Callable[[timedelta], None]]:
+    """Runs copbot's clock (storage.clock.utcnow) ahead of real time, as the sandbox's clock
+    jump does: `clock(timedelta(days=8))`; real time again after the test."""
+    yield run_ahead
+    run_ahead(timedelta(0))

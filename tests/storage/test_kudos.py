@@ -72,7 +72,8 @@ def _share(
     at: datetime | None = None,
     status: str = "confirmed",
 ) -> None:
-    """Knowledge by `author`, saved by `curator` (the author by default), captured at `at`.
+    """Knowledge by `author`, saved by `curator` (the author by default), captured (and,
+    unless pending, confirmed) at `at`.
 
     status "pending": saved by one reaction where the community wants two;
     "withdrawn": confirmed, then its message was deleted.
@@ -103,6 +104,8 @@ def _share(
         assert snippet.status == status
         if at is not None:
             snippet.created_at = at
+            if snippet.confirmed_at is not None:  # knowledge counts from its confirmation
+                snippet.confirmed_at = at
             session.add(snippet)
             session.commit()
 

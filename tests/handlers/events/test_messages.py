@@ -153,9 +153,7 @@ def test_a_thread_kept_without_its_authors_learns_them_on_the_next_change_in_it(
     )
     assert snippet_at(root).text == text
     with db.session() as session:
-        assert [(r.ts, r.user_id) for r in session.exec(select(SnippetReply))] == [
-            (reply, "UBOB")
-        ]
+        assert [(r.ts, r.user_id) for r in session.exec(select(SnippetReply))] == [(reply, "UBOB")]
     forgotten = copbot.cop("/cop forget me", user="UBOB")
     button = next(b for b in forgotten.responses[0]["blocks"] if b["type"] == "actions")
     confirm = button["elements"][0]
