@@ -19,7 +19,7 @@ from bot.blocks.knowledge import (
 from bot.lookups import display_names, named, permalink, post_message
 from bot.text import hashtags, normalise_tags, title_from
 from handlers.shared.roles import facilitators_among, is_facilitator
-from storage import communities, knowledge, messages
+from storage import activity, communities, knowledge, messages
 from storage.knowledge import NewSnippet
 from storage.models import Community, Snippet
 from storage.models.knowledge import STATUS_CONFIRMED
@@ -346,8 +346,12 @@ def pending_reason(community: Community, snippet: Snippet) -> str:
 
 
 def share_form(session: Session, *, team_id: str, user_id: str) -> dict[str, Any]:
-    """The "Share knowledge" modal with the person's communities (or why there is none)."""
+    """The "Share knowledge" modal with the person's communities (or why there is none),
+    starting on the one they most recently took part in (storage/activity.py)."""
     mine = communities.communities_of_user(session=session, team_id=team_id, user_id=user_id)
     if not mine:
         return no_community_modal(NO_COMMUNITY)
-    return share_modal(communities=[(c.id or 0, c.name) for c in mine], initial=mine[0].id)
+    recent = activity.most_recent_community(session=session, team_id=team_id, user_id=user_id)
+    return share_modal(
+        communities=[(c.id or 0, c.name) for c in mine], initial=recent.id if recent else None
+    )

@@ -188,3 +188,27 @@ def test_share_knowledge_needs_text(copbot: Copbot) -> None:
         ],
     )
     assert "Write what you know first" in answer.json()["errors"]["text"]
+
+
+def _starts_on(view: dict) -> str:
+    """The community the share form has chosen when it opens (its name as shown)."""
+    select = next(b for b in view["blocks"] if b.get("block_id") == "community")["element"]
+    return select["initial_option"]["text"]["text"]
+
+
+def _open_share(copbot: Copbot, user: str = "UALICE") -> dict:
+    copbot.interactive(shortcut_payload(user_id=user, callback_id="share_knowledge"))
+    return copbot.standin.calls_to("views.open")[-1].args["view"]
+
+
+def test_the_share_form_starts_on_the_community_i_last_took_part_in(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.cop("/cop create Data Guild", channel="CRANDOM")  # first by name, and joined last
+    copbot.cop("/cop share Parquet beats CSV for wide tables", channel="CRANDOM")
+    assert _starts_on(_open_share(copbot)) == "Data Guild"
+    copbot.cop("/cop kudos @alice for reviewing my PR", user="UBOB")  # in #python
+    assert _starts_on(_open_share(copbot)) == "Python Guild"
+    copbot.say("anyone tried polars?", user="UALICE", channel="CRANDOM")
+    assert _starts_on(_open_share(copbot)) == "Data Guild"
+    # Bob, in both too, has only taken part in Python Guild
+    assert _starts_on(_open_share(copbot, user="UBOB")) == "Python Guild"

@@ -53,3 +53,19 @@ def test_home_buttons_open_share_and_search(copbot: Copbot) -> None:
         )
     )
     assert empty.json()["response_action"] == "errors"
+
+
+def test_the_home_share_button_starts_on_the_community_i_last_took_part_in(
+    copbot: Copbot,
+) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.cop("/cop create Data Guild", channel="CRANDOM")  # first by name, and joined last
+    ts = copbot.say("Profile before you optimise", user="UBOB")
+    copbot.react(ts, user="UALICE")  # Alice keeps Bob's tip in #python
+    _open_home(copbot)
+    home = copbot.standin.home_views["UALICE"]
+    copbot.interactive(block_actions_payload(user_id="UALICE", action_id="home_share", view=home))
+    view = copbot.standin.calls_to("views.open")[-1].args["view"]
+    select = next(b for b in view["blocks"] if b.get("block_id") == "community")["element"]
+    assert select["initial_option"]["text"]["text"] == "Python Guild"
+    assert [o["text"]["text"] for o in select["options"]] == ["Data Guild", "Python Guild"]
