@@ -173,21 +173,6 @@ def channel_binding(*, session: Session, team_id: str, channel_id: str) -> Commu
     return session.exec(query).first()
 
 
-def private_channel_ids(*, session: Session, team_id: str, user_id: str) -> list[str]:
-    """Private community channels whose knowledge `user_id` may see (they are a member)."""
-    query = (
-        select(CommunityChannel.channel_id)
-        .join(Member, col(Member.community_id) == col(CommunityChannel.community_id))
-        .where(
-            CommunityChannel.team_id == team_id,
-            col(CommunityChannel.is_private).is_(True),
-            Member.user_id == user_id,
-            col(Member.left_at).is_(None),
-        )
-    )
-    return list(dict.fromkeys(session.exec(query)))
-
-
 def get_community(*, session: Session, team_id: str, community_id: int) -> Community | None:
     """A community of the workspace by id."""
     query = select(Community).where(Community.team_id == team_id, Community.id == community_id)

@@ -11,6 +11,7 @@ from bot.text import hashtags
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import EVERYONE, MEMBERS, Subcommand
 from handlers.shared.knowledge import auto_title, confirmation_note, share_knowledge
+from handlers.shared.privacy import visible_private_channels
 from handlers.shared.search import parse_query, search_message
 from storage import communities, db
 from storage.markup import visible
@@ -68,8 +69,8 @@ def run_experts(inv: Invocation) -> None:
     if query.empty:
         raise CopError("Experts on what? Try `/cop experts testing` or `/cop experts #kubernetes`.")
     with db.session() as session:
-        private = communities.private_channel_ids(
-            session=session, team_id=inv.team_id, user_id=inv.user_id
+        private = visible_private_channels(
+            inv.client, session, team_id=inv.team_id, user_id=inv.user_id
         )
         experts = find_experts(
             session=session,

@@ -15,7 +15,7 @@ from bot.lookups import display_names, user_profile, workspace_of
 from bot.private import tell
 from bot.text import title_from
 from handlers.events.channels import pause_for_channel
-from storage import communities, db, knowledge, users
+from storage import communities, db, knowledge, roster, users
 from storage.models import Community
 
 
@@ -61,6 +61,10 @@ def member_joined_channel(
         if found is None:
             return
         community, user_id = found
+        channel_id = event.get("channel", "")
+        roster.joined(
+            session=session, team_id=community.team_id, channel_id=channel_id, user_id=user_id
+        )
         profile = user_profile(client, session, team_id=community.team_id, user_id=user_id)
         if profile is None or profile.is_bot:
             return
@@ -89,5 +93,11 @@ def member_left_channel(
         if found is None:
             return
         community, user_id = found
+        roster.left(
+            session=session,
+            team_id=community.team_id,
+            channel_id=event.get("channel", ""),
+            user_id=user_id,
+        )
         if communities.leave_community(session=session, community=community, user_id=user_id):
             logger.info("%s left community %s", user_id, community.id)

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from bot.blocks.home import HomeCommunity, HomeData, HomeItem, render_home
 from bot.lookups import display_names, named
 from bot.mrkdwn import escape, truncate
+from handlers.shared.privacy import visible_private_channels
 from handlers.shared.roles import is_facilitator
 from scheduler.slots import schedule_lines
 from storage import communities, knowledge, kudos, users
@@ -50,6 +51,9 @@ def home_data(client: WebClient, session: Session, *, team_id: str, user_id: str
         )
         if is_facilitator(session, client, community, user_id):
             pending += knowledge.pending_snippets(session=session, community_id=community.id)
+    if any(s.is_private for s in pending):  # a facilitator sees only what their channels hold
+        visible = set(visible_private_channels(client, session, team_id=team_id, user_id=user_id))
+        pending = [s for s in pending if not s.is_private or s.channel_id in visible]
     contributions = knowledge.recent_by_author(session=session, team_id=team_id, author_id=user_id)
     for snippet in contributions:
         if snippet.community_id not in names:

@@ -13,7 +13,7 @@ from bot.blocks.kit import Message
 from bot.blocks.knowledge import PAGE_SIZE, Hit, render_search_results
 from bot.lookups import display_names
 from bot.text import normalise_tags, user_mentions
-from storage import communities
+from handlers.shared.privacy import visible_private_channels
 from storage.markup import mentioned_users, visible, with_names
 from storage.search import SearchPage, popular_tags, search_snippets, search_terms
 
@@ -87,7 +87,7 @@ def search_message(
 ) -> Message:
     """One page of `/cop search` results for `user_id` (private knowledge of their channels too)."""
     query = parse_query(raw)
-    private = communities.private_channel_ids(session=session, team_id=team_id, user_id=user_id)
+    private = visible_private_channels(client, session, team_id=team_id, user_id=user_id)
     page = find(
         session,
         team_id=team_id,

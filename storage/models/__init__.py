@@ -4,6 +4,7 @@ from storage.models.base import SQLModel
 from storage.models.community import (
     ROLE_FACILITATOR,
     ROLE_MEMBER,
+    ChannelMember,
     Community,
     CommunityChannel,
     Member,
@@ -27,6 +28,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "ROLE_FACILITATOR",
     "ROLE_MEMBER",
+    "ChannelMember",
     "ChannelMessage",
     "Community",
     "CommunityChannel",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, String, Text, UniqueConstraint
+from sqlalchemy import Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.limits import COMMUNITY_NAME_COLUMN
 from storage.models.base import (
     CHANNEL_ID_LEN,
+    TEAM_ID_LEN,
     USER_ID_LEN,
     community_fk,
     created_field,
@@ -72,6 +73,27 @@ class CommunityChannel(SQLModel, table=True):
     is_private: bool = Field(default=False)
     added_by: str = Field(max_length=USER_ID_LEN)
     added_at: datetime = created_field()
+    # when its members (ChannelMember) were last read from Slack's conversations.members
+    members_synced_at: datetime | None = when_field()
+
+
+class ChannelMember(SQLModel, table=True):
+    """Someone in a community's channel as Slack reports it: who may see its private knowledge.
+
+    Not a community role: facilitators and members are copbot's; this is Slack's own fact,
+    read with conversations.members and kept current by member_joined/left_channel.
+    """
+
+    __tablename__ = "channel_member"
+    __table_args__ = (
+        UniqueConstraint("team_id", "channel_id", "user_id"),
+        Index("ix_channel_member_team_id_user_id", "team_id", "user_id"),
+    )
+
+    id: int | None = pk_field()
+    team_id: str = Field(max_length=TEAM_ID_LEN)
+    channel_id: str = Field(max_length=CHANNEL_ID_LEN)
+    user_id: str = Field(max_length=USER_ID_LEN)
 
 
 class Member(SQLModel, table=True):
