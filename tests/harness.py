@@ -9,7 +9,14 @@ from typing import Any
 
 from bot.config import Settings
 from sandbox.serve import ServedApp
-from sandbox.slack import SlackStandIn, message_event, reaction_event
+from sandbox.slack import (
+    SlackStandIn,
+    composer_blocks,
+    message_changed_event,
+    message_deleted_event,
+    message_event,
+    reaction_event,
+)
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 TEAM = "T0001"
@@ -113,9 +120,50 @@ class Copbot(ServedApp):
         """
         if not wire:
             text = self.standin.typed(text)
-        posted = self.standin.add_message(channel, user, text, thread_ts=thread_ts)
+        blocks = composer_blocks(text)  # the composer's rich_text, sent beside `text`
+        posted = self.standin.add_message(channel, user, text, thread_ts=thread_ts, blocks=blocks)
         if deliver:
-            self.event(message_event(channel, user, text, posted["ts"], thread_ts=thread_ts))
+            event = message_event(channel, user, text, posted["ts"], thread_ts=thread_ts)
+            self.event({**event, "blocks": blocks})
+        return str(posted["ts"])
+
+    def edit(self, ts: str, text: str, *, channel: str = "CPYTHON", wire: bool = False) -> None:
+        """The author of message `ts` edits it to `text`; copbot gets `message_changed`."""
+        if not wire:
+            text = self.standin.typed(text)
+        previous, now = self.standin.edit_message(channel, ts, text)
+        self.event(message_changed_event(channel, now, previous))
+
+    def delete(self, ts: str, *, channel: str = "CPYTHON") -> None:
+        """The author deletes message `ts`, and copbot hears it as Slack tells it: a thread
+        root with replies becomes a tombstone (`message_changed`), anything else is
+        `message_deleted`."""
+        previous, tombstone = self.standin.remove_message(channel, ts)
+        if tombstone is not None:
+            self.event(message_changed_event(channel, tombstone, previous))
+        else:
+            self.event(message_deleted_event(channel, previous))
+
+    def forward(
+        self,
+        ts: str,
+        *,
+        user: str = "UBOB",
+        channel: str = "CPYTHON",
+        to: str = "CPYTHON",
+        comment: str = "",
+        deliver: bool = True,
+    ) -> str:
+        """`user` forwards message `ts` of `channel` to `to` with an optional typed comment;
+        copbot gets the new message (`text` is the comment, the shared message an attachment)."""
+        posted = self.standin.forward_message(
+            channel, ts, user=user, to=to, comment=self.standin.typed(comment) if comment else ""
+        )
+        if deliver:
+            content = {k: posted[k] for k in ("blocks", "attachments") if k in posted}
+            event = message_event(to, user, posted["text"], posted["ts"], **content)
+            del event["client_msg_id"]  # a forward is not a message typed in a client
+            self.event(event)
         return str(posted["ts"])
 
     def react(

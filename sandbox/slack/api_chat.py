@@ -7,8 +7,8 @@ from typing import Any
 
 from .checks import SlackError, check_message, require
 from .params import Handler, as_bool
-from .shapes import WORKSPACE_URL, Actor, Channel
-from .state import Workspace, is_reply
+from .shapes import Actor, Channel
+from .state import Workspace
 
 CONTENT_KEYS = ("blocks", "attachments", "metadata", "username", "icon_emoji", "icon_url")
 
@@ -106,17 +106,7 @@ def delete(ws: Workspace, actor: Actor, args: dict[str, Any]) -> dict[str, Any]:
     if message.get("user") != actor.user_id:
         raise SlackError("cant_delete_message")
     ts = message["ts"]
-    if message.get("reply_count"):
-        # Slack keeps a deleted thread root as a tombstone so its replies stay reachable.
-        keep = ("thread_ts", "reply_count", "reply_users", "reply_users_count", "latest_reply")
-        tombstone = {key: message[key] for key in keep if key in message}
-        message.clear()
-        message.update(tombstone, type="message", subtype="tombstone", hidden=True, ts=ts)
-        message.update(text="This message was deleted.", user="USLACKBOT", team=ws.team_id)
-    else:
-        del channel.messages[ts]
-        if is_reply(message):
-            ws.refresh_thread(channel, message["thread_ts"])
+    ws.remove_message(channel.id, ts)
     return {"channel": channel.id, "ts": ts}
 
 
@@ -126,10 +116,7 @@ def get_permalink(ws: Workspace, actor: Actor, args: dict[str, Any]) -> dict[str
     message = channel.messages.get(str(args["message_ts"]))
     if message is None:
         raise SlackError("message_not_found")
-    link = f"{WORKSPACE_URL}archives/{channel.id}/p{message['ts'].replace('.', '')}"
-    if is_reply(message):
-        link += f"?thread_ts={message['thread_ts']}&cid={channel.id}"
-    return {"channel": channel.id, "permalink": link}
+    return {"channel": channel.id, "permalink": ws.permalink(channel, message)}
 
 
 def add_reaction(ws: Workspace, actor: Actor, args: dict[str, Any]) -> dict[str, Any]:

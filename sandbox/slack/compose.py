@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any
+
+from .payloads import rich_section, rich_text
 
 # @name, #channel-name and bare URLs, as a person types them.
 BROADCASTS = ("here", "channel", "everyone")
 TOKEN = re.compile(r"(?<![\w<])([@#])([a-z0-9][a-z0-9._-]*)|(https?://[^\s<>|]+)", re.IGNORECASE)
+# A <…> token of Slack's message text, and the entities of typed &, < and >.
+LINKED = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+ENTITY = re.compile(r"&(amp|lt|gt);")
 
 
 def escape(text: str) -> str:
@@ -61,3 +67,43 @@ def encode_typed(
         last = end
     out.append(escape(text[last:]))
     return "".join(out)
+
+
+def unescape(text: str) -> str:
+    return ENTITY.sub(lambda m: {"amp": "&", "lt": "<", "gt": ">"}[m.group(1)], text)
+
+
+def rich_text_elements(text: str) -> list[dict[str, Any]]:
+    """The inline rich_text elements the Slack client sends beside a message's `text` (as
+    encode_typed makes it): raw text runs, and a user, channel, usergroup, broadcast or link
+    element for each token. Formatting marks and :emoji: stay in the text runs."""
+    elements: list[dict[str, Any]] = []
+    last = 0
+    for match in LINKED.finditer(text):
+        if match.start() > last:
+            elements.append({"type": "text", "text": unescape(text[last : match.start()])})
+        elements.append(_element(match.group(1), match.group(2)))
+        last = match.end()
+    if last < len(text):
+        elements.append({"type": "text", "text": unescape(text[last:])})
+    return elements
+
+
+def _element(target: str, label: str | None) -> dict[str, Any]:
+    if target.startswith("@"):
+        return {"type": "user", "user_id": target[1:]}
+    if target.startswith("#"):
+        return {"type": "channel", "channel_id": target[1:]}
+    if target.startswith("!subteam^"):
+        return {"type": "usergroup", "usergroup_id": target.removeprefix("!subteam^")}
+    if target.startswith("!"):
+        return {"type": "broadcast", "range": target[1:]}
+    link: dict[str, Any] = {"type": "link", "url": unescape(target)}
+    if label is not None:
+        link["text"] = unescape(label)
+    return link
+
+
+def composer_blocks(text: str) -> list[dict[str, Any]]:
+    """The `blocks` the Slack client sends with a message whose `text` is `text`."""
+    return [rich_text(rich_section(*rich_text_elements(text)))]

@@ -113,6 +113,126 @@ def message_event(
     return {**event, **extra}
 
 
+def rich_text(*elements: dict[str, Any] | str, block_id: str | None = None) -> dict[str, Any]:
+    """A `rich_text` block as the Slack composer writes it (every message people post has one).
+
+    `elements` are rich_text_section / _list / _preformatted / _quote objects; a str is a
+    section holding that raw text.
+    """
+    parts = [rich_section(e) if isinstance(e, str) else e for e in elements]
+    return {"type": "rich_text", "block_id": block_id or uuid.uuid4().hex[:5], "elements": parts}
+
+
+def rich_section(*parts: dict[str, Any] | str, kind: str = "rich_text_section") -> dict[str, Any]:
+    """A rich text section (or, with `kind`, a quote or preformatted block); a str part is a
+    text element, which holds raw characters (no escaping, no tokens)."""
+    elements = [{"type": "text", "text": p} if isinstance(p, str) else p for p in parts]
+    return {"type": kind, "elements": elements}
+
+
+def message_changed_event(
+    channel: str, message: dict[str, Any], previous: dict[str, Any], *, event_ts: str | None = None
+) -> dict[str, Any]:
+    """A `message_changed` event: `message` is the message as it is now (an edit, an unfurl
+    added, or a thread root become a tombstone), `previous_message` as it was."""
+    event_ts = event_ts or action_ts()
+    kind = {"C": "channel", "G": "group", "D": "im"}.get(channel[:1], "channel")
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "message": message,
+        "previous_message": previous,
+        "channel": channel,
+        "hidden": True,
+        "ts": event_ts,
+        "event_ts": event_ts,
+        "channel_type": kind,
+    }
+
+
+def message_deleted_event(
+    channel: str, previous: dict[str, Any], *, event_ts: str | None = None
+) -> dict[str, Any]:
+    """A `message_deleted` event for the message `previous` was."""
+    event_ts = event_ts or action_ts()
+    kind = {"C": "channel", "G": "group", "D": "im"}.get(channel[:1], "channel")
+    return {
+        "type": "message",
+        "subtype": "message_deleted",
+        "previous_message": previous,
+        "channel": channel,
+        "hidden": True,
+        "deleted_ts": previous["ts"],
+        "ts": event_ts,
+        "event_ts": event_ts,
+        "channel_type": kind,
+    }
+
+
+def tombstone(root: dict[str, Any], *, team_id: str = "T0001") -> dict[str, Any]:
+    """What Slack keeps of a deleted thread root that has replies, so they stay reachable."""
+    kept = ("thread_ts", "reply_count", "reply_users", "reply_users_count", "latest_reply")
+    message: dict[str, Any] = {"type": "message", "subtype": "tombstone"}
+    message.update(text="This message was deleted.", user="USLACKBOT", hidden=True)
+    message.update(ts=root["ts"], team=team_id, parent_user_id="USLACKBOT")
+    message.update({key: root[key] for key in kept if key in root})
+    message.setdefault("thread_ts", root["ts"])
+    return message
+
+
+def shared_message_attachment(
+    original: dict[str, Any],
+    *,
+    channel_id: str,
+    channel_name: str,
+    author_name: str,
+    from_url: str,
+    team_id: str = "T0001",
+) -> dict[str, Any]:
+    """The attachment Slack adds to a message that forwards (shares) `original`: its text in
+    `text`, its blocks in `message_blocks`, a dated `fallback`, who wrote it and where."""
+    posted = _slack_date(str(original["ts"]))
+    attachment: dict[str, Any] = {
+        "ts": original["ts"],
+        "channel_id": channel_id,
+        "channel_team": team_id,
+        "channel_name": channel_name,
+        "is_msg_unfurl": True,
+        "message_blocks": [
+            {
+                "team": team_id,
+                "channel": channel_id,
+                "ts": original["ts"],
+                "message": {"blocks": original.get("blocks") or []},
+            }
+        ],
+        "color": "D0D0D0",
+        "from_url": from_url,
+        "is_share": True,
+        "fallback": f"[{posted}] {author_name}: {original.get('text', '')}",
+        "text": original.get("text", ""),
+        "author_name": author_name,
+        "author_link": f"https://{DOMAIN}.slack.com/team/{original.get('user', '')}",
+        "author_icon": "https://a.slack-edge.com/80588/img/avatars/ava_0001-48.png",
+        "author_subname": author_name,
+        "mrkdwn_in": ["text"],
+        "footer": f"Posted in #{channel_name}" if channel_name else "Slack Conversation",
+    }
+    if original.get("user"):
+        attachment["author_id"] = original["user"]
+    return attachment
+
+
+def _slack_date(ts: str) -> str:
+    """A ts as a share's fallback dates it: "October 12th, 2022 4:04 PM" (UTC here)."""
+    t = time.gmtime(float(ts))
+    day = t.tm_mday
+    suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    hour = t.tm_hour % 12 or 12
+    noon = "AM" if t.tm_hour < 12 else "PM"
+    return f"{time.strftime('%B', t)} {day}{suffix}, {t.tm_year} {hour}:{t.tm_min:02d} {noon}"
+
+
 def reaction_event(
     user: str,
     reaction: str,

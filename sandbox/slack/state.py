@@ -9,8 +9,17 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .checks import SlackError
-from .compose import encode_typed
-from .shapes import Actor, Channel, channel_object, format_ts, ts_key, user_object
+from .compose import composer_blocks, encode_typed
+from .payloads import shared_message_attachment, tombstone
+from .shapes import (
+    WORKSPACE_URL,
+    Actor,
+    Channel,
+    channel_object,
+    format_ts,
+    ts_key,
+    user_object,
+)
 
 
 class Workspace:
@@ -206,6 +215,7 @@ class Workspace:
         subtype: str | None = None,
         bot_id: str | None = None,
         blocks: list[dict[str, Any]] | None = None,
+        attachments: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
         """Put a message in a channel as if `user` had posted it (a reply when thread_ts)."""
         message: dict[str, Any] = {"type": "message", "user": user, "text": text}
@@ -215,12 +225,79 @@ class Workspace:
             message["bot_id"] = bot_id
         if blocks is not None:
             message["blocks"] = blocks
+        if attachments is not None:
+            message["attachments"] = attachments
         with self.lock:
             target = self._channel(channel)
             root = self.thread_root(target, thread_ts) if thread_ts else None
             if thread_ts and root is None:
                 raise KeyError(f"no message {thread_ts} in {channel} to reply to")
             return copy.deepcopy(self.store(target, message, ts=ts, root=root))
+
+    def forward_message(
+        self, channel: str, ts: str, *, user: str, to: str, comment: str = ""
+    ) -> dict[str, Any]:
+        """`user` forwards a message to `to` (Slack's "Forward message" / share), with an
+        optional `comment` (markup). The new message's `text` is the comment ("" without
+        one) and the message it shares is its attachments[0]."""
+        with self.lock:
+            source = self._channel(channel)
+            original = source.messages.get(ts)
+            if original is None or original.get("subtype") == "tombstone":
+                raise KeyError(f"no message {ts} in {channel} to forward")
+            shared = dict(original)
+            shared.setdefault("blocks", composer_blocks(str(original.get("text") or "")))
+            author = self.users.get(str(original.get("user") or ""), {})
+            attachment = shared_message_attachment(
+                shared,
+                channel_id=source.id,
+                channel_name="" if source.is_im else source.name,
+                author_name=str(author.get("name") or original.get("username") or ""),
+                from_url=self.permalink(source, original),
+                team_id=self.team_id,
+            )
+            blocks = composer_blocks(comment) if comment else None
+            return self.add_message(to, user, comment, blocks=blocks, attachments=[attachment])
+
+    def edit_message(
+        self, channel: str, ts: str, text: str
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The author edits a message to `text` (markup): (what it was, what it is), as copies,
+        the way message_changed carries them."""
+        with self.lock:
+            message = self._channel(channel).messages.get(ts)
+            if message is None or message.get("subtype") == "tombstone":
+                raise KeyError(f"no message {ts} in {channel} to edit")
+            previous = copy.deepcopy(message)
+            message["text"] = text
+            if "blocks" in message:
+                message["blocks"] = composer_blocks(text)
+            message["edited"] = {"user": message.get("user"), "ts": self.next_ts()}
+            return previous, copy.deepcopy(message)
+
+    def remove_message(self, channel: str, ts: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        """Delete a message as Slack does: a thread root with replies stays as a tombstone so
+        its replies stay reachable. Returns what it was and the tombstone (None: gone)."""
+        with self.lock:
+            target = self._channel(channel)
+            message = target.messages.get(ts)
+            if message is None or message.get("subtype") == "tombstone":
+                raise KeyError(f"no message {ts} in {channel} to delete")
+            previous = copy.deepcopy(message)
+            if message.get("reply_count"):
+                target.messages[ts] = tombstone(message, team_id=self.team_id)
+                return previous, copy.deepcopy(target.messages[ts])
+            del target.messages[ts]
+            if is_reply(message):
+                self.refresh_thread(target, message["thread_ts"])
+            return previous, None
+
+    def permalink(self, channel: Channel, message: dict[str, Any]) -> str:
+        """chat.getPermalink's link to a message (a reply's names its thread)."""
+        link = f"{WORKSPACE_URL}archives/{channel.id}/p{message['ts'].replace('.', '')}"
+        if is_reply(message):
+            link += f"?thread_ts={message['thread_ts']}&cid={channel.id}"
+        return link
 
     def thread_root(self, channel: Channel, thread_ts: str) -> dict[str, Any] | None:
         """The root a reply to `thread_ts` belongs to (a reply's ts means its parent's thread)."""

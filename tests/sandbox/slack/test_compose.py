@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sandbox.slack.compose import encode_typed
+from sandbox.slack.compose import encode_typed, rich_text_elements
 
 USERS = {"lena": "ULENA", "copbot": "UCOPBOT"}
 CHANNELS = {"python-guild": "CPYTHONGUILD"}
@@ -44,3 +44,18 @@ def test_broadcasts_typed_with_an_at_sign_become_slack_broadcasts() -> None:
 def test_nothing_typed_can_forge_a_link(text: str) -> None:
     encoded = encode(text.replace("@", "").replace("#", "").replace("http", ""))
     assert "<" not in encoded and ">" not in encoded
+
+
+def test_the_composer_sends_rich_text_with_raw_characters_beside_the_text() -> None:
+    text = encode("0 < 1 & @lena in #python-guild @here https://x.io/?a=1&b=2 :snake:")
+    assert rich_text_elements(text) == [
+        {"type": "text", "text": "0 < 1 & "},
+        {"type": "user", "user_id": "ULENA"},
+        {"type": "text", "text": " in "},
+        {"type": "channel", "channel_id": "CPYTHONGUILD"},
+        {"type": "text", "text": " "},
+        {"type": "broadcast", "range": "here"},
+        {"type": "text", "text": " "},
+        {"type": "link", "url": "https://x.io/?a=1&b=2"},
+        {"type": "text", "text": " :snake:"},
+    ]

@@ -209,6 +209,57 @@ def test_reactions_and_deleted_thread_roots(client: WebClient, standin: SlackSta
     assert thread[0]["subtype"] == "tombstone" and thread[1]["text"] == "reply"
 
 
+def test_a_forwarded_message_comes_back_from_history_as_slack_shapes_it(
+    client: WebClient, standin: SlackStandIn
+) -> None:
+    standin.add_channel("C2", "random", members=["U1", "U2"])  # copbot is not in C2
+    original = standin.add_message("C2", "U1", "Pin deps &amp; <https://x.io|lock>")["ts"]
+    ts = standin.forward_message("C2", original, user="U2", to="C1")["ts"]
+    [message] = client.conversations_history(channel="C1", latest=ts, inclusive=True, limit=1)[
+        "messages"
+    ]
+    assert (message["user"], message["text"], "blocks" in message) == ("U2", "", False)
+    [shared] = message["attachments"]
+    assert shared["is_share"] and shared["is_msg_unfurl"]
+    assert (shared["author_id"], shared["author_name"], shared["channel_id"]) == (
+        "U1",
+        "alice",
+        "C2",
+    )
+    assert shared["text"] == "Pin deps &amp; <https://x.io|lock>"
+    assert shared["from_url"] == f"https://test.slack.com/archives/C2/p{original.replace('.', '')}"
+    assert shared["fallback"].endswith("] alice: Pin deps &amp; <https://x.io|lock>")
+    [section] = shared["message_blocks"][0]["message"]["blocks"][0]["elements"]
+    assert section["elements"] == [
+        {"type": "text", "text": "Pin deps & "},
+        {"type": "link", "url": "https://x.io", "text": "lock"},
+    ]
+    with_comment = standin.forward_message("C2", original, user="U2", to="C1", comment="see")
+    assert with_comment["text"] == "see" and with_comment["blocks"][0]["type"] == "rich_text"
+
+
+def test_people_edit_and_delete_as_slack_tells_it(standin: SlackStandIn) -> None:
+    root = standin.add_message("C1", "U1", "root")["ts"]
+    reply = standin.add_message("C1", "U2", "reply", thread_ts=root)["ts"]
+    before, after = standin.edit_message("C1", reply, "better reply")
+    assert (before["text"], after["text"], after["edited"]["user"]) == (
+        "reply",
+        "better reply",
+        "U2",
+    )
+    previous, tomb = standin.remove_message("C1", root)
+    assert previous["text"] == "root" and tomb is not None
+    assert (tomb["subtype"], tomb["user"], tomb["text"]) == (
+        "tombstone",
+        "USLACKBOT",
+        "This message was deleted.",
+    )
+    assert tomb["thread_ts"] == root and tomb["reply_count"] == 1
+    previous, tomb = standin.remove_message("C1", reply)
+    assert previous["text"] == "better reply" and tomb is None
+    assert standin.message("C1", reply) is None
+
+
 def test_channel_errors_match_slack(client: WebClient, standin: SlackStandIn) -> None:
     standin.add_channel("C2", "random")
     standin.add_channel("C3", "secret", is_private=True, members=["U1"])
