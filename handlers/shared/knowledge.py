@@ -17,6 +17,7 @@ from bot.blocks.knowledge import (
     share_modal,
 )
 from bot.lookups import display_names, named, permalink, post_message
+from bot.message_text import message_markup
 from bot.text import hashtags, normalise_tags, title_from
 from handlers.shared.roles import facilitators_among, is_facilitator
 from storage import activity, communities, knowledge, messages
@@ -48,10 +49,12 @@ class SlackMessage:
 
     @classmethod
     def from_slack(cls, message: dict[str, Any]) -> SlackMessage:
+        """The message as Slack sends it (an event, a shortcut's message, history); its text
+        is read from `text`, `blocks` and shared messages' `attachments`."""
         return cls(
             ts=str(message.get("ts", "")),
             user=str(message.get("user") or ""),
-            text=str(message.get("text") or ""),
+            text=message_markup(message),
             thread_ts=message.get("thread_ts"),
             reply_count=int(message.get("reply_count") or 0),
             subtype=str(message.get("subtype") or ""),

@@ -193,3 +193,48 @@ def test_endorsements_always_equal_the_people_still_reacting(copbot: Copbot, ste
         return
     assert snippet.endorsements == len({user for user, _ in present})
     assert snippet.status == ("confirmed" if present else "withdrawn")
+
+
+FORWARDED = (
+    "&gt; Pin your deps &amp; commit the lock file #packaging\n"
+    "— <@UCAROL>, <https://test.slack.com/archives/CRANDOM/p{ts}|original message>"
+)
+
+
+def test_a_bulb_on_a_forwarded_message_captures_what_it_shares(copbot: Copbot) -> None:
+    _guild(copbot)
+    original = copbot.say(
+        "Pin your deps & commit the lock file #packaging",
+        user="UCAROL",
+        channel="CRANDOM",
+        deliver=False,
+    )
+    ts = copbot.forward(original, user="UBOB", channel="CRANDOM", to="CPYTHON")
+    assert copbot.standin.message("CPYTHON", ts)["text"] == ""  # as Slack sends a forward
+    copbot.react(ts, user="UALICE")
+    snippet = snippet_at(ts)
+    assert snippet is not None and snippet.author_id == "UBOB"
+    assert snippet.text == FORWARDED.format(ts=original.replace(".", ""))
+    assert snippet.title == "Pin your deps &amp; commit the lock file #packaging"
+    assert tags_at(ts) == ["packaging"]
+    [note] = copbot.standin.ephemerals  # the person who reacted hears back
+    assert note["user"] == "UALICE" and "Python Guild" in note["text"]
+    assert "Carol Danvers" in copbot.cop("/cop search lock file")
+
+
+def test_a_forward_with_a_comment_not_in_the_cache_is_read_from_history(copbot: Copbot) -> None:
+    _guild(copbot)
+    original = copbot.say("Use uv for speed", user="UCAROL", channel="CRANDOM", deliver=False)
+    ts = copbot.forward(
+        original,
+        user="UBOB",
+        channel="CRANDOM",
+        to="CPYTHON",
+        comment="@alice see this",
+        deliver=False,
+    )
+    copbot.react(ts, user="UALICE")
+    assert len(copbot.standin.calls_to("conversations.history")) == 1
+    text = snippet_at(ts).text
+    assert text.startswith("<@UALICE> see this\n\n&gt; Use uv for speed\n— <@UCAROL>, ")
+    assert snippet_at(ts).title == "@Alice Liddell see this"

@@ -15,13 +15,13 @@ from tests.harness import Copbot, flatten_text
 
 
 def _save(copbot: Copbot, ts: str, *, user: str = "UALICE", channel: str = "CPYTHON") -> dict:
-    message = copbot.standin.message(channel, ts)
+    message = copbot.standin.message(channel, ts)  # a shortcut carries the whole message
     copbot.interactive(
         message_action_payload(
             user_id=user,
             callback_id="save_knowledge",
             channel_id=channel,
-            message={k: message[k] for k in ("ts", "user", "text") if k in message},
+            message=message,
             response_url=copbot.standin.new_response_url(channel),
         )
     )
@@ -128,6 +128,25 @@ def test_saving_an_app_message_explains(copbot: Copbot) -> None:
     assert "came from an app" in flatten_text(
         copbot.standin.calls_to("views.open")[-1].args["view"]
     )
+
+
+def test_a_forwarded_message_is_saved_with_what_it_shares(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    original = copbot.say(
+        "Retry with backoff & jitter #resilience", user="UCAROL", channel="CRANDOM", deliver=False
+    )
+    ts = copbot.forward(original, user="UBOB", channel="CRANDOM", to="CPYTHON")
+    view = _save(copbot, ts)
+    assert view["callback_id"] == "save_knowledge"  # not "came from an app"
+    shown = flatten_text(view)
+    assert "Retry with backoff &amp; jitter" in shown and "@Carol Danvers" in shown
+    title = next(b for b in view["blocks"] if b.get("block_id") == "title")
+    assert title["element"]["initial_value"] == "Retry with backoff & jitter #resilience"
+    _submit(copbot, view, [("title", "title_input", "Backoff", "plain_text_input")])
+    snippet = snippet_at(ts)
+    assert (snippet.title, snippet.author_id, snippet.curator_id) == ("Backoff", "UBOB", "UALICE")
+    assert snippet.text.startswith("&gt; Retry with backoff &amp; jitter #resilience\n— <@UCAROL>")
+    assert tags_at(ts) == ["resilience"]
 
 
 def test_saving_an_already_captured_message_gives_it_the_title_not_an_endorsement(
