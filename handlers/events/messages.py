@@ -31,9 +31,16 @@ def message(event: dict[str, Any], client: WebClient, context: BoltContext, logg
             return
         subtype = event.get("subtype") or ""
         if subtype == "message_changed":
-            _changed(session, client, team_id, channel_id, event, logger)
+            now = SlackMessage.from_slack(event.get("message") or {})
+            if now.is_tombstone:
+                # A deleted thread root with replies stays as a tombstone: it is a deletion.
+                _deleted(session, client, team_id, channel_id, now.ts, now, logger)
+            else:
+                _changed(session, client, team_id, channel_id, now, logger)
         elif subtype == "message_deleted":
-            _deleted(session, client, team_id, channel_id, event, logger)
+            ts = event.get("deleted_ts") or (event.get("previous_message") or {}).get("ts") or ""
+            previous = SlackMessage.from_slack(event.get("previous_message") or {"ts": ts})
+            _deleted(session, client, team_id, channel_id, ts, previous, logger)
         else:
             remember(session, team_id, channel_id, SlackMessage.from_slack(event))
 
@@ -43,10 +50,9 @@ def _changed(
     client: WebClient,
     team_id: str,
     channel_id: str,
-    event: dict[str, Any],
+    edited: SlackMessage,
     logger: Logger,
 ) -> None:
-    edited = SlackMessage.from_slack(event.get("message") or {})
     if not edited.ts:
         return
     cached = messages.edit_cached_message(
@@ -63,18 +69,18 @@ def _deleted(
     client: WebClient,
     team_id: str,
     channel_id: str,
-    event: dict[str, Any],
+    ts: str,
+    previous: SlackMessage,
     logger: Logger,
 ) -> None:
-    ts = event.get("deleted_ts") or (event.get("previous_message") or {}).get("ts") or ""
-    previous = SlackMessage.from_slack(event.get("previous_message") or {"ts": ts})
     messages.delete_cached_message(session=session, team_id=team_id, channel_id=channel_id, ts=ts)
     snippet = knowledge.get_snippet(
         session=session, team_id=team_id, channel_id=channel_id, message_ts=ts
     )
     if snippet is not None:
-        knowledge.withdraw_snippet(session=session, snippet=snippet)
-        logger.info("snippet %s withdrawn: its message was deleted", snippet.id)
+        if snippet.deleted_at is None:
+            knowledge.withdraw_snippet(session=session, snippet=snippet)
+            logger.info("snippet %s withdrawn: its message was deleted", snippet.id)
     elif previous.is_reply and previous.thread_ts:
         # a reply of a captured thread went away: the thread snippet loses it
         _refresh_text(session, client, team_id, channel_id, previous.thread_ts, None, logger)

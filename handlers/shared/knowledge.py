@@ -32,6 +32,8 @@ NO_COMMUNITY = (
 )
 # Plain messages by people; joins, topic changes, bot posts and the like are not knowledge.
 KNOWLEDGE_SUBTYPES = frozenset({"", "thread_broadcast", "file_share", "me_message"})
+# What Slack leaves of a deleted thread root that has replies ("This message was deleted.").
+TOMBSTONE = "tombstone"
 MAX_THREAD_REPLIES = 200
 
 
@@ -69,6 +71,10 @@ class SlackMessage:
             and bool(self.user)
             and bool(self.text.strip())
         )
+
+    @property
+    def is_tombstone(self) -> bool:
+        return self.subtype == TOMBSTONE
 
     @property
     def is_reply(self) -> bool:

@@ -167,3 +167,17 @@ def test_a_thread_kept_without_its_authors_learns_them_on_the_next_change_in_it(
         )
     )
     assert snippet_at(root).text == "Where are the runbooks?\n\n— (removed)"
+
+
+def test_deleting_a_thread_root_with_replies_withdraws_its_snippet(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    root = copbot.say("How do we rotate the API keys?", user="UALICE")
+    copbot.say("copbot keys rotate --new KEY", thread_ts=root)
+    copbot.react(root)
+    copbot.delete(root)  # Slack keeps the root as a tombstone and says message_changed
+    assert copbot.standin.message("CPYTHON", root)["subtype"] == "tombstone"
+    snippet = snippet_at(root)
+    assert (snippet.status, snippet.deleted_at is not None) == ("withdrawn", True)
+    assert snippet.title == "How do we rotate the API keys?"
+    assert "deleted" not in snippet.text and _cached(root) is None
+    assert "Nothing in community knowledge" in copbot.cop("/cop search rotate")
