@@ -60,8 +60,10 @@ def _changed(
     )
     if cached is None:
         remember(session, team_id, channel_id, edited)
-    root_ts = edited.thread_ts if edited.is_reply else edited.ts
-    _refresh_text(session, client, team_id, channel_id, root_ts, edited, logger)
+    # the message's own snippet, and the snippet of the thread it is a reply in
+    _refresh_text(session, client, team_id, channel_id, edited.ts, edited, logger)
+    if edited.is_reply:
+        _refresh_text(session, client, team_id, channel_id, edited.thread_ts, edited, logger)
 
 
 def _deleted(

@@ -181,3 +181,12 @@ def test_deleting_a_thread_root_with_replies_withdraws_its_snippet(copbot: Copbo
     assert snippet.title == "How do we rotate the API keys?"
     assert "deleted" not in snippet.text and _cached(root) is None
     assert "Nothing in community knowledge" in copbot.cop("/cop search rotate")
+
+
+def test_an_edited_reply_captured_on_its_own_follows_the_edit(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    root = copbot.say("Release checklist?", user="UALICE")
+    reply = copbot.say("tag, build, twine upload", thread_ts=root)
+    copbot.react(reply)
+    copbot.edit(reply, "tag, build, uv publish")
+    assert snippet_at(reply).text == "tag, build, uv publish"
