@@ -1,4 +1,8 @@
-"""Messages in community channels: cached as they arrive; edits and deletes reach their snippets."""
+"""Messages in community channels are cached as they arrive; edits and deletes reach snippets.
+
+A snippet saved with the message shortcut can live in a channel that is no community, so an
+edit or deletion there is applied when its message (or its thread) has a snippet.
+"""
 
 from __future__ import annotations
 
@@ -18,31 +22,48 @@ from storage.threads import Reply, root_of
 
 
 def message(event: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger) -> None:
-    """Every message event: new messages are cached, edits and deletions are applied."""
+    """Every message event: new messages in community channels are cached; edits and deletions
+    reach the cache and the message's snippet, wherever it was saved."""
     team_id = workspace_of(context)
     channel_id = event.get("channel") or ""
-    if channel_id.startswith("D"):
+    subtype = event.get("subtype") or ""
+    if channel_id.startswith("D") and subtype not in ("message_changed", "message_deleted"):
         return
     with db.session() as session:
-        if (
+        community = not channel_id.startswith("D") and (
             communities.channel_binding(session=session, team_id=team_id, channel_id=channel_id)
-            is None
-        ):
-            return
-        subtype = event.get("subtype") or ""
+            is not None
+        )
         if subtype == "message_changed":
             now = SlackMessage.from_slack(event.get("message") or {})
+            if not (community or _has_snippet(session, team_id, channel_id, now)):
+                return
             if now.is_tombstone:
                 # A deleted thread root with replies stays as a tombstone: it is a deletion.
                 _deleted(session, client, team_id, channel_id, now.ts, now, logger)
             else:
-                _changed(session, client, team_id, channel_id, now, logger)
+                _changed(session, client, team_id, channel_id, now, logger, cache=community)
         elif subtype == "message_deleted":
             ts = event.get("deleted_ts") or (event.get("previous_message") or {}).get("ts") or ""
             previous = SlackMessage.from_slack(event.get("previous_message") or {"ts": ts})
-            _deleted(session, client, team_id, channel_id, ts, previous, logger)
-        else:
+            if community or _has_snippet(session, team_id, channel_id, previous, ts):
+                _deleted(session, client, team_id, channel_id, ts, previous, logger)
+        elif community:
             remember(session, team_id, channel_id, SlackMessage.from_slack(event))
+
+
+def _has_snippet(
+    session: Session, team_id: str, channel_id: str, message: SlackMessage, ts: str = ""
+) -> bool:
+    """Whether the message, or the thread it is a reply in, was saved as a snippet (outside
+    community channels, only saved messages matter)."""
+    candidates = [ts or message.ts, (message.thread_ts or "") if message.is_reply else ""]
+    return any(
+        knowledge.get_snippet(session=session, team_id=team_id, channel_id=channel_id, message_ts=t)
+        is not None
+        for t in dict.fromkeys(candidates)
+        if t
+    )
 
 
 def _changed(
@@ -52,13 +73,15 @@ def _changed(
     channel_id: str,
     edited: SlackMessage,
     logger: Logger,
+    *,
+    cache: bool,
 ) -> None:
     if not edited.ts:
         return
     cached = messages.edit_cached_message(
         session=session, team_id=team_id, channel_id=channel_id, ts=edited.ts, text=edited.text
     )
-    if cached is None:
+    if cached is None and cache:
         remember(session, team_id, channel_id, edited)
     # the message's own snippet, and the snippet of the thread it is a reply in
     _refresh_text(session, client, team_id, channel_id, edited.ts, edited, logger)

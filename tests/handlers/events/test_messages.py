@@ -7,7 +7,7 @@ from sqlmodel import delete, select
 from sandbox.slack import block_actions_payload, message_event
 from storage import db, messages
 from storage.models import SnippetReply
-from tests.handlers.knowledge_helpers import snippet_at, tags_at
+from tests.handlers.knowledge_helpers import save_with_shortcut, snippet_at, tags_at
 from tests.harness import TEAM, Copbot
 
 
@@ -181,6 +181,61 @@ def test_deleting_a_thread_root_with_replies_withdraws_its_snippet(copbot: Copbo
     assert snippet.title == "How do we rotate the API keys?"
     assert "deleted" not in snippet.text and _cached(root) is None
     assert "Nothing in community knowledge" in copbot.cop("/cop search rotate")
+
+
+def _bot_joins_random(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.standin.set_members("CRANDOM", [*copbot.standin.channel_members("CRANDOM"), "UCOPBOT"])
+
+
+def test_an_edit_reaches_a_snippet_saved_from_a_channel_that_is_no_community(
+    copbot: Copbot,
+) -> None:
+    _bot_joins_random(copbot)
+    ts = copbot.say("Use tox for test matrices", channel="CRANDOM")
+    chat = copbot.say("lunch?", channel="CRANDOM")
+    save_with_shortcut(copbot, ts, channel="CRANDOM")
+    copbot.edit(ts, "Use nox for test matrices #testing", channel="CRANDOM")
+    copbot.edit(chat, "lunch at 1?", channel="CRANDOM")
+    snippet = snippet_at(ts, "CRANDOM")
+    assert (snippet.text, snippet.title) == ("Use nox for test matrices #testing",) * 2
+    assert tags_at(ts, "CRANDOM") == ["testing"]
+    assert "Use nox" in copbot.cop("/cop search matrices")
+    # nothing is kept of the messages there that hold no knowledge
+    assert _cached(chat, "CRANDOM") is None and snippet_at(chat, "CRANDOM") is None
+
+
+def test_a_thread_root_saved_from_a_channel_that_is_no_community_is_withdrawn_when_deleted(
+    copbot: Copbot,
+) -> None:
+    _bot_joins_random(copbot)
+    root = copbot.say("Which formatter?", channel="CRANDOM", user="UALICE")
+    reply = copbot.say("ruff format", channel="CRANDOM", thread_ts=root)
+    save_with_shortcut(copbot, reply, channel="CRANDOM")
+    save_with_shortcut(copbot, root, channel="CRANDOM")
+    copbot.edit(reply, "ruff format, in pre-commit", channel="CRANDOM")
+    # the reply's own snippet and the thread's both follow the edit
+    assert snippet_at(reply, "CRANDOM").text == "ruff format, in pre-commit"
+    thread = "Which formatter?\n\n— Bob Builder: ruff format, in pre-commit"
+    assert snippet_at(root, "CRANDOM").text == thread
+    copbot.delete(root, channel="CRANDOM")  # a tombstone, as the reply keeps the thread
+    assert (snippet_at(root, "CRANDOM").status, snippet_at(root, "CRANDOM").text) == (
+        "withdrawn",
+        thread,
+    )
+    assert snippet_at(reply, "CRANDOM").status == "confirmed"
+
+
+def test_a_deletion_withdraws_a_snippet_saved_from_a_channel_that_is_no_community(
+    copbot: Copbot,
+) -> None:
+    _bot_joins_random(copbot)
+    ts = copbot.say("The staging password is hunter2", channel="CRANDOM")
+    save_with_shortcut(copbot, ts, channel="CRANDOM")
+    copbot.delete(ts, channel="CRANDOM")
+    snippet = snippet_at(ts, "CRANDOM")
+    assert (snippet.status, snippet.deleted_at is not None) == ("withdrawn", True)
+    assert _cached(ts, "CRANDOM") is None
 
 
 def test_an_edited_reply_captured_on_its_own_follows_the_edit(copbot: Copbot) -> None:
