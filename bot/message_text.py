@@ -49,6 +49,11 @@ def _dicts(value: Any) -> Iterable[Mapping[str, Any]]:
     return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
 
 
+def _count(value: Any, most: int) -> int:
+    """A small count Slack gives (a list's indent or offset), whatever arrived."""
+    return min(max(value, 0), most) if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
 def _markup(value: Any) -> str:
     return value if isinstance(value, str) and value.strip() else ""
 
@@ -58,10 +63,10 @@ def _block(block: Mapping[str, Any]) -> str:
     if kind == "rich_text":
         return "\n".join(_rich(element) for element in _dicts(block.get("elements")))
     if kind in ("section", "header"):
-        texts = [block.get("text"), *(block.get("fields") or [])]
+        texts = [block.get("text"), *_dicts(block.get("fields"))]
         return "\n".join(text for text in map(_text_object, texts) if text)
     if kind == "context":
-        return " ".join(text for text in map(_text_object, block.get("elements") or []) if text)
+        return " ".join(text for text in map(_text_object, _dicts(block.get("elements"))) if text)
     return ""
 
 
@@ -86,8 +91,8 @@ def _rich(element: Mapping[str, Any]) -> str:
 
 
 def _list(element: Mapping[str, Any]) -> str:
-    indent = int(element.get("indent") or 0)
-    first = int(element.get("offset") or 0) + 1
+    indent = _count(element.get("indent"), 8)
+    first = _count(element.get("offset"), 10**6) + 1
     ordered = element.get("style") == "ordered"
     lines = []
     for number, item in enumerate(_dicts(element.get("elements")), start=first):
@@ -170,7 +175,8 @@ def _shared(attachment: Mapping[str, Any]) -> str:
             [
                 block
                 for shared in _dicts(attachment.get("message_blocks"))
-                for block in _dicts((shared.get("message") or {}).get("blocks"))
+                if isinstance(shared.get("message"), Mapping)
+                for block in _dicts(shared["message"].get("blocks"))
             ]
         )
         or _markup(attachment.get("fallback"))

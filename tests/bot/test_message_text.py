@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.message_text import blocks_markup, message_markup
@@ -202,3 +202,64 @@ def test_text_elements_hold_raw_characters_and_never_become_tokens(raw: str) -> 
 def test_the_composer_blocks_of_a_message_say_what_its_text_says(raw: str) -> None:
     text = escape(raw).rstrip("\n")
     assert message_markup({"text": "", "blocks": composer_blocks(text)}) == text
+
+
+# Slack's shapes with any values in them: what a damaged or unexpected payload could hold.
+LEAF = st.none() | st.booleans() | st.integers() | st.text(max_size=6)
+
+
+def _mostly(shape: st.SearchStrategy) -> st.SearchStrategy:
+    """`shape` three times in four, else any value."""
+    return st.integers(0, 3).flatmap(lambda draw: shape if draw else LEAF)
+
+
+def _shaped(kinds: str, **fields: st.SearchStrategy) -> st.SearchStrategy:
+    """A dict with a `type` from `kinds` (or an unknown one) and the given fields."""
+    kind = st.sampled_from([*kinds.split(), "mystery"])
+    return st.fixed_dictionaries({"type": kind, **fields})
+
+
+INLINE = _shaped(
+    "text link user channel usergroup broadcast emoji date color team",
+    text=LEAF,
+    url=LEAF,
+    user_id=LEAF,
+    name=LEAF,
+    skin_tone=LEAF,
+    range=LEAF,
+    style=_mostly(st.dictionaries(st.sampled_from(["bold", "italic", "code", "strike"]), LEAF)),
+)
+RICH = _shaped(
+    "rich_text_section rich_text_list rich_text_preformatted rich_text_quote",
+    elements=_mostly(st.lists(INLINE | _shaped("rich_text_section", elements=st.lists(INLINE)))),
+    indent=LEAF,
+    offset=LEAF,
+    style=LEAF,
+)
+TEXT_OBJECT = _shaped("mrkdwn plain_text", text=LEAF)
+BLOCK = _shaped(
+    "rich_text section context",
+    elements=_mostly(st.lists(RICH | TEXT_OBJECT, min_size=1, max_size=4)),
+    text=_mostly(TEXT_OBJECT),
+    fields=_mostly(st.lists(TEXT_OBJECT, max_size=2)),
+)
+SHARED = st.fixed_dictionaries(
+    {"message": _mostly(st.fixed_dictionaries({"blocks": _mostly(st.lists(BLOCK, max_size=2))}))}
+)
+ATTACHMENT = st.fixed_dictionaries(
+    {key: LEAF for key in "is_share text fallback pretext author_id author_name from_url".split()}
+    | {"message_blocks": _mostly(st.lists(SHARED, max_size=2))}
+)
+MESSAGE = st.fixed_dictionaries(
+    {
+        "text": LEAF,
+        "blocks": _mostly(st.lists(BLOCK, min_size=1, max_size=3)),
+        "attachments": _mostly(st.lists(ATTACHMENT, max_size=2)),
+    }
+)
+
+
+@settings(max_examples=300)
+@given(MESSAGE)
+def test_any_values_in_slack_shapes_read_as_text_without_failing(message: dict) -> None:
+    assert isinstance(message_markup(message), str)
