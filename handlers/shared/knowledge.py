@@ -16,7 +16,15 @@ from bot.blocks.knowledge import (
     render_shared,
     share_modal,
 )
-from bot.lookups import display_names, named, permalink, post_message
+from bot.errors import CopError
+from bot.lookups import (
+    channel_facts,
+    channel_member_ids,
+    display_names,
+    named,
+    permalink,
+    post_message,
+)
 from bot.message_text import message_markup
 from bot.text import hashtags, normalise_tags, title_from
 from handlers.shared.roles import facilitators_among, is_facilitator
@@ -244,7 +252,8 @@ def new_snippet(
         tags=normalise_tags([*(tags or []), *hashtags(text)]),
         permalink=permalink(client, channel_id, message.ts),
         source=source,
-        is_private=bool(binding and binding.is_private) or channel_id.startswith("G"),
+        # what is saved from a channel that is no community is public: private ones are refused
+        is_private=bool(binding and binding.is_private),
         replies=composed.replies,
     )
 
@@ -352,6 +361,58 @@ def pending_reason(community: Community, snippet: Snippet) -> str:
         who = "1 more person reacts" if missing == 1 else f"{missing} more people react"
         return f"it counts once {who} with {emoji}."
     return "it counts once a facilitator confirms it (they can react with :bulb: too)."
+
+
+IN_A_DM = (
+    "copbot keeps what a community shares in its channels. A direct message stays between "
+    "the people in it, so it can't be saved as knowledge."
+)
+PRIVATE_ELSEWHERE = (
+    "This message is in a private channel that isn't a community, so it can only be kept by a "
+    "community that lives in this channel. Start one here with `/cop create <name>`."
+)
+NOT_A_MEMBER = "Only people in this private channel can keep what is said in it."
+
+
+@dataclass(frozen=True)
+class SaveTarget:
+    """Where a message may be saved: its channel's own community, or one the person picks."""
+
+    home: Community | None
+    choices: list[Community]
+
+
+def save_target(
+    client: WebClient, session: Session, *, team_id: str, user_id: str, channel_id: str
+) -> SaveTarget:
+    """Where `user_id` may save a message of `channel_id`, from Slack's facts about it.
+
+    Asked when the shortcut opens its form and again, from scratch, when the form comes back:
+    nothing the form carries is trusted.
+
+    Raises:
+        CopError: a DM or group DM; a private channel that is no community, or that the
+            person is not in; a channel copbot cannot see; no community to save to.
+    """
+    if channel_id.startswith("D"):
+        raise CopError(IN_A_DM)
+    facts = channel_facts(client, channel_id)
+    if facts.is_im:
+        raise CopError(IN_A_DM)
+    home = communities.community_for_channel(
+        session=session, team_id=team_id, channel_id=channel_id
+    )
+    if facts.is_private:
+        if home is None:
+            raise CopError(PRIVATE_ELSEWHERE)
+        if user_id not in channel_member_ids(client, channel_id):
+            raise CopError(NOT_A_MEMBER)
+    if home is not None:
+        return SaveTarget(home=home, choices=[])
+    mine = communities.communities_of_user(session=session, team_id=team_id, user_id=user_id)
+    if not mine:
+        raise CopError(NO_COMMUNITY)
+    return SaveTarget(home=None, choices=mine)
 
 
 def share_form(session: Session, *, team_id: str, user_id: str) -> dict[str, Any]:

@@ -8,24 +8,21 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks.knowledge import no_community_modal, save_modal
+from bot.errors import CopError
 from bot.lookups import named, team_of
 from bot.text import hashtags
 from handlers.shared.knowledge import (
-    NO_COMMUNITY,
     SlackMessage,
     auto_title,
     remember,
+    save_target,
     share_form,
 )
-from storage import communities, db
+from storage import db
 
 NOT_PEOPLE = (
     "copbot keeps what people write. This message came from an app or is a channel notice, "
     "so it can't be saved as knowledge."
-)
-PRIVATE_ELSEWHERE = (
-    "This message is in a private channel that isn't a community, so it can only be kept by a "
-    "community that lives in this channel. Start one here with `/cop create <name>`."
 )
 
 
@@ -43,16 +40,14 @@ def save_knowledge_shortcut(
         client.views_open(trigger_id=trigger_id, view=no_community_modal(NOT_PEOPLE))
         return
     with db.session() as session:
-        home = communities.community_for_channel(
-            session=session, team_id=team_id, channel_id=channel_id
-        )
-        mine = communities.communities_of_user(session=session, team_id=team_id, user_id=user_id)
-        if home is None and not mine:
-            client.views_open(trigger_id=trigger_id, view=no_community_modal(NO_COMMUNITY))
+        try:  # where it may go, from Slack's own facts about the channel
+            target = save_target(
+                client, session, team_id=team_id, user_id=user_id, channel_id=channel_id
+            )
+        except CopError as refusal:
+            client.views_open(trigger_id=trigger_id, view=no_community_modal(refusal.reason))
             return
-        if home is None and channel_id.startswith("G"):
-            client.views_open(trigger_id=trigger_id, view=no_community_modal(PRIVATE_ELSEWHERE))
-            return
+        home = target.home
         # the submission reads the message back from the cache rather than from Slack
         remember(session, team_id, channel_id, message)
         title = auto_title(client, session, team_id=team_id, text=message.text)
@@ -62,7 +57,7 @@ def save_knowledge_shortcut(
         title=title,
         tags=hashtags(message.text),
         excerpt_text=excerpt,
-        communities=[(c.id or 0, c.name) for c in mine],
+        communities=[(c.id or 0, c.name) for c in target.choices],
         fixed_community=home.name if home else None,
     )
     client.views_open(trigger_id=trigger_id, view=view)

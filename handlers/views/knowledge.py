@@ -30,6 +30,7 @@ from handlers.shared.knowledge import (
     fetch_message,
     new_snippet,
     recorded_by,
+    save_target,
     share_knowledge,
 )
 from storage import communities, db, knowledge
@@ -41,6 +42,11 @@ from storage.models.knowledge import SOURCE_SHORTCUT
 def form_value(view: dict[str, Any], block: str, action: str) -> str:
     """A text input's value, or a select's chosen option value ("" when empty)."""
     return selected_value(view, block, action) or text_value(view, block, action)
+
+
+def _plain(reason: str) -> str:
+    """A refusal as a field error: plain text (Slack shows no formatting there), 150 at most."""
+    return reason.replace("*", "").replace("`", "")[:150]
 
 
 def _chosen_community(
@@ -76,15 +82,19 @@ def save_knowledge_submitted(
     title = from_typed(" ".join(form_value(view, TITLE_BLOCK, TITLE_ACTION).split()))
     tags = normalise_tags(form_value(view, TAGS_BLOCK, TAGS_ACTION))
     with db.session() as session:
-        if meta.get("community"):
-            community = communities.get_community(
-                session=session,
-                team_id=team_id,
-                community_id=small_number(str(meta["community"])) or 0,
+        # Nothing in the form is trusted: where it may go is asked of Slack again, and the
+        # community is the channel's own or one of the person's
+        try:
+            target = save_target(
+                client, session, team_id=team_id, user_id=user_id, channel_id=channel_id
             )
-        else:
-            picked = form_value(view, COMMUNITY_BLOCK, COMMUNITY_ACTION)
-            community = _chosen_community(session, team_id, user_id, picked)
+        except CopError as refusal:
+            ack(response_action="errors", errors={TITLE_BLOCK: _plain(refusal.reason)})
+            return
+        community = target.home
+        if community is None:
+            picked = small_number(form_value(view, COMMUNITY_BLOCK, COMMUNITY_ACTION))
+            community = next((c for c in target.choices if c.id == picked), None)
         if community is None:
             ack(response_action="errors", errors={COMMUNITY_BLOCK: "Pick one of your communities."})
             return
