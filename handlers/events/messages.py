@@ -14,7 +14,8 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot.lookups import workspace_of
-from handlers.shared.knowledge import SlackMessage, auto_title, remember, snippet_text
+from handlers.shared.knowledge import auto_title, snippet_text
+from handlers.shared.messages import SlackMessage, remember
 from storage import communities, db, knowledge, messages
 from storage.models import Snippet
 from storage.tags import edited_tags

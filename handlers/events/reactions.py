@@ -15,8 +15,9 @@ from sqlmodel import Session
 
 from bot.lookups import workspace_of
 from bot.private import tell
-from handlers.shared.knowledge import confirmation_note, endorse, fetch_message, new_snippet
+from handlers.shared.knowledge import confirmation_note, endorse, new_snippet
 from handlers.shared.kudos import thank_by_reaction, unthank_by_reaction
+from handlers.shared.messages import fetch_message
 from storage import communities, db, knowledge
 from storage.models import Community
 from storage.models.knowledge import SOURCE_REACTION

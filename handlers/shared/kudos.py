@@ -12,7 +12,7 @@ from bot.blocks.kudos import kudos_note, over_quota
 from bot.errors import CopError
 from bot.lookups import permalink, user_profile
 from bot.private import tell
-from handlers.shared.knowledge import fetch_message
+from handlers.shared.messages import fetch_message
 from scheduler.periods import local_day_start
 from storage import knowledge, kudos, users
 from storage.clock import utcnow

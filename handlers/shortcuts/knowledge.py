@@ -11,13 +11,9 @@ from bot.blocks.knowledge import no_community_modal, save_modal
 from bot.errors import CopError
 from bot.lookups import named, team_of
 from bot.text import hashtags
-from handlers.shared.knowledge import (
-    SlackMessage,
-    auto_title,
-    remember,
-    save_target,
-    share_form,
-)
+from handlers.shared.knowledge import auto_title
+from handlers.shared.messages import SlackMessage, remember
+from handlers.shared.saving import save_target, share_form
 from storage import db
 
 NOT_PEOPLE = (

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.blocks.home import QUERY_ACTION, QUERY_BLOCK, search_modal, search_results_modal
 from bot.lookups import team_of
 from handlers.shared.forms import text_value
-from handlers.shared.knowledge import share_form
+from handlers.shared.saving import share_form
 from handlers.shared.search import parse_query, search_message
 from storage import db
 from storage.markup import from_typed

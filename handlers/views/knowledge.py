@@ -25,14 +25,9 @@ from bot.lookups import team_of
 from bot.private import tell
 from bot.text import hashtags, normalise_tags
 from handlers.shared.forms import metadata, selected_value, small_number, text_value
-from handlers.shared.knowledge import (
-    confirmation_note,
-    fetch_message,
-    new_snippet,
-    recorded_by,
-    save_target,
-    share_knowledge,
-)
+from handlers.shared.knowledge import confirmation_note, new_snippet, recorded_by, share_knowledge
+from handlers.shared.messages import fetch_message
+from handlers.shared.saving import save_target
 from storage import communities, db, knowledge
 from storage.markup import from_typed
 from storage.models import Community
