@@ -109,16 +109,6 @@ def given_since(*, session: Session, community_id: int, giver_id: str, since: da
     return int(session.exec(query).one())
 
 
-def received_count(*, session: Session, community_id: int, receiver_id: str) -> int:
-    """All kudos a person received in a community."""
-    query = (
-        select(func.count())
-        .select_from(Kudos)
-        .where(Kudos.community_id == community_id, Kudos.receiver_id == receiver_id)
-    )
-    return int(session.exec(query).one())
-
-
 @dataclass(frozen=True)
 class Leaderboards:
     """Counts per person, highest first."""

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import count
 
+from sqlalchemy import func, select
+
 from scheduler.kinds import default_slots
 from storage import communities, db, knowledge
 from storage.knowledge import NewSnippet
-from storage.models import Community, Snippet
+from storage.models import Community, Kudos, Snippet
 from storage.models.knowledge import SOURCE_COMMAND
 
 TEAM = "T0001"
@@ -66,3 +68,14 @@ def add_snippet(
         for user in endorsers or [author]:
             knowledge.add_endorsement(session=session, snippet=snippet, user_id=user, emoji="")
         return knowledge.refresh_snippet(session=session, snippet=snippet, community=community)
+
+
+def received(community_id: int, receiver_id: str) -> int:
+    """How many kudos a person received in a community, counted from the stored rows."""
+    with db.session() as session:
+        query = (
+            select(func.count())
+            .select_from(Kudos)
+            .where(Kudos.community_id == community_id, Kudos.receiver_id == receiver_id)
+        )
+        return int(session.execute(query).scalar_one())

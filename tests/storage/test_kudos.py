@@ -14,7 +14,7 @@ from storage.clock import utcnow
 from storage.knowledge import NewSnippet, capture_snippet
 from storage.models import Community, Kudos
 from storage.models.knowledge import SOURCE_COMMAND, SOURCE_REACTION
-from tests.storage.knowledge_helpers import add_snippet, make_community
+from tests.storage.knowledge_helpers import add_snippet, make_community, received
 
 MONDAY = datetime(2026, 11, 23, tzinfo=UTC)  # 2026-W48 runs from here to the next Monday
 NEXT_MONDAY = MONDAY + timedelta(days=7)
@@ -137,7 +137,7 @@ def test_the_same_thanks_is_recorded_once_and_can_be_withdrawn(engine: Engine) -
     assert not _thank(guild, "UA", "UB")
     assert _thank(guild, "UC", "UB")
     with db.session() as session:
-        assert kudos.received_count(session=session, community_id=guild.id, receiver_id="UB") == 2
+        assert received(guild.id, "UB") == 2
         assert (
             kudos.withdraw_kudos(
                 session=session,
@@ -149,7 +149,7 @@ def test_the_same_thanks_is_recorded_once_and_can_be_withdrawn(engine: Engine) -
             )
             == 1
         )
-        assert kudos.received_count(session=session, community_id=guild.id, receiver_id="UB") == 1
+        assert received(guild.id, "UB") == 1
 
 
 def test_quota_counts_what_a_giver_gave_since_a_moment(engine: Engine) -> None:
@@ -274,10 +274,7 @@ def test_withdrawing_a_reaction_takes_back_only_that_thanks(engine: Engine) -> N
             message_ts="1.1",
             giver_id="UA",
         )
-        left = [
-            kudos.received_count(session=session, community_id=c.id, receiver_id="UB")
-            for c in (guild, elsewhere)
-        ]
+        left = [received(c.id, "UB") for c in (guild, elsewhere)]
     assert withdrawn == 1
     assert left == [3, 1]
 
@@ -290,16 +287,12 @@ def test_counts_stay_inside_their_community(engine: Engine) -> None:
     _share(rust, "UC", channel="C2", at=MONDAY + DAY)
     _share(guild, "UB", at=MONDAY + DAY)
     with db.session() as session:
-        received = [
-            kudos.received_count(session=session, community_id=c.id, receiver_id=receiver)
-            for c in (guild, rust)
-            for receiver in ("UB", "UC")
-        ]
+        counts = [received(c.id, receiver) for c in (guild, rust) for receiver in ("UB", "UC")]
         boards = kudos.leaderboards(session=session, community_id=guild.id, since=None)
         week = kudos.kudos_week(
             session=session, community_id=guild.id, start=MONDAY, end=NEXT_MONDAY
         )
-    assert received == [1, 0, 1, 1]
+    assert counts == [1, 0, 1, 1]
     assert boards.kudos_received == [("UB", 1)]
     assert boards.knowledge_shared == [("UB", 1)]
     assert [(k.giver_id, k.receiver_id) for k in week.kudos] == [("UA", "UB")]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from storage import db, kudos
+from storage import db
 from storage.models import Kudos
 from tests.harness import Copbot
+from tests.storage.knowledge_helpers import received
 
 
 def _all_kudos() -> list[tuple[str, str, str]]:
@@ -77,5 +78,4 @@ def test_leaderboards_name_people_without_pinging(copbot: Copbot) -> None:
     assert "<@U" not in board.text
     assert "all time" in copbot.cop("/cop top all")
     assert "Pick a period" in copbot.cop("/cop top yesterday")
-    with db.session() as session:
-        assert kudos.received_count(session=session, community_id=1, receiver_id="UBOB") == 2
+    assert received(1, "UBOB") == 2
