@@ -19,6 +19,8 @@ from storage.models import (
     SnippetTag,
     UserProfile,
 )
+from storage.models.knowledge import SOURCE_COMMAND, SOURCE_SHORTCUT
+from storage.models.kudos import KUDOS_COMMAND
 from storage.search import unindex_snippets
 from storage.tags import edited_tags
 from storage.threads import compose_thread, removed, root_of
@@ -37,6 +39,32 @@ class Forgotten:
 
 def _count(result: object) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def copbot_posts_of(*, session: Session, team_id: str, user_id: str) -> list[tuple[str, str]]:
+    """(channel, ts) of what copbot posted in a person's name: their shares and their thanks.
+
+    Snippets shared by command or form point at copbot's post; one saved with the shortcut
+    points at the person's own message, which copbot cannot delete (Slack says so, harmlessly).
+
+    Args:
+        session: the open session.
+        team_id: the workspace.
+        user_id: whose posts.
+    """
+    shared = session.exec(
+        select(Snippet.channel_id, Snippet.message_ts).where(
+            Snippet.team_id == team_id,
+            Snippet.author_id == user_id,
+            col(Snippet.source).in_((SOURCE_COMMAND, SOURCE_SHORTCUT)),
+        )
+    ).all()
+    thanked = session.exec(
+        select(Kudos.channel_id, Kudos.message_ts).where(
+            Kudos.team_id == team_id, Kudos.giver_id == user_id, Kudos.source == KUDOS_COMMAND
+        )
+    ).all()
+    return list(dict.fromkeys((c, ts) for c, ts in [*shared, *thanked] if c and ts))
 
 
 def forget_user(*, session: Session, team_id: str, user_id: str) -> Forgotten:

@@ -14,7 +14,9 @@ def render_forget_question(*, last_facilitator_of: list[str]) -> Message:
     text = (
         ":warning: *Forget me?* copbot will delete the knowledge you wrote, your endorsements, "
         "the kudos you gave and received, your memberships and the messages of yours it cached. "
-        "Your replies in threads other people saved will read “(removed)”. "
+        "Your replies in threads other people saved will read “(removed)”, and the posts "
+        "copbot made in your name (what you shared, the thanks you gave) come down. "
+        "Digests already posted stay as they are. "
         "Knowledge you only saved stays, credited to its author. This cannot be undone."
     )
     if last_facilitator_of:
@@ -43,6 +45,7 @@ def render_forgotten(
     memberships: int,
     messages: int,
     replies: int = 0,
+    posts: int = 0,
 ) -> Message:
     """What was removed."""
     parts = [
@@ -57,5 +60,7 @@ def render_forgotten(
             f"{counted(replies, 'reply', 'replies')} in threads other people saved "
             "(they now read “(removed)”)"
         )
+    if posts:
+        parts.append(f"{counted(posts, 'post')} it had made in your name (shares and thanks)")
     text = ":wastebasket: Done. copbot removed " + ", ".join(parts[:-1]) + f" and {parts[-1]}."
     return Message(text=text, blocks=[section(text)])

@@ -37,8 +37,17 @@ def test_forget_me_removes_what_copbot_knows_about_the_caller(copbot: Copbot) ->
     question = copbot.cop("/cop forget me", user="UBOB")
     assert "cannot be undone" in question
     assert "Nothing was removed" in flatten_text(_click(copbot, question, "UBOB", 1))
+    posts_before = {
+        m["ts"] for m in copbot.standin.messages("CPYTHON") if m.get("user") == "UCOPBOT"
+    }
     done = flatten_text(_click(copbot, copbot.cop("/cop forget me", user="UBOB"), "UBOB", 0))
-    assert "removed 1 snippet, 1 endorsement, 1 kudos, 1 membership and 1 cached message" in done
+    assert "removed 1 snippet, 1 endorsement, 1 kudos, 1 membership, 1 cached message" in done
+    assert "2 posts it had made in your name" in done
+    # copbot's post of Bob's share and its post of Bob's thanks came down; the rest stays
+    posts_after = {
+        m["ts"] for m in copbot.standin.messages("CPYTHON") if m.get("user") == "UCOPBOT"
+    }
+    assert len(posts_before - posts_after) == 2 and posts_after
     with db.session() as session:
         assert not session.exec(select(Snippet).where(Snippet.author_id == "UBOB")).all()
         assert not session.exec(select(Kudos)).all()
