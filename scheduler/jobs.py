@@ -17,11 +17,13 @@ from bot.blocks.digest import render_digest, render_kudos_summary, render_prompt
 from bot.blocks.kit import Message
 from bot.lookups import display_names, named
 from scheduler.periods import days_ago
-from storage import prompts
+from storage import prompts, schedule
 from storage.digest import DigestData, digest_data
 from storage.kudos import kudos_week
 from storage.markup import mentioned_users
 from storage.models import Community
+from storage.models.schedule import KIND_DIGEST as DIGEST_KIND
+from storage.models.schedule import KIND_KUDOS as KUDOS_KIND
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,16 @@ class Draft:
     message: Message | None = None
     skipped: str = ""
     prompt_id: int | None = None
+
+
+def since_last(session: Session, community: Community, kind: str, now: datetime) -> datetime:
+    """Where a weekly post's window starts: seven days back, or the last such post if later."""
+    assert community.id is not None
+    start = days_ago(now, 7)
+    last = schedule.last_post(session=session, community_id=community.id, kind=kind)
+    if last is not None and last.posted_at is not None and start < last.posted_at < now:
+        return last.posted_at
+    return start
 
 
 def _people(data: DigestData) -> list[str]:
@@ -47,12 +59,14 @@ def _people(data: DigestData) -> list[str]:
 def draft_digest(
     client: WebClient, session: Session, *, community: Community, now: datetime
 ) -> Draft:
-    """The digest of the seven days up to `now`.
+    """The digest of what is new since the last digest (seven days at most) up to `now`.
 
     Seven days, not the calendar week: what is captured after Friday's digest, over the
-    weekend, is in the next one instead of in none.
+    weekend, is in the next one instead of in none. And never before the last digest that
+    went out: a preview on Monday does not show Friday's digest again.
     """
-    start, previous_start = days_ago(now, 7), days_ago(now, 14)
+    start = since_last(session, community, DIGEST_KIND, now)
+    previous_start = start - (now - start)
     data = digest_data(
         session=session, community=community, start=start, end=now, previous_start=previous_start
     )
@@ -63,9 +77,10 @@ def draft_digest(
 def draft_kudos_summary(
     client: WebClient, session: Session, *, community: Community, now: datetime
 ) -> Draft:
-    """The kudos of the seven days up to `now`."""
+    """The kudos since the last kudos summary (seven days at most) up to `now`."""
     assert community.id is not None
-    week = kudos_week(session=session, community_id=community.id, start=days_ago(now, 7), end=now)
+    start = since_last(session, community, KUDOS_KIND, now)
+    week = kudos_week(session=session, community_id=community.id, start=start, end=now)
     people = [
         u for k in week.kudos for u in (k.giver_id, k.receiver_id, *mentioned_users(k.reason))
     ]

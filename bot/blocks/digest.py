@@ -169,12 +169,19 @@ def render_kudos_summary(
         )
         return Message(text=f"No kudos in {name} this week", blocks=[section(text)])
     blocks: list[Block] = [header(f"Kudos in {visible(community_name)} this week")]
+    if not week.kudos:
+        blocks.append(
+            section(
+                "No one thanked anyone this week. Someone helped you? `/cop kudos @name for …`, "
+                "or react with :raised_hands: on their message."
+            )
+        )
     if week.kudos:
         lines = []
         for kudos in week.kudos[:max_lines]:
             reason = kudos.reason
             what = (
-                link(reason, "a message")
+                link(reason, "their message")
                 if reason.startswith("https://")
                 else truncate(to_mrkdwn(with_names(reason, names)), 150)
             )

@@ -158,13 +158,18 @@ def test_the_kudos_summary_names_everyone_and_links_reasons() -> None:
     )
     message = render_kudos_summary(community_name="Guild", week=week, names=NAMES)
     text = flatten_text(message.blocks)
-    assert "person1 →" in text and "<https://t.slack.com/archives/C1/p9|a message>" in text
+    assert "person1 →" in text and "<https://t.slack.com/archives/C1/p9|their message>" in text
     assert "Shared knowledge: person1 (2)" in text and "Curated knowledge: person2 (1)" in text
-    assert_inert(text.replace("<https://t.slack.com/archives/C1/p9|a message>", ""))
+    assert_inert(text.replace("<https://t.slack.com/archives/C1/p9|their message>", ""))
     empty = render_kudos_summary(
         community_name="Guild", week=KudosWeek([], [], [], [], []), names=NAMES
     )
     assert "No kudos" in empty.text
+    knowledge_only = render_kudos_summary(
+        community_name="Guild", week=KudosWeek([], [], [], [("U1", 2)], []), names=NAMES
+    )
+    text = flatten_text(knowledge_only.blocks)
+    assert "No one thanked anyone this week" in text and "Shared knowledge: person1 (2)" in text
 
 
 def test_the_prompt_names_the_community_and_escapes() -> None:

@@ -89,6 +89,16 @@ def test_digest_preview_and_post_once(copbot: Copbot) -> None:
     assert "Only facilitators" in copbot.cop("/cop digest", user="UBOB")
 
 
+def test_the_next_digest_starts_where_the_last_one_ended(copbot: Copbot) -> None:
+    _guild(copbot)
+    copbot.cop("/cop share Use ruff for linting #python", user="UBOB")
+    copbot.cop("/cop digest post")
+    assert "Use ruff for linting" not in copbot.cop("/cop digest")  # it has been told already
+    copbot.cop("/cop share Pin your dependencies #python", user="UBOB")
+    preview = copbot.cop("/cop digest")
+    assert "Pin your dependencies" in preview and "Use ruff for linting" not in preview
+
+
 def test_resume_a_paused_community(copbot: Copbot) -> None:
     community = _guild(copbot)
     assert "isn't paused" in copbot.cop("/cop resume")
