@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from typing import IO
 
-from storage.markup import markdown_label, to_markdown, visible
+from storage.markup import markdown_label, markdown_text, to_markdown, visible
 
 FORMATS = ("csv", "json", "md")
 UNTAGGED = "untagged"
@@ -33,7 +33,7 @@ class ExportRow:
     author: str
     tags: list[str]
     endorsements: int
-    channel_id: str
+    channel: str  # "#name", as people know it
     permalink: str
     created_at: str
 
@@ -78,7 +78,7 @@ def write_csv(rows: Iterable[ExportRow], out: IO[str]) -> int:
             row.author,
             " ".join(row.tags),
             row.endorsements,
-            row.channel_id,
+            row.channel,
             row.permalink,
             row.created_at,
         ]
@@ -102,9 +102,10 @@ def _md_entry(row: ExportRow) -> str:
     title = markdown_label(title)
     link = f"[{title}]({row.permalink})" if row.permalink.startswith("https://") else title
     quoted = "\n".join("> " + line for line in to_markdown(row.text).splitlines()) or ">"
+    endorsed = f"{row.endorsements} endorsement{'' if row.endorsements == 1 else 's'}"
     return (
         f"### {link}\n\n{quoted}\n\n"
-        f"*by {row.author} · {row.endorsements} endorsements · {row.created_at[:10]}*\n\n"
+        f"*by {markdown_text(row.author)} · {endorsed} · {row.created_at[:10]}*\n\n"
     )
 
 
@@ -126,7 +127,8 @@ def write_markdown(rows: Iterable[ExportRow], out: IO[str], *, title: str) -> in
             )
             count += 1
         index.commit()
-        out.write(f"# {title}\n\n{count} snippets, grouped by tag.\n\n")
+        grouped = f"{count} snippet{'' if count == 1 else 's'}, grouped by tag."
+        out.write(f"# {markdown_text(title)}\n\n{grouped}\n\n")
         current = None
         ordered = index.execute(
             "SELECT tag, body FROM entry ORDER BY tag = ?, tag, id", (UNTAGGED,)

@@ -13,6 +13,7 @@ from scheduler.slots import weekly_slots
 from scheduler.tick import due_posts
 from storage import db, schedule
 from storage.clock import ahead, run_ahead, utcnow
+from storage.markup import visible
 from storage.models.community import Community
 
 
@@ -70,7 +71,7 @@ def next_post(now: datetime) -> Upcoming | None:
     with db.session() as session:
         if due:
             community = session.get(Community, due[0].community_id)
-            name = community.name if community else "a community"
+            name = visible(community.name) if community else "a community"
             return Upcoming(now, due[0].kind, name, others=len(due) - 1)
         coming: list[Upcoming] = []
         for community, rows in schedule.unpaused_schedules(session=session):
@@ -87,7 +88,7 @@ def next_post(now: datetime) -> Upcoming | None:
                     ):
                         break
                     at = next_run(weekly.slot, community.timezone, at)
-                coming.append(Upcoming(at, kind, community.name))
+                coming.append(Upcoming(at, kind, visible(community.name)))
     if not coming:
         return None
     soonest = min(coming, key=lambda upcoming: upcoming.at)

@@ -98,6 +98,8 @@ class SandboxPages:
         if content is None:
             return None
         kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        if kind.startswith("text/") or name.endswith((".md", ".csv", ".json")):
+            kind = f"{kind}; charset=utf-8"  # copbot's exports are UTF-8
         return Answer(200, content, kind)
 
     # ----- POSTs: each takes the JSON body and returns extra answer fields ------------------------

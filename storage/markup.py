@@ -190,21 +190,34 @@ def to_mrkdwn(markup: str, *, mentions: bool = False) -> str:
     return "".join(out)
 
 
+# emphasis, code, links, HTML and strike anywhere; a heading only at the start of a line
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>~])|(?m:^(#))")
+
+
+def markdown_text(text: str) -> str:
+    """Raw text that a Markdown renderer shows as it is: every character it would read as
+    formatting, a link, an HTML tag or a heading is backslash-escaped."""
+    return _MARKDOWN_SPECIAL.sub(lambda m: "\\" + (m.group(1) or m.group(2)), text)
+
+
 def markdown_label(text: str) -> str:
-    """Raw text safe inside a Markdown link's [label]: backslashes and brackets escaped."""
-    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    """Raw text safe inside a Markdown link's [label]."""
+    return markdown_text(text)
 
 
 def to_markdown(markup: str) -> str:
-    """`markup` as readable Markdown: `[label](url)`, @Name and #channel as text."""
+    """`markup` as Markdown that renders as people read it: `[label](url)` links, @Name and
+    #channel as text, and nothing typed turned into formatting or HTML."""
     out: list[str] = []
-    for piece in pieces(markup):
-        if isinstance(piece, str):
-            out.append(unescape(piece))
-        elif piece.kind == "link":
+    run: list[str] = []  # text as read, up to the next link: escaped as one, so that a line
+    for piece in pieces(markup):  # start is a line start and nothing else is
+        if isinstance(piece, Token) and piece.kind == "link":
+            out.append(markdown_text("".join(run)))
+            run = []
             url = unescape(piece.target).replace(")", "%29").replace(" ", "%20")
             label = unescape(piece.label) if piece.label else unescape(piece.target)
             out.append(f"[{markdown_label(label.removeprefix('mailto:'))}]({url})")
         else:
-            out.append(_seen(piece))
+            run.append(unescape(piece) if isinstance(piece, str) else _seen(piece))
+    out.append(markdown_text("".join(run)))
     return "".join(out)

@@ -106,7 +106,7 @@ def no_community_text(*, what: str, in_dm: bool, communities: Sequence[Community
     else:
         text = (
             "This channel isn't a community yet. Start one here with "
-            "`/cop create <name> — <what it's about>`."
+            "`/cop create &lt;name&gt; — &lt;what it's about&gt;`."
         )
     if communities:
         text += f"\n\nTry `{what}` in one of these channels:\n" + _links(communities)

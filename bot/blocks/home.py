@@ -79,7 +79,7 @@ def _communities(data: HomeData) -> list[Block]:
         return [
             section(
                 "*Your communities*\nYou aren't in any community yet. Join a community's "
-                "channel, or start one with `/cop create <name>` in a channel."
+                "channel, or start one with `/cop create &lt;name&gt;` in a channel."
             )
         ]
     lines = []

@@ -172,7 +172,7 @@ def render_mention_answer(*, query: str, hits: Sequence[Hit], terms: Sequence[st
     for hit in hits:
         blocks.extend(hit_blocks(hit, terms))
     blocks.append(context(f"More with `/cop search {escape(truncate(visible(query), 200))}`"))
-    return Message(text=f"{len(hits)} results about {shown}", blocks=blocks)
+    return Message(text=f"{counted(len(hits), 'result')} about {shown}", blocks=blocks)
 
 
 def chunks(text: str, size: int) -> list[str]:

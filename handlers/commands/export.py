@@ -14,7 +14,7 @@ from bot.export import FORMATS, ExportRow, write_csv, write_json, write_markdown
 from bot.lookups import display_names
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import FACILITATORS, Subcommand
-from storage import db, knowledge
+from storage import communities, db, knowledge
 from storage.markup import mentioned_users, visible, with_names
 from storage.models import Community
 
@@ -23,6 +23,11 @@ def export_rows(client: WebClient, session: Session, community: Community) -> It
     """Rows for the file (authors and people mentioned by name), one batch in memory at a time."""
     assert community.id is not None
     names: dict[str, str] = {}
+    channel_names = {
+        c.channel_id: f"#{c.channel_name}"
+        for c in communities.channels_of(session=session, community_id=community.id)
+        if c.channel_name
+    }
     for snippet, tags in knowledge.iter_confirmed(session=session, community_id=community.id):
         people = [snippet.author_id, *mentioned_users(snippet.title + snippet.text)]
         unknown = [u for u in people if u not in names]
@@ -37,7 +42,7 @@ def export_rows(client: WebClient, session: Session, community: Community) -> It
             author=names[snippet.author_id],
             tags=tags,
             endorsements=snippet.endorsements,
-            channel_id=snippet.channel_id,
+            channel=channel_names.get(snippet.channel_id, snippet.channel_id),
             permalink=snippet.permalink,
             created_at=snippet.created_at.isoformat(timespec="seconds"),
         )
@@ -56,7 +61,9 @@ def run_export(inv: Invocation) -> None:
         slug = re.sub(r"[^a-z0-9]+", "-", visible(community.name).lower()).strip("-")
         slug = slug or "community"
         filename = f"{slug}-knowledge.{fmt}"
-        with tempfile.NamedTemporaryFile("w+", encoding="utf-8", suffix=f".{fmt}") as out:
+        # a CSV says it is UTF-8 (a byte-order mark), or Excel reads its emoji and dashes wrong
+        encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+        with tempfile.NamedTemporaryFile("w+", encoding=encoding, suffix=f".{fmt}") as out:
             rows = export_rows(inv.client, session, community)
             if fmt == "csv":
                 count = write_csv(rows, out)

@@ -31,7 +31,7 @@ def _list(inv: Invocation, community_id: int) -> Message:
         bank = prompts.list_prompts(session=session, community_id=community_id)
         texts = [named(inv.client, session, team_id=inv.team_id, text=p.text) for p in bank]
     if not bank:
-        text = "The prompt bank is empty. Add one with `/cop prompt add <question>`."
+        text = "The prompt bank is empty. Add one with `/cop prompt add &lt;question&gt;`."
         return Message(text=text, blocks=[section(text)])
     lines = []
     for i, prompt in enumerate(bank[:LIST_LIMIT]):

@@ -12,6 +12,7 @@ from handlers.commands.registry import FACILITATORS, Subcommand
 from scheduler.periods import period_key, week_bounds
 from storage import db
 from storage.clock import utcnow
+from storage.markup import visible
 from storage.stats import SILENT_WEEKS, slipping_away, week_stats
 
 DEFAULT_WEEKS, MAX_WEEKS = 8, 26
@@ -50,13 +51,14 @@ def run_stats(inv: Invocation) -> None:
     )
     from bot.charts import stats_chart  # matplotlib loads on the first /cop stats, not at start
 
-    chart = stats_chart(weeks, title=f"{community.name}: weekly participation")
+    name = visible(community.name)  # a chart and a file title are plain text
+    chart = stats_chart(weeks, title=f"{name}: weekly participation")
     dm = inv.client.conversations_open(users=inv.user_id)["channel"]["id"]
     inv.client.files_upload_v2(
         channel=dm,
         content=chart,
         filename="copbot-stats.png",
-        title=f"{community.name}: participation, last {count} weeks",
+        title=f"{name}: participation, last {count} weeks",
     )
 
 

@@ -53,7 +53,9 @@ def validate_new_community(name: str, domain: str) -> NewCommunity:
     shown = " ".join(_CONTROL.sub(" ", visible(name)).split())
     domain = _CONTROL.sub(" ", domain or "").strip()
     if not shown:
-        raise CopError("Give the community a name: `/cop create <name> — <what it's about>`.")
+        raise CopError(
+            "Give the community a name: `/cop create &lt;name&gt; — &lt;what it's about&gt;`."
+        )
     if len(shown) > NAME_MAX:
         raise CopError(f"That name is {len(shown)} characters long; keep it under {NAME_MAX}.")
     if not any(ch.isalnum() for ch in shown):
@@ -75,7 +77,7 @@ def check_can_create(
     """
     if channel_id.startswith("D"):
         raise CopError(
-            "Communities live in channels. Run `/cop create <name>` in the channel "
+            "Communities live in channels. Run `/cop create &lt;name&gt;` in the channel "
             "your community will use."
         )
     existing = communities.community_for_channel(

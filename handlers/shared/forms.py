@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from storage.markup import unescape
+
 
 def _state(view: Any, block: str, action: str) -> dict[str, Any]:
     state = view.get("state") if isinstance(view, dict) else None
@@ -47,6 +49,12 @@ def metadata(view: Any) -> str:
     """The view's private_metadata, or ""."""
     value = view.get("private_metadata") if isinstance(view, dict) else None
     return value if isinstance(value, str) else ""
+
+
+def field_error(reason: str) -> str:
+    """A refusal (mrkdwn) as a modal field error, which Slack shows as plain text: no
+    formatting marks, no entities, at most 150 characters."""
+    return unescape(reason.replace("*", "").replace("`", ""))[:150]
 
 
 def small_number(text: object, *, most: int = 10**12) -> int | None:

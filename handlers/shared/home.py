@@ -69,7 +69,7 @@ def home_data(client: WebClient, session: Session, *, team_id: str, user_id: str
     kudos_lines = [
         f"from {escape(givers[k.giver_id])}: "
         + (
-            "a message"
+            "their message"
             if k.reason.startswith("https://")
             else truncate(to_mrkdwn(named(client, session, team_id=team_id, text=k.reason)), 120)
         )

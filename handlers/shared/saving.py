@@ -22,7 +22,7 @@ from storage.models import Community
 
 NO_COMMUNITY = (
     "You aren't in any community yet. Join one with `/cop join` in its channel, or start one "
-    "with `/cop create <name>` in a channel."
+    "with `/cop create &lt;name&gt;` in a channel."
 )
 
 
@@ -32,7 +32,7 @@ IN_A_DM = (
 )
 PRIVATE_ELSEWHERE = (
     "This message is in a private channel that isn't a community, so it can only be kept by a "
-    "community that lives in this channel. Start one here with `/cop create <name>`."
+    "community that lives in this channel. Start one here with `/cop create &lt;name&gt;`."
 )
 NOT_A_MEMBER = "Only people in this private channel can keep what is said in it."
 

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot.blocks.community import DOMAIN_ACTION, DOMAIN_BLOCK, NAME_ACTION, NAME_BLOCK
 from bot.errors import CopError
 from handlers.shared.communities import check_can_create, start_community, validate_new_community
-from handlers.shared.forms import metadata, text_value
+from handlers.shared.forms import field_error, metadata, text_value
 from storage import db
 from storage.markup import from_typed
 
@@ -44,8 +44,7 @@ def create_community_submitted(
             )
         except CopError as error:
             # Slack shows these under the field and keeps the modal open.
-            reason = error.reason.replace("*", "").replace("`", "")
-            ack(response_action="errors", errors={NAME_BLOCK: reason[:150]})
+            ack(response_action="errors", errors={NAME_BLOCK: field_error(error.reason)})
             return
         ack()
         start_community(

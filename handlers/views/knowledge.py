@@ -24,7 +24,13 @@ from bot.errors import CopError
 from bot.lookups import team_of
 from bot.private import tell
 from bot.text import hashtags, normalise_tags
-from handlers.shared.forms import metadata, selected_value, small_number, text_value
+from handlers.shared.forms import (
+    field_error,
+    metadata,
+    selected_value,
+    small_number,
+    text_value,
+)
 from handlers.shared.knowledge import confirmation_note, new_snippet, recorded_by, share_knowledge
 from handlers.shared.messages import fetch_message
 from handlers.shared.saving import save_target
@@ -37,11 +43,6 @@ from storage.models.knowledge import SOURCE_SHORTCUT
 def form_value(view: dict[str, Any], block: str, action: str) -> str:
     """A text input's value, or a select's chosen option value ("" when empty)."""
     return selected_value(view, block, action) or text_value(view, block, action)
-
-
-def _plain(reason: str) -> str:
-    """A refusal as a field error: plain text (Slack shows no formatting there), 150 at most."""
-    return reason.replace("*", "").replace("`", "")[:150]
 
 
 def _chosen_community(
@@ -84,7 +85,7 @@ def save_knowledge_submitted(
                 client, session, team_id=team_id, user_id=user_id, channel_id=channel_id
             )
         except CopError as refusal:
-            ack(response_action="errors", errors={TITLE_BLOCK: _plain(refusal.reason)})
+            ack(response_action="errors", errors={TITLE_BLOCK: field_error(refusal.reason)})
             return
         community = target.home
         if community is None:

@@ -14,6 +14,7 @@ from bot.lookups import team_of
 from bot.private import tell
 from handlers.shared.forms import (
     checked,
+    field_error,
     metadata,
     selected_time,
     selected_value,
@@ -44,7 +45,7 @@ def read_form(view: dict[str, Any]) -> tuple[str, list[KindChoice], dict[str, st
     try:
         valid_timezone(timezone)
     except CopError as error:
-        errors[TIMEZONE_BLOCK] = error.reason.replace("`", "")[:150]
+        errors[TIMEZONE_BLOCK] = field_error(error.reason)
     choices = []
     for kind in (k.name for k in KINDS):
         day = small_number(selected_value(view, f"{kind}_day", "day"), most=6)

@@ -149,7 +149,7 @@ def outputs_of_knowledge(copbot: Copbot, word: str) -> Iterator[tuple[str, Any]]
             content = "\n".join(cell.removeprefix("'") for row in rows for cell in row)
         else:  # Markdown as a reader sees it: [label](url) shows its label
             content = re.sub(r"\[((?:[^\]\\]|\\.)*)\]\([^)]*\)", r"\1", content)
-            content = re.sub(r"\\([\\\[\]])", r"\1", content)
+            content = re.sub(r"\\(.)", r"\1", content)  # backslash escapes show their char
         yield fmt, {"text": content.replace("&", "&amp;").replace("<", "&lt;")}
 
 

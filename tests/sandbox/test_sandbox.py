@@ -326,4 +326,5 @@ def test_files_copbot_sends_can_be_opened(runner: SandboxRunner) -> None:
     assert exported["name"].endswith(".md")
     with urllib.request.urlopen(priya.url + exported["url"], timeout=10) as response:
         assert b"Python Guild" in response.read()
+        assert response.headers["Content-Type"] == "text/markdown; charset=utf-8"
     assert PageClient(runner, "USAM").state(priya.state()["dm"]["id"])["channel"] is None

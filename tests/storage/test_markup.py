@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -53,7 +55,7 @@ def test_mentions_stay_when_copbot_posts_for_their_author() -> None:
 
 def test_markdown_export_reads_like_markdown() -> None:
     assert to_markdown(with_names(SLACK, {"U1": "Lena"})) == (
-        "@channel ping @Lena and @bo in #python: 0 < n && a -> b, "
+        "@channel ping @Lena and @bo in #python: 0 \\< n && a -\\> b, "
         "see [the docs](https://x.io/a?b=1&c=2) or [https://y.io](https://y.io), @devs, "
         "Feb 18, 2014, mail [a@b.io](mailto:a@b.io)"
     )
@@ -96,5 +98,5 @@ def test_typed_text_survives_every_door(typed: str) -> None:
     markup = from_typed(typed)
     assert visible(markup) == typed
     assert unescape(to_mrkdwn(markup)) == typed
-    assert to_markdown(markup) == typed
+    assert re.sub(r"\\(.)", r"\1", to_markdown(markup)) == typed  # as a renderer shows it
     assert normalise(markup) == markup

@@ -89,7 +89,7 @@ def test_info_outside_a_community_says_what_to_do(copbot: Copbot) -> None:
     copbot.cop("/cop create Secret Society", channel="CSECRET")
     reply = copbot.cop("/cop info", user="UBOB", channel="CRANDOM")
     assert "isn't a community yet" in reply
-    assert "/cop create <name>" in reply
+    assert "/cop create &lt;name&gt;" in reply  # mrkdwn: Slack shows <name>
     assert "Python Guild" in reply
     assert "Secret Society" not in reply  # Bob is not in the private channel
 

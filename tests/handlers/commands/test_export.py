@@ -48,8 +48,10 @@ def test_markdown_groups_knowledge_by_tag(guild: Copbot) -> None:
 
 def test_csv_and_json_hold_every_snippet(guild: Copbot) -> None:
     _, upload = _export(guild, "csv")
-    rows = list(csv.DictReader(io.StringIO(upload["content"].decode())))
+    assert upload["content"].startswith(b"\xef\xbb\xbf")  # says it is UTF-8, for Excel
+    rows = list(csv.DictReader(io.StringIO(upload["content"].decode("utf-8-sig"))))
     assert sorted(r["tags"] for r in rows) == ["", "packaging", "packaging testing"]
+    assert {r["channel"] for r in rows} == {"#python"}
     _, upload = _export(guild, "json")
     data = json.loads(upload["content"])
     assert {d["author"] for d in data} == {"Alice Liddell", "Bob Builder"} and len(data) == 3
@@ -124,7 +126,7 @@ def test_exports_show_what_was_typed_and_no_spreadsheet_formula_runs(copbot: Cop
     copbot.cop("/cop share @SUM(A1) thanks @bob, see https://docs.example/a?b=1&c=2")
     copbot.cop("/cop share -1 is not +1")
     _, upload = _export(copbot, "csv")
-    rows = list(csv.DictReader(io.StringIO(upload["content"].decode())))
+    rows = list(csv.DictReader(io.StringIO(upload["content"].decode("utf-8-sig"))))
     texts = sorted(r["text"] for r in rows)
     assert texts == [
         "'-1 is not +1",
