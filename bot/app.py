@@ -40,7 +40,11 @@ def create_app(settings: Settings, *, listener_executor: Executor | None = None)
         settings: the loaded configuration.
         listener_executor: runs listeners after ack(); tests pass one they can wait on.
     """
-    client = make_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    client = make_client(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=settings.slack_timeout,
+    )
     logger = logging.getLogger("copbot")
     logger.addFilter(_not_the_client_token_warning)
     app = App(

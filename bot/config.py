@@ -39,6 +39,7 @@ class Settings:
     default_timezone: str = "UTC"
     catchup_hours: int = 12
     message_retention_days: int = 30
+    slack_timeout: int = 15
     log_level: str = "INFO"
     port: int = 3000
 
@@ -200,6 +201,7 @@ def load_settings(
         default_timezone=timezone,
         catchup_hours=read.integer("COP_CATCHUP_HOURS", 12, low=0, high=24 * 7),
         message_retention_days=read.integer("COP_MESSAGE_RETENTION_DAYS", 30, low=1, high=3650),
+        slack_timeout=read.integer("COP_SLACK_TIMEOUT", 15, low=1, high=120),
         log_level=log_level,
         port=read.integer("PORT", 3000, low=1, high=65535),
     )

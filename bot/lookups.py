@@ -73,6 +73,7 @@ def user_profile(
     profile = users.cached_profile(session=session, team_id=team_id, user_id=user_id)
     if profile is not None:
         return profile
+    session.commit()  # end the read: no connection is held while Slack answers
     try:
         user = client.users_info(user=user_id)["user"]
     except SlackApiError as exc:

@@ -11,7 +11,8 @@ from bot.config import Settings
 from bot.slack_client import make_client
 from storage.installations import installation_store
 
-# A burst of scheduled posts may meet many 429s in a row; each is waited out, not failed.
+# A burst of scheduled posts may meet many short 429s in a row; each is waited out, not failed
+# (a Retry-After over slack_client.LONGEST_WAIT_SECONDS fails the call: the post is rescheduled).
 POST_RATE_LIMIT_RETRIES = 20
 # The Web API client of a workspace, by team id.
 ClientFor = Callable[[str], WebClient]
@@ -24,6 +25,7 @@ def clients_for(settings: Settings) -> ClientFor:
             token=settings.slack_bot_token,
             base_url=settings.slack_api_url,
             rate_limit_retries=POST_RATE_LIMIT_RETRIES,
+            timeout=settings.slack_timeout,
         )
         return lambda team_id: client
     store = installation_store(client_id=settings.slack_client_id or "")
@@ -33,7 +35,10 @@ def clients_for(settings: Settings) -> ClientFor:
         bot = store.find_bot(enterprise_id=None, team_id=team_id)
         token = bot.bot_token if bot is not None else None
         return make_client(
-            token=token, base_url=settings.slack_api_url, rate_limit_retries=POST_RATE_LIMIT_RETRIES
+            token=token,
+            base_url=settings.slack_api_url,
+            rate_limit_retries=POST_RATE_LIMIT_RETRIES,
+            timeout=settings.slack_timeout,
         )
 
     return for_team

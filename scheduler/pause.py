@@ -73,9 +73,13 @@ def tell_facilitators(
         "Its weekly prompt, digest and kudos summary stop until it is fixed. Invite copbot back "
         "(or unarchive the channel), then run `/cop resume` there."
     )
-    for user_id in communities.facilitator_ids(session=session, community_id=community.id):
-        if users.is_muted(session=session, team_id=community.team_id, user_id=user_id):
-            continue
+    told = [
+        user_id
+        for user_id in communities.facilitator_ids(session=session, community_id=community.id)
+        if not users.is_muted(session=session, team_id=community.team_id, user_id=user_id)
+    ]
+    session.commit()  # the reads are done: no connection is held while Slack answers
+    for user_id in told:
         try:
             client.chat_postMessage(channel=user_id, text=text)
         except SlackApiError as exc:

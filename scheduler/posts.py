@@ -1,8 +1,15 @@
 """The one path of a scheduled post: claim it in the ledger, post it, record what happened.
 
 The tick, `/cop digest post` and `/cop prompt now` all post through here, so a post is made
-only by whoever inserted its ScheduledPost row, and every outcome (posted, skipped, failed
-with a retry time, community paused) is recorded the same way whoever asked for it.
+only by whoever holds its ScheduledPost row, and every outcome (posted, skipped, failed with a
+retry time, deferred by a rate limit, community paused) is recorded the same way whoever
+asked for it.
+
+Exactly once in effect: a claim carries a lease, and a claim whose lease ran out (its process
+died) is taken over by any later tick. Every post carries Slack message metadata naming its
+community, kind and period; before posting again after an outcome it cannot know (a timeout,
+a lost answer, a 5xx, a crash), the taker looks for that message in the channel and records
+it instead of posting twice. No database connection is held while Slack answers.
 """
 
 from __future__ import annotations
@@ -10,12 +17,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlmodel import Session
 
 from scheduler.clients import ClientFor
+from scheduler.jobs import Draft
 from scheduler.kinds import PostKind, kind_named
 from scheduler.pause import pause_and_tell, pauses
 from storage import communities, schedule
@@ -24,8 +33,25 @@ from storage.models.schedule import POST_SKIPPED
 
 log = logging.getLogger("copbot.scheduler")
 
-MAX_ATTEMPTS = 3
-RETRY_AFTER = (timedelta(minutes=2), timedelta(minutes=10))
+MAX_ATTEMPTS = 5
+RETRY_AFTER = (
+    timedelta(minutes=2),
+    timedelta(minutes=10),
+    timedelta(minutes=30),
+    timedelta(hours=1),
+)
+# How long a claimant answers for its post: longer than any one attempt can take (drafting,
+# looking in the channel, and the post, each call bounded by the client's timeout and its
+# longest rate-limit wait).
+LEASE = timedelta(minutes=10)
+# A rate-limited post is tried again after Slack's Retry-After, but not sooner than this.
+SHORTEST_DEFERRAL = timedelta(minutes=1)
+METADATA_EVENT = "copbot_scheduled_post"
+# Where to look for a post that may exist: from a little before the first claim (clocks
+# differ), at most this many pages of the channel's history.
+LOOK_BACK = timedelta(minutes=5)
+HISTORY_PAGE = 200
+HISTORY_PAGES = 5
 
 POSTED = "posted"
 SKIPPED = "skipped"
@@ -75,6 +101,7 @@ def claim_and_post(
         period=period,
         scheduled_for=scheduled_for,
         claimed_by=claimed_by,
+        lease_until=now + LEASE,
     )
     if post is None:
         return Attempt(TAKEN)
@@ -108,9 +135,15 @@ def record_skipped(
 def retry_post(
     client_for: ClientFor, session: Session, *, post_id: int, now: datetime, claimed_by: str
 ) -> Attempt:
-    """Try a failed post again if this call wins its retry (else TAKEN)."""
-    post = schedule.claim_retry(
-        session=session, post_id=post_id, now=now, claimed_by=claimed_by, max_attempts=MAX_ATTEMPTS
+    """Take a post that is due again (failed, or abandoned by a dead claimant) if this call
+    wins it (else TAKEN), and settle it: found in the channel, posted, or given up."""
+    post = schedule.retake_post(
+        session=session,
+        post_id=post_id,
+        now=now,
+        claimed_by=claimed_by,
+        max_attempts=MAX_ATTEMPTS,
+        lease_until=now + LEASE,
     )
     if post is None:
         return Attempt(TAKEN)
@@ -123,6 +156,46 @@ def retry_post(
     return _attempt(client_for(community.team_id), session, community, kind, post, now)
 
 
+def metadata_of(post: ScheduledPost, draft: Draft) -> dict[str, Any]:
+    """The message metadata a scheduled post carries: how a later tick recognises it."""
+    payload = {"community": post.community_id, "kind": post.kind, "period": post.period}
+    if draft.prompt_id is not None:
+        payload["prompt"] = draft.prompt_id
+    return {"event_type": METADATA_EVENT, "event_payload": payload}
+
+
+def _is_post_of(message: dict[str, Any], post: ScheduledPost) -> bool:
+    metadata = message.get("metadata") or {}
+    payload = metadata.get("event_payload") or {}
+    return (
+        metadata.get("event_type") == METADATA_EVENT
+        and payload.get("community") == post.community_id
+        and payload.get("kind") == post.kind
+        and payload.get("period") == post.period
+    )
+
+
+def find_post(client: WebClient, channel_id: str, post: ScheduledPost) -> dict[str, Any] | None:
+    """The message of `post` in the channel, if an earlier attempt made it."""
+    oldest = f"{(post.claimed_at - LOOK_BACK).timestamp():.6f}"
+    cursor = None
+    for _ in range(HISTORY_PAGES):
+        page = client.conversations_history(
+            channel=channel_id,
+            oldest=oldest,
+            include_all_metadata=True,
+            limit=HISTORY_PAGE,
+            cursor=cursor,
+        )
+        for message in page.get("messages") or []:
+            if _is_post_of(message, post):
+                return dict(message)
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            break
+    return None
+
+
 def _attempt(
     client: WebClient,
     session: Session,
@@ -132,37 +205,77 @@ def _attempt(
     now: datetime,
 ) -> Attempt:
     try:
+        home = communities.home_channel(session=session, community_id=community.id or 0)
+        if home is None:  # its last channel was unbound: as good as gone
+            return _pause(client, session, community, post, "channel_not_found")
+        session.commit()  # no connection is held while Slack answers
+        if post.attempts > 1:  # an earlier attempt may have been made: look before posting
+            found = find_post(client, home.channel_id, post)
+            if found is not None:
+                payload = (found.get("metadata") or {}).get("event_payload") or {}
+                prompt = payload.get("prompt")
+                draft = Draft(prompt_id=prompt if isinstance(prompt, int) else None)
+                log.info("%s post %s was made already: recorded", post.kind, post.period)
+                return _posted(session, kind, post, draft, home.channel_id, str(found["ts"]), now)
+            if post.attempts > MAX_ATTEMPTS:  # an abandoned last attempt, not made
+                return _given_up(session, post)
         draft = kind.draft_for(client, session, community=community, now=now)
         if draft.message is None:
             schedule.mark_skipped(session=session, post=post, reason=draft.skipped)
             return Attempt(SKIPPED, draft.skipped)
-        home = communities.home_channel(session=session, community_id=community.id or 0)
-        if home is None:  # its last channel was unbound: as good as gone
-            return _pause(client, session, community, post, "channel_not_found")
+        session.commit()
         answer = client.chat_postMessage(
-            channel=home.channel_id, unfurl_links=False, **draft.message.as_kwargs()
+            channel=home.channel_id,
+            unfurl_links=False,
+            metadata=metadata_of(post, draft),
+            **draft.message.as_kwargs(),
         )
     except SlackApiError as exc:
+        if exc.response.status_code == 429:
+            return _deferred(session, post, _retry_after(exc.response.headers), now)
         error = str(exc.response.get("error") or exc)
         if pauses(error):
             return _pause(client, session, community, post, error)
         return _failed(session, post, f"Slack: {error}", now)
-    except (SlackClientError, OSError) as exc:  # Slack unreachable after the client's retries
-        return _failed(session, post, f"connection: {exc}", now)
+    except (SlackClientError, OSError) as exc:  # no answer: Slack may or may not have it
+        return _failed(session, post, f"connection: {type(exc).__name__}: {exc}", now)
     except Exception as exc:  # our bug: logged in full, the other communities go on
         log.exception("scheduled %s post failed for community %s", post.kind, community.id)
         return _failed(session, post, f"error: {type(exc).__name__}: {exc}", now)
-    ts = str(answer["ts"])
+    return _posted(session, kind, post, draft, home.channel_id, str(answer["ts"]), now)
+
+
+def _posted(
+    session: Session,
+    kind: PostKind,
+    post: ScheduledPost,
+    draft: Draft,
+    channel_id: str,
+    ts: str,
+    now: datetime,
+) -> Attempt:
     schedule.mark_posted(
         session=session,
         post=post,
-        channel_id=home.channel_id,
+        channel_id=channel_id,
         message_ts=ts,
         prompt_id=draft.prompt_id,
         when=now,
     )
     kind.posted(session, draft, now)
-    return Attempt(POSTED, channel_id=home.channel_id, message_ts=ts)
+    return Attempt(POSTED, channel_id=channel_id, message_ts=ts)
+
+
+def _retry_after(headers: Any) -> float:
+    """Retry-After from a 429's headers (values as strings or lists of them), else 60 s."""
+    for name, value in dict(headers or {}).items():
+        if name.lower() == "retry-after":
+            first = value[0] if isinstance(value, list | tuple) and value else value
+            try:
+                return max(0.0, float(first))
+            except (TypeError, ValueError):
+                break
+    return 60.0
 
 
 def _pause(
@@ -171,6 +284,22 @@ def _pause(
     schedule.mark_failed(session=session, post=post, error=cause, retry_at=None)
     pause_and_tell(client, session, community=community, cause=cause)
     return Attempt(PAUSED, cause)
+
+
+def _given_up(session: Session, post: ScheduledPost) -> Attempt:
+    error = f"not made after {MAX_ATTEMPTS} attempts"
+    log.warning("%s post %s: %s", post.kind, post.period, error)
+    schedule.mark_failed(session=session, post=post, error=error, retry_at=None)
+    return Attempt(FAILED, error)
+
+
+def _deferred(session: Session, post: ScheduledPost, seconds: float, now: datetime) -> Attempt:
+    """Slack asked to wait longer than a call waits: try again then, without losing a turn."""
+    retry_at = now + max(SHORTEST_DEFERRAL, timedelta(seconds=seconds))
+    error = f"Slack: ratelimited (Retry-After {seconds:g} s)"
+    log.warning("%s post %s deferred to %s: %s", post.kind, post.period, retry_at, error)
+    schedule.mark_deferred(session=session, post=post, error=error, retry_at=retry_at)
+    return Attempt(FAILED, error, will_retry=True)
 
 
 def _failed(session: Session, post: ScheduledPost, error: str, now: datetime) -> Attempt:

@@ -140,7 +140,7 @@ def tick(
             )
         )
         with db.session() as session:
-            retries = schedule.retries_due(session=session, now=now, max_attempts=MAX_ATTEMPTS)
+            retries = schedule.due_again(session=session, now=now, max_attempts=MAX_ATTEMPTS)
         list(pool.map(lambda p: _isolated(_retry, p, now, client_for, me, report), retries))
     if due or retries:
         log.info("tick at %s: %s", now.isoformat(timespec="minutes"), report.summary())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, and_, or_, update
 from sqlmodel import Session, col, select
 
 from storage.clock import utcnow
@@ -109,6 +109,7 @@ def claim_post(
     period: str,
     scheduled_for: datetime,
     claimed_by: str,
+    lease_until: datetime | None = None,
     status: str = POST_CLAIMED,
 ) -> ScheduledPost | None:
     """Insert the ledger row for (community, kind, period); only the inserter may post.
@@ -120,11 +121,15 @@ def claim_post(
         period: the ISO week of the local scheduled time, e.g. "2026-W48".
         scheduled_for: when it was due.
         claimed_by: who claims it (process and host), for the ledger.
+        lease_until: until when the claimant answers for the post; after that, any tick may
+            take it over (retake_post). Required to claim one.
         status: "claimed" to post it, "skipped" to record that it will not be.
 
     Returns:
         The new row when this call won the insert, None when the row already existed.
     """
+    if status == POST_CLAIMED and lease_until is None:
+        raise ValueError("a claim needs a lease")
     now = utcnow()
     won = insert_if_absent(
         session=session,
@@ -139,6 +144,7 @@ def claim_post(
             "claimed_by": claimed_by[:200],
             "scheduled_for": scheduled_for,
             "claimed_at": now,
+            "lease_until": lease_until if status == POST_CLAIMED else None,
             "updated_at": now,
         },
     )
@@ -203,49 +209,85 @@ def mark_skipped(*, session: Session, post: ScheduledPost, reason: str) -> Sched
     return post
 
 
-def claim_retry(
-    *, session: Session, post_id: int, now: datetime, claimed_by: str, max_attempts: int
+def mark_deferred(
+    *, session: Session, post: ScheduledPost, error: str, retry_at: datetime
+) -> ScheduledPost:
+    """Record that Slack refused this attempt for now (rate limited): it does not count.
+
+    Args:
+        session: the open session (committed here).
+        post: the ledger row this process claimed.
+        error: why, for operators.
+        retry_at: when to try again (Slack's Retry-After).
+    """
+    post.attempts = max(0, post.attempts - 1)
+    return mark_failed(session=session, post=post, error=error, retry_at=retry_at)
+
+
+def _due_again(now: datetime, max_attempts: int) -> ColumnElement[bool]:
+    """A failed post whose retry time has come, or a claim whose lease ran out (abandoned)."""
+    return or_(
+        and_(
+            col(ScheduledPost.status) == POST_FAILED,
+            col(ScheduledPost.next_attempt_at).is_not(None),
+            col(ScheduledPost.next_attempt_at) <= now,
+            col(ScheduledPost.attempts) < max_attempts,
+        ),
+        and_(
+            col(ScheduledPost.status) == POST_CLAIMED,
+            or_(col(ScheduledPost.lease_until).is_(None), col(ScheduledPost.lease_until) < now),
+        ),
+    )
+
+
+def retake_post(
+    *,
+    session: Session,
+    post_id: int,
+    now: datetime,
+    claimed_by: str,
+    max_attempts: int,
+    lease_until: datetime,
 ) -> ScheduledPost | None:
-    """Atomically take a failed post whose retry time has come; None if someone else did.
+    """Atomically take a post that is due again (see `_due_again`); None if someone else did.
+
+    A taken-over claim may have been posted before its claimant died: the caller looks in
+    the channel before posting again. `claimed_at` stays the first claim's time.
 
     Args:
         session: the open session (committed here).
         post_id: the ledger row.
         now: the current time.
-        claimed_by: who retries.
-        max_attempts: attempts allowed in all.
+        claimed_by: who takes it.
+        max_attempts: attempts allowed for failed posts (an abandoned claim is always taken,
+            so that it is settled either way).
+        lease_until: the new claim's lease.
     """
     result = session.execute(
         update(ScheduledPost)
-        .where(
-            col(ScheduledPost.id) == post_id,
-            col(ScheduledPost.status) == POST_FAILED,
-            col(ScheduledPost.next_attempt_at) <= now,
-            col(ScheduledPost.attempts) < max_attempts,
-        )
+        .where(col(ScheduledPost.id) == post_id, _due_again(now, max_attempts))
         .values(
             status=POST_CLAIMED,
             attempts=ScheduledPost.attempts + 1,
             claimed_by=claimed_by[:200],
-            claimed_at=now,
+            lease_until=lease_until,
+            next_attempt_at=None,
             updated_at=now,
         )
     )
     session.commit()
     if not result.rowcount:  # type: ignore[attr-defined]
         return None
-    return session.get(ScheduledPost, post_id)
+    post = session.get(ScheduledPost, post_id)
+    if post is not None:
+        session.refresh(post)
+    return post
 
 
-def retries_due(*, session: Session, now: datetime, max_attempts: int) -> list[int]:
-    """Ids of failed posts whose next attempt is due."""
-    query = select(ScheduledPost.id).where(
-        ScheduledPost.status == POST_FAILED,
-        col(ScheduledPost.next_attempt_at).is_not(None),
-        col(ScheduledPost.next_attempt_at) <= now,
-        col(ScheduledPost.attempts) < max_attempts,
-    )
-    return [i for i in session.exec(query) if i is not None]
+def due_again(*, session: Session, now: datetime, max_attempts: int) -> list[int]:
+    """Ids of posts to take again: failed ones whose retry is due, and abandoned claims."""
+    query = select(ScheduledPost.id).where(_due_again(now, max_attempts))
+    return [i for i in session.exec(query.order_by(col(ScheduledPost.id))) if i is not None]
 
 
 def last_post(*, session: Session, community_id: int, kind: str) -> ScheduledPost | None:

@@ -6,7 +6,7 @@ import copy
 from typing import Any
 
 from .checks import SlackError, require
-from .params import Handler, in_window, page
+from .params import Handler, as_bool, in_window, page
 from .shapes import WORKSPACE_URL, Actor
 from .state import Workspace, is_reply
 
@@ -57,13 +57,22 @@ def history(ws: Workspace, actor: Actor, args: dict[str, Any]) -> dict[str, Any]
     ]
     messages, cursor = page(visible, args, default_limit=100, most=999)
     return {
-        "messages": copy.deepcopy(messages),
+        "messages": with_metadata(messages, as_bool(args.get("include_all_metadata"))),
         "has_more": bool(cursor),
         "pin_count": 0,
         "channel_actions_ts": None,
         "channel_actions_count": 0,
         "response_metadata": {"next_cursor": cursor},
     }
+
+
+def with_metadata(messages: list[dict[str, Any]], included: bool) -> list[dict[str, Any]]:
+    """Copies of `messages`; their message metadata only when `include_all_metadata` asks."""
+    copies = copy.deepcopy(messages)
+    if not included:
+        for message in copies:
+            message.pop("metadata", None)
+    return copies
 
 
 def replies(ws: Workspace, actor: Actor, args: dict[str, Any]) -> dict[str, Any]:
@@ -82,7 +91,7 @@ def replies(ws: Workspace, actor: Actor, args: dict[str, Any]) -> dict[str, Any]
     ]
     messages, cursor = page(thread, args, default_limit=1000)
     return {
-        "messages": copy.deepcopy([root, *messages]),
+        "messages": with_metadata([root, *messages], as_bool(args.get("include_all_metadata"))),
         "has_more": bool(cursor),
         "response_metadata": {"next_cursor": cursor},
     }

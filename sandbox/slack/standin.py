@@ -91,6 +91,8 @@ class SlackStandIn(Workspace):
         self.responses: list[dict[str, Any]] = []
         self._failures: dict[str, deque[Failure]] = defaultdict(deque)
         self._limits: dict[str, RateLimit] = {}
+        self._delays: dict[str, deque[float]] = defaultdict(deque)
+        self._observers: list[Callable[[str, dict[str, Any]], None]] = []
         self._response_urls: dict[str, dict[str, Any]] = {}
         self._wanted_port = port
         self._server: _Server | None = None
@@ -171,12 +173,30 @@ class SlackStandIn(Workspace):
         status: int = 200,
         retry_after: int | None = None,
         times: int = 1,
+        performed: bool = False,
     ) -> None:
-        """Make the next `times` calls to `method` fail: 429, a 5xx, or `ok: false, error`."""
+        """Make the next `times` calls to `method` fail: 429, a 5xx, or `ok: false, error`.
+
+        With `performed`, each call still takes effect (a message is posted) and only its
+        answer is the failure: Slack did it, the caller cannot know.
+        """
         if status == 200 and not error:
             raise ValueError("a failure with status 200 needs an error code")
         with self.lock:
-            self._failures[method].extend([Failure(error, status, retry_after)] * times)
+            self._failures[method].extend([Failure(error, status, retry_after, performed)] * times)
+
+    def slow(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Answer the next `times` calls to `method` `seconds` late; each takes effect at once.
+
+        A client whose timeout is shorter sees no answer, though Slack did what it asked.
+        """
+        with self.lock:
+            self._delays[method].extend([seconds] * times)
+
+    def observe(self, observer: Callable[[str, dict[str, Any]], None]) -> None:
+        """Call `observer(method, args)` as each Web API call arrives, before it is answered."""
+        with self.lock:
+            self._observers.append(observer)
 
     def limit_rate(
         self,
@@ -266,6 +286,12 @@ class SlackStandIn(Workspace):
         token = bearer(request.headers.get("Authorization")) or args.get("token") or None
         args.pop("token", None)
         with self.lock:
+            observers = list(self._observers)
+        for observer in observers:
+            observer(method, args)
+        with self.lock:
+            delays = self._delays.get(method)
+            delay = delays.popleft() if delays else 0.0
             queued = self._failures.get(method)
             failure = queued.popleft() if queued else None
             limit = self._limits.get(method)
@@ -274,6 +300,8 @@ class SlackStandIn(Workspace):
                 failure = Failure(None, 429, wait) if wait is not None else None
         failed = None
         if failure is not None:
+            if failure.performed and unreadable is None:
+                self._answer(method, token, args)
             answer, failed = failure_answer(failure)
         elif unreadable is not None:
             answer = Answer.of(unreadable.body())
@@ -285,6 +313,8 @@ class SlackStandIn(Workspace):
         )
         with self.lock:
             self.calls.append(call)
+        if delay:
+            time.sleep(delay)
         return answer
 
     def _answer(self, method: str, token: str | None, args: dict[str, Any]) -> dict[str, Any]:

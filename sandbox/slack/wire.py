@@ -20,6 +20,7 @@ class Failure:
     error: str | None
     status: int
     retry_after: int | None
+    performed: bool = False  # the call takes effect; only its answer is the failure
 
 
 @dataclass

@@ -67,7 +67,10 @@ class ScheduledPost(SQLModel, table=True):
     )
     claimed_by: str = Field(default="", max_length=200)
     scheduled_for: datetime | None = when_field()
+    # when the first claim was made (Slack's clock: where to look for a post that may exist)
     claimed_at: datetime = created_field()
+    # a claim whose lease has run out was abandoned (its process died): any tick takes it over
+    lease_until: datetime | None = when_field()
     next_attempt_at: datetime | None = when_field()
     posted_at: datetime | None = when_field()
     updated_at: datetime = created_field()

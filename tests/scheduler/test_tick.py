@@ -12,6 +12,7 @@ from sqlmodel import select
 from bot.slack_client import make_client
 from sandbox.slack import SlackStandIn
 from scheduler.kinds import default_slots
+from scheduler.posts import MAX_ATTEMPTS
 from scheduler.tick import Due, interleave, tick
 from storage import communities, db, messages, schedule
 from storage.models import Community, ScheduledPost
@@ -155,15 +156,18 @@ def test_transient_errors_are_retried_with_backoff(engine: Engine, slack: SlackS
     assert (row.status, row.attempts) == ("posted", 2)
 
 
-def test_attempts_stop_after_three(engine: Engine, slack: SlackStandIn) -> None:
+def test_attempts_stop_after_five_spread_over_two_hours(
+    engine: Engine, slack: SlackStandIn
+) -> None:
     make_guild()
-    slack.fail("chat.postMessage", error="internal_error", times=5)
+    slack.fail("chat.postMessage", error="internal_error", times=10)
     at = MONDAY + timedelta(hours=10)
-    for minutes in (0, 2, 12, 60, 120):
+    for minutes in (0, 2, 12, 41, 42, 101, 102, 300, 600):
         run(slack, at + timedelta(minutes=minutes))
     [row] = this_weeks_prompt()
-    assert (row.status, row.attempts, row.next_attempt_at) == ("failed", 3, None)
-    assert len([c for c in slack.calls_to("chat.postMessage") if c.failed]) == 3
+    assert (row.status, row.attempts, row.next_attempt_at) == ("failed", MAX_ATTEMPTS, None)
+    tried = [c.at for c in slack.calls_to("chat.postMessage") if c.failed]
+    assert len(tried) == MAX_ATTEMPTS
 
 
 def test_rate_limits_are_waited_out(engine: Engine, slack: SlackStandIn) -> None:
