@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,13 +19,6 @@ from tests.harness import TEAM
 
 # Monday 23 November 2026, 00:00 UTC: the week of 2026-W48
 MONDAY = datetime(2026, 11, 23, tzinfo=UTC)
-
-
-@pytest.fixture
-def slack(standin: SlackStandIn) -> Iterator[SlackStandIn]:
-    for i in range(3):
-        standin.add_channel(f"CG{i}", f"guild-{i}", members=["UALICE", "UBOB", "UCOPBOT"])
-    yield standin
 
 
 def make_guild(channel: str = "CG0", timezone: str = "UTC", name: str = "Guild") -> Community:
