@@ -20,7 +20,7 @@ from storage.models import (
     UserProfile,
 )
 from storage.models.knowledge import SOURCE_COMMAND, SOURCE_SHORTCUT
-from storage.models.kudos import KUDOS_COMMAND
+from storage.models.kudos import KUDOS_COMMAND, PENDING_POST
 from storage.search import unindex_snippets
 from storage.tags import edited_tags
 from storage.threads import compose_thread, removed, root_of
@@ -64,7 +64,10 @@ def copbot_posts_of(*, session: Session, team_id: str, user_id: str) -> list[tup
             Kudos.team_id == team_id, Kudos.giver_id == user_id, Kudos.source == KUDOS_COMMAND
         )
     ).all()
-    return list(dict.fromkeys((c, ts) for c, ts in [*shared, *thanked] if c and ts))
+    posts = [
+        (c, ts) for c, ts in [*shared, *thanked] if c and ts and not ts.startswith(PENDING_POST)
+    ]
+    return list(dict.fromkeys(posts))
 
 
 def forget_user(*, session: Session, team_id: str, user_id: str) -> Forgotten:

@@ -7,12 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, col, delete, select
 
 from storage.clock import utcnow
+from storage.locks import write_lock
 from storage.models import Community, Kudos, Snippet
 from storage.models.knowledge import STATUS_CONFIRMED
+from storage.models.kudos import KUDOS_COMMAND
 from storage.stats import confirmed_in
 from storage.upsert import insert_if_absent
 
@@ -60,6 +62,99 @@ def give_kudos(
     )
     session.commit()
     return added
+
+
+@dataclass(frozen=True)
+class Given:
+    """What give_within_quota did: who was thanked, and what is left of the quota."""
+
+    added: list[str]
+    left: int
+    refused: bool = False  # over the quota: nothing was recorded
+
+
+def give_within_quota(
+    *,
+    session: Session,
+    community: Community,
+    giver_id: str,
+    receiver_ids: Sequence[str],
+    reason: str,
+    source: str,
+    channel_id: str,
+    message_ts: str,
+    since: datetime,
+) -> Given:
+    """Record thanks to each receiver only if all of them fit in the giver's daily quota.
+
+    The quota is counted and the kudos written under one lock on the giver's quota, so any
+    number of kudos at once (commands, reactions, replicas) never pass it.
+
+    Args:
+        session: the open session (committed here; anything pending is committed first).
+        community: where they are given (its kudos_daily_quota).
+        giver_id: who thanks.
+        receiver_ids: who is thanked, each once.
+        reason: what for (markup).
+        source: "command" or "reaction".
+        channel_id: the channel of the message.
+        message_ts: the thanked message (reaction) or the public thanks (command).
+        since: the start of the giver's day.
+    """
+    assert community.id is not None
+    write_lock(session, f"kudos quota {community.id} {giver_id}")
+    given = given_since(session=session, community_id=community.id, giver_id=giver_id, since=since)
+    left = max(0, community.kudos_daily_quota - given)
+    wanted = list(dict.fromkeys(receiver_ids))
+    if len(wanted) > left:
+        session.rollback()
+        return Given(added=[], left=left, refused=True)
+    now = utcnow()
+    added = [
+        receiver_id
+        for receiver_id in wanted
+        if insert_if_absent(
+            session=session,
+            model=Kudos,
+            values={
+                "team_id": community.team_id,
+                "community_id": community.id,
+                "giver_id": giver_id,
+                "receiver_id": receiver_id,
+                "reason": reason.replace("\x00", ""),
+                "source": source,
+                "channel_id": channel_id,
+                "message_ts": message_ts,
+                "created_at": now,
+            },
+        )
+    ]
+    session.commit()
+    return Given(added=added, left=left - len(added))
+
+
+def move_kudos(*, session: Session, team_id: str, channel_id: str, from_ts: str, to_ts: str) -> int:
+    """Point command kudos recorded before their public post (`from_ts`) at the post.
+
+    Args:
+        session: the open session (committed here).
+        team_id: the workspace.
+        channel_id: where the thanks were posted.
+        from_ts: the placeholder they were recorded with.
+        to_ts: the public post's ts.
+    """
+    result = session.execute(
+        update(Kudos)
+        .where(
+            col(Kudos.team_id) == team_id,
+            col(Kudos.source) == KUDOS_COMMAND,
+            col(Kudos.channel_id) == channel_id,
+            col(Kudos.message_ts) == from_ts,
+        )
+        .values(message_ts=to_ts)
+    )
+    session.commit()
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def withdraw_kudos(

@@ -2,22 +2,41 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
+
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlmodel import Session
+
 from bot.blocks.kudos import kudos_note, render_kudos_post, render_leaderboards
 from bot.errors import CopError
 from bot.lookups import display_names, post_message
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import EVERYONE, MEMBERS, Subcommand
-from handlers.shared.kudos import check_receiver, parse_kudos, require_quota
+from handlers.shared.kudos import (
+    check_receiver,
+    day_start,
+    over_quota_error,
+    parse_kudos,
+    require_quota,
+)
 from scheduler.periods import days_ago
 from storage import db, kudos
 from storage.clock import utcnow
-from storage.models.kudos import KUDOS_COMMAND
+from storage.models.kudos import KUDOS_COMMAND, PENDING_POST
+
+log = logging.getLogger("copbot.kudos")
 
 PERIODS = {"week": (7, "last 7 days"), "month": (30, "last 30 days"), "all": (None, "all time")}
 
 
 def run_kudos(inv: Invocation) -> None:
-    """Thank people publicly in the channel; each receiver's kudos is recorded."""
+    """Thank people publicly in the channel; each receiver's kudos is recorded.
+
+    The kudos are recorded first (within the giver's quota, as one step), then announced:
+    when Slack refuses the post they are taken back and the person is told nothing changed;
+    when Slack's answer is lost they stay, and the person is told to look before trying again.
+    """
     community = inv.home
     with db.session() as session:
         request = parse_kudos(inv.args, session=session, team_id=inv.team_id)
@@ -32,28 +51,70 @@ def run_kudos(inv: Invocation) -> None:
             )
             for receiver in request.receiver_ids
         ]
-        left = require_quota(session, community, inv.user_id, len(request.receiver_ids))
+        wanted = len(request.receiver_ids)
+        require_quota(session, community, inv.user_id, wanted)
         post = render_kudos_post(
             giver_id=inv.user_id,
             receiver_ids=request.receiver_ids,
             reason=request.reason,
             emoji=(community.kudos_emojis or ["raised_hands"])[0],
         )
-        ts = str(post_message(inv.client, inv.channel_id, **post.as_kwargs())["ts"])
-        for receiver in request.receiver_ids:
-            kudos.give_kudos(
-                session=session,
-                community=community,
-                giver_id=inv.user_id,
-                receiver_id=receiver,
-                reason=request.reason,
-                source=KUDOS_COMMAND,
-                channel_id=inv.channel_id,
-                message_ts=ts,
-            )
+        pending = PENDING_POST + uuid.uuid4().hex[:20]
+        given = kudos.give_within_quota(
+            session=session,
+            community=community,
+            giver_id=inv.user_id,
+            receiver_ids=request.receiver_ids,
+            reason=request.reason,
+            source=KUDOS_COMMAND,
+            channel_id=inv.channel_id,
+            message_ts=pending,
+            since=day_start(community),
+        )
+        if given.refused:
+            raise over_quota_error(community, given.left, wanted)
+        try:
+            ts = str(post_message(inv.client, inv.channel_id, **post.as_kwargs())["ts"])
+        except (SlackClientError, OSError) as exc:
+            if refused_by_slack(exc):
+                _take_back(session, inv, pending)
+                raise
+            log.warning("kudos post in %s unconfirmed: %s", inv.channel_id, exc)
+            inv.reply_text(UNCONFIRMED)
+            return
+        except CopError:
+            _take_back(session, inv, pending)
+            raise
+        kudos.move_kudos(
+            session=session,
+            team_id=inv.team_id,
+            channel_id=inv.channel_id,
+            from_ts=pending,
+            to_ts=ts,
+        )
         quota = community.kudos_daily_quota
-    inv.reply_text(
-        kudos_note(receiver_names=names, left=left - len(request.receiver_ids), quota=quota)
+    inv.reply_text(kudos_note(receiver_names=names, left=given.left, quota=quota))
+
+
+UNCONFIRMED = (
+    "Your kudos are recorded, but Slack didn't confirm the post in the channel. "
+    "Look there before thanking again: it may have arrived."
+)
+
+
+def refused_by_slack(exc: Exception) -> bool:
+    """Whether Slack answered a post with a refusal (so it surely was not made)."""
+    return isinstance(exc, SlackApiError) and exc.response.status_code < 500
+
+
+def _take_back(session: Session, inv: Invocation, pending: str) -> None:
+    kudos.withdraw_kudos(
+        session=session,
+        team_id=inv.team_id,
+        source=KUDOS_COMMAND,
+        channel_id=inv.channel_id,
+        message_ts=pending,
+        giver_id=inv.user_id,
     )
 
 

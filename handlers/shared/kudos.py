@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from slack_sdk import WebClient
 from sqlmodel import Session
@@ -95,28 +96,41 @@ def check_receiver(
     return profile.shown_name
 
 
+def day_start(community: Community) -> datetime:
+    """Where the daily kudos quota starts: midnight in the community's timezone."""
+    return local_day_start(community.timezone, utcnow())
+
+
 def quota_left(session: Session, community: Community, giver_id: str) -> int:
     """How many kudos `giver_id` may still give today (their day in the community's timezone)."""
     assert community.id is not None
-    since = local_day_start(community.timezone, utcnow())
     given = kudos.given_since(
-        session=session, community_id=community.id, giver_id=giver_id, since=since
+        session=session, community_id=community.id, giver_id=giver_id, since=day_start(community)
     )
     return max(0, community.kudos_daily_quota - given)
 
 
+def over_quota_error(community: Community, left: int, wanted: int) -> CopError:
+    """The refusal of kudos that would pass the giver's daily quota."""
+    return CopError(
+        over_quota(
+            community_name=community.name,
+            quota=community.kudos_daily_quota,
+            left=left,
+            wanted=wanted,
+        )
+    )
+
+
 def require_quota(session: Session, community: Community, giver_id: str, wanted: int) -> int:
-    """Kudos left before giving `wanted` more; CopError when that would pass the quota."""
+    """Kudos left before giving `wanted` more; CopError when that would pass the quota.
+
+    A courtesy check, to refuse before anything is posted; the rule itself holds in
+    storage.kudos.give_within_quota, which counts and writes as one step.
+    """
     left = quota_left(session, community, giver_id)
     if wanted > left:
-        raise CopError(
-            over_quota(
-                community_name=community.name,
-                quota=community.kudos_daily_quota,
-                left=left,
-                wanted=wanted,
-            )
-        )
+        raise over_quota_error(community, left, wanted)
     return left
 
 
@@ -156,24 +170,28 @@ def thank_by_reaction(
             receiver_id=author,
             bot_user_id=bot_user_id,
         )
-        left = require_quota(session, community, giver_id, 1)
+        require_quota(session, community, giver_id, 1)
     except CopError as refusal:
         tell(client, channel_id=channel_id, user_id=giver_id, text=refusal.reason)
         return
     link = permalink(client, channel_id, ts)
-    added = kudos.give_kudos(
+    given = kudos.give_within_quota(
         session=session,
         community=community,
         giver_id=giver_id,
-        receiver_id=author,
+        receiver_ids=[author],
         reason=escape(link) or "their message",  # markup, as every reason is
         source=KUDOS_REACTION,
         channel_id=channel_id,
         message_ts=ts,
+        since=day_start(community),
     )
-    if added:
+    if given.refused:
+        refusal = over_quota_error(community, given.left, 1)
+        tell(client, channel_id=channel_id, user_id=giver_id, text=refusal.reason)
+    elif given.added:
         note = kudos_note(
-            receiver_names=[name], left=left - 1, quota=community.kudos_daily_quota, link=link
+            receiver_names=[name], left=given.left, quota=community.kudos_daily_quota, link=link
         )
         tell(client, channel_id=channel_id, user_id=giver_id, text=note)
 
