@@ -15,12 +15,14 @@ import json
 import logging
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qs
+from typing import Any
+from urllib.parse import parse_qsl
 
 from slack_sdk.signature import SignatureVerifier
 
 MAX_BODY_BYTES = 1_000_000  # Slack's own payloads are far smaller
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
+_LENGTH = re.compile(r"[0-9]{1,12}")  # str.isdigit() also takes "²", which int() refuses
 _SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
 
 log = logging.getLogger("copbot.http")
@@ -52,7 +54,7 @@ class Gate:
     def too_large(self, content_length: str | None) -> bool:
         """Whether a body announced this long is refused before it is read."""
         length = (content_length or "0").strip() or "0"
-        return not length.isdigit() or int(length) > MAX_BODY_BYTES
+        return not _LENGTH.fullmatch(length) or int(length) > MAX_BODY_BYTES
 
     def refusal(
         self, *, body: bytes, timestamp: str | None, signature: str | None, content_type: str
@@ -80,16 +82,27 @@ class Gate:
 
 
 def well_formed(body: bytes, content_type: str) -> bool:
-    """A body Bolt can read: a JSON object, or a form whose `payload` (if any) is one."""
-    text = body.decode("utf-8")
-    if content_type.split(";")[0].strip().lower() == "application/json":
-        return _json_object(text)
-    form = parse_qs(text, keep_blank_values=True)
-    return "payload" not in form or _json_object(form["payload"][0])
-
-
-def _json_object(text: str) -> bool:
+    """A body copbot can read (`slack_body`): an object whose strings are all Unicode."""
     try:
-        return isinstance(json.loads(text), dict)
-    except ValueError:
+        parsed = slack_body(body.decode("utf-8"), content_type)
+        # a lone surrogate ("\\ud800") parses, then fails in the database or the Web API client
+        json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+    except (ValueError, RecursionError):  # deep nesting raises RecursionError, not ValueError
         return False
+    return isinstance(parsed, dict)
+
+
+def slack_body(text: str, content_type: str | None) -> Any:
+    """What Slack sent: JSON (the Events API), or a form whose `payload` field (interactivity)
+    holds JSON, or a plain form (slash commands). Bolt's own parse_body returns {} for a form
+    that merely contains the word "payload" (`/cop share validate the payload`), so copbot
+    hands Bolt this reading instead (bot/http.py).
+
+    Raises:
+        ValueError, RecursionError: the JSON is broken or nested too deep.
+    """
+    kind = (content_type or "").split(";")[0].strip().lower()
+    if kind == "application/json" or text.startswith("{"):  # Bolt reads these as JSON too
+        return json.loads(text)
+    form = dict(parse_qsl(text, keep_blank_values=True))  # the last of repeated fields, as Bolt
+    return json.loads(form["payload"]) if "payload" in form else form

@@ -13,11 +13,13 @@ from socketserver import ThreadingMixIn
 from typing import TYPE_CHECKING, Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt.request.internals import build_context
 
 from bot import __version__
-from bot.gate import TOO_LARGE, Gate, Refusal
+from bot.gate import TOO_LARGE, Gate, Refusal, slack_body
 from storage import db
 
 if TYPE_CHECKING:
@@ -34,7 +36,7 @@ class CopbotWSGI:
     """Routes GET /healthz itself and everything else to Bolt's WSGI adapter."""
 
     def __init__(self, app: App, signing_secret: str) -> None:
-        self.slack = SlackRequestHandler(app, path=EVENTS_PATH)
+        self.slack = _SlackHandler(app, path=EVENTS_PATH)
         self.gate = Gate(signing_secret)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -81,6 +83,21 @@ class CopbotWSGI:
             status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
         )
         return [body]
+
+
+class _SlackHandler(SlackRequestHandler):
+    """Bolt's WSGI adapter, with the body read as `bot.gate.slack_body` reads it."""
+
+    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        bolt_request = BoltRequest(
+            body=request.get_body(), query=request.query_string, headers=request.get_headers()
+        )
+        # the gate has already read this body the same way, so it parses
+        body = slack_body(bolt_request.raw_body, bolt_request.content_type)
+        if body != bolt_request.body:  # a command whose text says "payload", say
+            bolt_request.body = body
+            bolt_request.context = build_context(BoltContext({}), body)
+        return self.app.dispatch(bolt_request)
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):

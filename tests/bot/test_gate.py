@@ -24,6 +24,7 @@ from storage.models import EventReceipt, UserProfile
 from tests.harness import SIGNING_SECRET, Copbot
 
 FRESH = str(int(time.time()))
+FORM = "application/x-www-form-urlencoded"
 
 
 def _command_body(copbot: Copbot, response_url: str | None = None) -> str:
@@ -92,6 +93,18 @@ JUNK = {
     "a JSON list": ("[1]", "application/json"),
     "a null payload": ("payload=null", "application/x-www-form-urlencoded"),
     "not UTF-8": (b"payload=\xff\xfe", "application/x-www-form-urlencoded"),
+    # json.loads raises RecursionError, which is no ValueError: it was a 500 and a traceback
+    "JSON nested 5,000 deep": ('{"a":' * 5000 + "1" + "}" * 5000, "application/json"),
+    # Bolt reads any body that starts with "{" as JSON, whatever its Content-Type says
+    "deep JSON sent as text/plain": ('{"a":' * 5000 + "1" + "}" * 5000, "text/plain"),
+    # Bolt reads the last of repeated fields; the gate read the first
+    "a second payload that is null": ("payload=%7B%7D&payload=null", FORM),
+    # parses, then no database or UTF-8 encoder takes it: a traceback in the message listener
+    "a lone surrogate": (
+        '{"type": "event_callback", "team_id": "T0001", "event_id": "Ev1", "event": {"type": '
+        '"message", "channel": "CPYTHON", "user": "UBOB", "ts": "1.2", "text": "\\ud800"}}',
+        "application/json",
+    ),
 }
 
 
@@ -155,6 +168,15 @@ def test_a_body_over_a_megabyte_is_refused_before_it_is_read(copbot: Copbot) -> 
     ).encode()
     copbot.standin.clear_calls()
     answer = _raw_http(copbot, head + b"{" * 1000)  # far less than announced: never read
+    assert answer.startswith(b"HTTP/1.0 413") or answer.startswith(b"HTTP/1.1 413")
+    assert copbot.standin.calls == []
+
+
+def test_a_content_length_in_other_digits_is_refused_not_a_crash(copbot: Copbot) -> None:
+    """ "²" is a digit to str.isdigit() but not to int(): it was a 500 with a traceback."""
+    head = b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: \xb2\r\n\r\n{"
+    copbot.standin.clear_calls()
+    answer = _raw_http(copbot, head)
     assert answer.startswith(b"HTTP/1.0 413") or answer.startswith(b"HTTP/1.1 413")
     assert copbot.standin.calls == []
 

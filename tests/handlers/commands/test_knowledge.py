@@ -24,6 +24,17 @@ def test_share_posts_with_attribution_and_is_found(copbot: Copbot) -> None:
     assert "by Bob Builder" in found and "#testing" in found
 
 
+def test_a_command_that_says_payload_is_read_as_a_command(copbot: Copbot) -> None:
+    """Bolt's parse_body takes any form containing "payload" for interactivity and reads {}:
+    the command was answered 404 (Slack shows the person "dispatch_failed")."""
+    copbot.cop("/cop create Python Guild")
+    reply = copbot.cop("/cop share Validate the payload before you parse it #api", user="UBOB")
+    assert reply.status == 200 and "unhandled" not in reply.ack_body
+    assert "Validate the payload" in copbot.cop("/cop search payload")
+    copbot.standin.add_channel("CPAYLOAD", name="payloads", members=["UALICE", "UCOPBOT"])
+    assert "isn't a community yet" in copbot.cop("/cop share a tip", channel="CPAYLOAD")
+
+
 def test_share_needs_a_community_and_text(copbot: Copbot) -> None:
     assert "isn't a community yet" in copbot.cop("/cop share a tip", channel="CRANDOM")
     assert "isn't a community yet" in copbot.cop("/cop share   ", channel="CRANDOM")
