@@ -187,8 +187,8 @@ def thank_by_reaction(
         since=day_start(community),
     )
     if given.refused:
-        refusal = over_quota_error(community, given.left, 1)
-        tell(client, channel_id=channel_id, user_id=giver_id, text=refusal.reason)
+        over = over_quota_error(community, given.left, 1)
+        tell(client, channel_id=channel_id, user_id=giver_id, text=over.reason)
     elif given.added:
         note = kudos_note(
             receiver_names=[name], left=given.left, quota=community.kudos_daily_quota, link=link
