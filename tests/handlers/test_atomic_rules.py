@@ -1,0 +1,110 @@
+"""Rules that hold when many requests arrive at once, over real HTTP, on SQLite and PostgreSQL.
+
+Each test sends its requests from many threads at the same moment (a barrier), the way a
+busy workspace or a burst of Slack retries does, then counts what was stored and posted.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from sqlmodel import select
+
+from sandbox.slack import reaction_event
+from storage import db
+from storage.models import Kudos
+from tests.harness import Copbot
+
+PARALLEL = 20
+QUOTA = 3
+
+
+def at_once(count: int, send: Callable[[int], Any]) -> list[Any]:
+    """Call send(0..count-1) from `count` threads released together; their results in order."""
+    barrier = threading.Barrier(count)
+    results: list[Any] = [None] * count
+
+    def run(i: int) -> None:
+        barrier.wait()
+        results[i] = send(i)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def kudos_rows() -> list[Kudos]:
+    with db.session() as session:
+        return list(session.exec(select(Kudos).order_by(Kudos.id)))
+
+
+def kudos_posts(copbot: Copbot) -> list[dict[str, Any]]:
+    return [
+        m
+        for m in copbot.standin.messages("CPYTHON")
+        if m.get("bot_id") and "gave kudos to" in m.get("text", "")
+    ]
+
+
+def test_parallel_kudos_commands_never_pass_the_quota(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.cop(f"/cop settings kudos-quota {QUOTA}")
+    text = copbot.standin.typed("kudos @bob for the review", command=True)
+    sent = at_once(
+        PARALLEL, lambda i: copbot.sender.command(text, user="UALICE", channel="CPYTHON")
+    )
+    copbot.wait_idle()
+    assert {s.status for s in sent} == {200}
+    rows = kudos_rows()
+    assert len(rows) == QUOTA, [r["body"] for r in copbot.standin.responses][-3:]
+    posts = kudos_posts(copbot)
+    assert len(posts) == QUOTA
+    assert sorted(r.message_ts for r in rows) == sorted(p["ts"] for p in posts)
+    answers = [r["body"].get("text", "") for r in copbot.standin.responses]
+    assert sum("kudos left today" in a or "last kudos today" in a for a in answers) == QUOTA
+    assert sum("today's kudos" in a for a in answers) == PARALLEL - QUOTA
+
+
+def test_parallel_kudos_reactions_never_pass_the_quota(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.cop(f"/cop settings kudos-quota {QUOTA}")
+    messages = [copbot.say(f"tip number {i}", user="UBOB") for i in range(PARALLEL)]
+    sent = at_once(
+        PARALLEL,
+        lambda i: copbot.sender.event(
+            reaction_event(
+                "UALICE", "raised_hands", channel="CPYTHON", ts=messages[i], item_user="UBOB"
+            )
+        ),
+    )
+    copbot.wait_idle()
+    assert {s.status for s in sent} == {200}
+    assert len(kudos_rows()) == QUOTA
+    notes = [e["text"] for e in copbot.standin.ephemerals if e["user"] == "UALICE"]
+    assert sum("today's kudos" in n for n in notes) == PARALLEL - QUOTA
+
+
+def test_kudos_slack_refused_to_post_are_taken_back(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.standin.fail("chat.postMessage", error="restricted_action")
+    reply = copbot.cop("/cop kudos @bob for the review")
+    assert kudos_rows() == [] and kudos_posts(copbot) == []
+    assert "recorded" not in reply.text
+    assert "9 of 10 kudos left" in copbot.cop("/cop kudos @bob for the review")  # none was used
+
+
+def test_kudos_whose_post_slack_did_not_confirm_stay_and_the_giver_is_told(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.standin.clear_calls()
+    copbot.standin.fail("chat.postMessage", status=500, performed=True)
+    reply = copbot.cop("/cop kudos @bob for the review")
+    assert "didn't confirm the post" in reply
+    [row] = kudos_rows()
+    assert row.receiver_id == "UBOB"
+    assert len(kudos_posts(copbot)) == 1  # Slack had it; not posted again by copbot
+    assert len(copbot.standin.calls_to("chat.postMessage")) == 1
