@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.clock import utcnow
+from storage.locks import write_lock
 from storage.models import (
     ROLE_FACILITATOR,
     ROLE_MEMBER,
@@ -26,6 +27,14 @@ from storage.upsert import insert_if_absent
 
 class NameTaken(Exception):
     """Another community in the workspace already has this name."""
+
+
+class ChannelTaken(Exception):
+    """The channel already hosts a community (one community per channel)."""
+
+
+class LastFacilitator(Exception):
+    """The change would leave a community without a facilitator."""
 
 
 def name_key(name: str) -> str:
@@ -62,6 +71,7 @@ def create_community(
 
     Raises:
         NameTaken: a community of that name exists in the workspace.
+        ChannelTaken: the channel hosts a community already.
     """
     now = utcnow()
     community = Community(
@@ -91,6 +101,11 @@ def create_community(
             added_at=now,
         )
     )
+    try:
+        session.flush()
+    except IntegrityError:  # another /cop create in this channel won (a unique constraint)
+        session.rollback()
+        raise ChannelTaken(channel_id) from None
     for kind, (weekday, minute) in slots.items():
         session.add(
             CommunitySchedule(
@@ -255,22 +270,39 @@ def join_community(*, session: Session, community: Community, user_id: str) -> b
     return True
 
 
-def leave_community(*, session: Session, community: Community, user_id: str) -> bool:
+def leave_community(
+    *, session: Session, community: Community, user_id: str, keep_a_facilitator: bool = False
+) -> bool:
     """End `user_id`'s membership; False when they were not a member.
 
     Args:
         session: the open session (committed here).
         community: the community to leave.
         user_id: who leaves.
+        keep_a_facilitator: refuse (LastFacilitator) when they are its last facilitator,
+            checked and written as one step (a leave by choice; leaving the channel is not).
     """
     assert community.id is not None
+    if keep_a_facilitator:
+        _require_another_facilitator(session, community, user_id)
     member = get_member(session=session, community_id=community.id, user_id=user_id)
     if member is None or not member.active:
+        session.rollback()
         return False
     member.left_at = utcnow()
     session.add(member)
     session.commit()
     return True
+
+
+def _require_another_facilitator(session: Session, community: Community, user_id: str) -> None:
+    """Hold the community's facilitators until the transaction ends; LastFacilitator when
+    `user_id` is the only one."""
+    assert community.id is not None
+    write_lock(session, f"facilitators {community.id}")
+    if facilitator_ids(session=session, community_id=community.id) == [user_id]:
+        session.rollback()
+        raise LastFacilitator(user_id)
 
 
 def facilitator_ids(*, session: Session, community_id: int) -> list[str]:
@@ -345,6 +377,10 @@ def update_settings(*, session: Session, community: Community, **changes: object
 def set_role(*, session: Session, community: Community, user_id: str, role: str) -> bool:
     """Make `user_id` a facilitator or a plain member (joining them if needed).
 
+    A community keeps at least one facilitator: making its last one a plain member raises
+    LastFacilitator, checked and written as one step, so two facilitators removing each other
+    at once leave one.
+
     Args:
         session: the open session (committed here).
         community: the community.
@@ -355,12 +391,19 @@ def set_role(*, session: Session, community: Community, user_id: str, role: str)
         False when they already had that role.
     """
     assert community.id is not None
+    if role != ROLE_FACILITATOR:
+        _require_another_facilitator(session, community, user_id)
     member = get_member(session=session, community_id=community.id, user_id=user_id)
     if member is not None and member.active and member.role == role:
+        session.rollback()
         return False
     if member is None:
         member = Member(team_id=community.team_id, community_id=community.id, user_id=user_id)
     member.role, member.left_at = role, None
     session.add(member)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # joined meanwhile: set the role on the row that won
+        session.rollback()
+        return set_role(session=session, community=community, user_id=user_id, role=role)
     return True

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, delete, select
 
 from storage.clock import utcnow
 from storage.limits import SNIPPET_TITLE_COLUMN
+from storage.locks import write_lock
 from storage.models import Community, Endorsement, Snippet, SnippetReply, SnippetTag
 from storage.models.knowledge import (
     CONFIRMED_BY_REACTION,
@@ -245,7 +246,8 @@ def refresh_snippet(
 
     Nothing is incremented or decremented, so re-delivered or out-of-order events can never
     leave a count negative or doubled. A facilitator's reaction confirms while it is there;
-    a Confirm (confirmed_by) stays.
+    a Confirm (confirmed_by) stays. The rows are counted and the snippet written under a lock
+    on the snippet, so concurrent reactions cannot leave an older count last.
 
     Args:
         session: the open session (committed here).
@@ -253,6 +255,10 @@ def refresh_snippet(
         community: its community (threshold and confirmation rule).
         facilitator_ids: which of its endorsers are facilitators (their reaction confirms).
     """
+    session.add(snippet)
+    session.commit()  # what the caller changed (a Confirm) is kept
+    write_lock(session, f"snippet {snippet.id}")
+    session.refresh(snippet)
     endorsers = endorser_ids(session=session, snippet=snippet)
     snippet.endorsements = len(endorsers)
     reacting = [u for u in endorsers if u in facilitator_ids]

@@ -1,8 +1,8 @@
-"""INSERT … ON CONFLICT DO NOTHING for SQLite and PostgreSQL: the race-free way to claim a row."""
+"""INSERT … ON CONFLICT for SQLite and PostgreSQL: the race-free ways to claim or write a row."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
@@ -13,6 +13,34 @@ _INSERTS: dict[str, Callable[[Any], Any]] = {
     "sqlite": sqlite.insert,
     "postgresql": postgresql.insert,
 }
+
+
+def _insert(session: Session) -> Callable[[Any], Any]:
+    dialect = session.get_bind().dialect.name
+    insert = _INSERTS.get(dialect)
+    if insert is None:
+        raise NotImplementedError(f"copbot runs on SQLite or PostgreSQL, not {dialect}")
+    return insert
+
+
+def insert_or_update(
+    *, session: Session, model: type[SQLModel], values: dict[str, Any], keys: Sequence[str]
+) -> None:
+    """Insert one row, or update the row that a unique constraint on `keys` already holds.
+
+    Only the columns in `values` are written; the others keep what they had (or their
+    defaults, for a new row).
+
+    Args:
+        session: the open session (the caller commits).
+        model: the table model.
+        values: column values, including `keys`.
+        keys: the columns of the unique constraint the row is found by.
+    """
+    table = model.__table__  # type: ignore[attr-defined]
+    statement = _insert(session)(table).values(**values)
+    changes = {name: statement.excluded[name] for name in values if name not in keys}
+    session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=changes))
 
 
 def insert_if_absent(*, session: Session, model: type[SQLModel], values: dict[str, Any]) -> bool:
@@ -27,12 +55,8 @@ def insert_if_absent(*, session: Session, model: type[SQLModel], values: dict[st
         True when this call inserted the row, False when it was already there.
     """
     table = model.__table__  # type: ignore[attr-defined]
-    dialect = session.get_bind().dialect.name
-    insert = _INSERTS.get(dialect)
-    if insert is None:
-        raise NotImplementedError(f"copbot runs on SQLite or PostgreSQL, not {dialect}")
     statement = (
-        insert(table)
+        _insert(session)(table)
         .values(**values)
         .on_conflict_do_nothing()
         .returning(*table.primary_key.columns)

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from storage.clock import utcnow
 from storage.models import UserProfile
+from storage.upsert import insert_or_update
 
 PROFILE_TTL = timedelta(hours=12)
 
@@ -41,24 +42,33 @@ def save_profile(*, session: Session, team_id: str, user: dict[str, object]) -> 
         user: the `user` object of a users.info answer.
     """
     user_id = str(user["id"])
-    query = select(UserProfile).where(
-        UserProfile.team_id == team_id, UserProfile.user_id == user_id
-    )
-    profile = session.exec(query).first() or UserProfile(team_id=team_id, user_id=user_id)
     raw_profile = user.get("profile")
     details: dict[str, object] = raw_profile if isinstance(raw_profile, dict) else {}
     handle = str(user.get("name") or "")
-    profile.name = str(details.get("real_name") or user.get("real_name") or handle)[:200]
-    profile.display_name = str(details.get("display_name") or "")[:200]
-    profile.handle = handle[:200]
-    profile.is_bot = bool(user.get("is_bot")) or user_id == "USLACKBOT"
-    profile.is_admin = bool(user.get("is_admin"))
-    profile.is_owner = bool(user.get("is_owner") or user.get("is_primary_owner"))
-    profile.deleted = bool(user.get("deleted"))
-    profile.tz = str(user.get("tz") or "")[:64]
-    profile.fetched_at = utcnow()
-    session.add(profile)
+    insert_or_update(  # one statement: two look-ups of one person at once both land
+        session=session,
+        model=UserProfile,
+        keys=("team_id", "user_id"),
+        values={
+            "team_id": team_id,
+            "user_id": user_id,
+            "name": str(details.get("real_name") or user.get("real_name") or handle)[:200],
+            "display_name": str(details.get("display_name") or "")[:200],
+            "handle": handle[:200],
+            "is_bot": bool(user.get("is_bot")) or user_id == "USLACKBOT",
+            "is_admin": bool(user.get("is_admin")),
+            "is_owner": bool(user.get("is_owner") or user.get("is_primary_owner")),
+            "deleted": bool(user.get("deleted")),
+            "tz": str(user.get("tz") or "")[:64],
+            "fetched_at": utcnow(),
+        },
+    )
     session.commit()
+    query = select(UserProfile).where(
+        UserProfile.team_id == team_id, UserProfile.user_id == user_id
+    )
+    profile = session.exec(query).one()
+    session.refresh(profile)
     return profile
 
 

@@ -66,15 +66,23 @@ def _membership(inv: Invocation, *, join: bool) -> None:
     with db.session() as session:
         community = inv.home
         assert community.id is not None
-        if not join and communities.facilitator_ids(session=session, community_id=community.id) == [
-            inv.user_id
-        ]:
+        try:
+            if join:
+                changed = communities.join_community(
+                    session=session, community=community, user_id=inv.user_id
+                )
+            else:
+                changed = communities.leave_community(
+                    session=session,
+                    community=community,
+                    user_id=inv.user_id,
+                    keep_a_facilitator=True,
+                )
+        except communities.LastFacilitator:
             raise CopError(
                 f"You're the last facilitator of *{community.name}*. Hand over first with "
                 "`/cop facilitator add @name`, then leave."
-            )
-        change = communities.join_community if join else communities.leave_community
-        changed = change(session=session, community=community, user_id=inv.user_id)
+            ) from None
     inv.reply(
         render_membership(
             name=community.name, channel_id=inv.channel_id, joined=join, changed=changed

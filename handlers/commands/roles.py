@@ -40,14 +40,15 @@ def run_facilitator(inv: Invocation) -> None:
             current = communities.facilitator_ids(session=session, community_id=community.id)
             if target not in current:
                 raise CopError(f"{user(target)} isn't a facilitator of *{community.name}*.")
-            if current == [target]:
+            try:
+                communities.set_role(
+                    session=session, community=community, user_id=target, role=ROLE_MEMBER
+                )
+            except communities.LastFacilitator:
                 raise CopError(
                     f"{user(target)} is the last facilitator of *{community.name}*. Add another "
                     "with `/cop facilitator add @name` first."
-                )
-            communities.set_role(
-                session=session, community=community, user_id=target, role=ROLE_MEMBER
-            )
+                ) from None
             text = f"{user(target)} is no longer a facilitator of *{community.name}*."
     inv.reply_text(text)
 

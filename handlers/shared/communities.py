@@ -134,6 +134,14 @@ def start_community(
         raise CopError(
             f"There is already a community called *{new.name}*; pick another name."
         ) from None
+    except communities.ChannelTaken:
+        existing = communities.community_for_channel(
+            session=session, team_id=team_id, channel_id=facts.id
+        )
+        name = f"*{existing.name}*" if existing is not None else "a community"
+        raise CopError(
+            f"This channel already hosts {name}. `/cop info` tells you about it."
+        ) from None
     announcement = render_created(
         name=community.name,
         domain=community.domain,

@@ -63,7 +63,8 @@ class CommunityChannel(SQLModel, table=True):
     """A channel bound to a community (a community has one or more)."""
 
     __tablename__ = "community_channel"
-    __table_args__ = (UniqueConstraint("community_id", "channel_id"),)
+    # one community per channel
+    __table_args__ = (UniqueConstraint("team_id", "channel_id"),)
 
     id: int | None = pk_field()
     team_id: str = team_field()

@@ -7,14 +7,23 @@ busy workspace or a burst of Slack retries does, then counts what was stored and
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import select
 
 from sandbox.slack import reaction_event
-from storage import db
-from storage.models import Kudos
+from storage import communities, db
+from storage.models import (
+    Community,
+    CommunityChannel,
+    Endorsement,
+    Kudos,
+    Member,
+    Snippet,
+    UserProfile,
+)
 from tests.harness import Copbot
 
 PARALLEL = 20
@@ -108,3 +117,92 @@ def test_kudos_whose_post_slack_did_not_confirm_stay_and_the_giver_is_told(copbo
     assert row.receiver_id == "UBOB"
     assert len(kudos_posts(copbot)) == 1  # Slack had it; not posted again by copbot
     assert len(copbot.standin.calls_to("chat.postMessage")) == 1
+
+
+def test_parallel_creates_in_one_channel_make_one_community(copbot: Copbot) -> None:
+    sent = at_once(
+        6,
+        lambda i: copbot.sender.command(
+            copbot.standin.typed(f"create Guild {i}", command=True),
+            user="UALICE",
+            channel="CPYTHON",
+        ),
+    )
+    copbot.wait_idle()
+    assert {s.status for s in sent} == {200}
+    with db.session() as session:
+        made = list(session.exec(select(Community)))
+        bindings = list(session.exec(select(CommunityChannel)))
+    assert len(made) == 1 and [b.channel_id for b in bindings] == ["CPYTHON"]
+    answers = [r["body"].get("text", "") for r in copbot.standin.responses]
+    assert sum("already hosts" in a for a in answers) == 5
+
+
+def test_two_communities_started_at_once_with_the_same_people_both_get_everyone(
+    copbot: Copbot,
+) -> None:
+    people = [f"UPEER{i:02d}" for i in range(30)]
+    for person in people:
+        copbot.standin.add_user(person, name=person.lower(), real_name=f"Peer {person[-2:]}")
+    for channel in ("CONE", "CTWO"):
+        copbot.standin.add_channel(channel, channel.lower(), members=["UALICE", "UCOPBOT", *people])
+    at_once(
+        2,
+        lambda i: copbot.sender.command(
+            f"create Guild {i}", user="UALICE", channel=("CONE", "CTWO")[i]
+        ),
+    )
+    copbot.wait_idle()
+    with db.session() as session:
+        members = Counter(m.community_id for m in session.exec(select(Member)))
+        profiles = Counter(p.user_id for p in session.exec(select(UserProfile)))
+    assert sorted(members.values()) == [31, 31]
+    assert all(profiles[p] == 1 for p in people)
+
+
+def test_concurrent_reactions_leave_the_count_equal_to_the_endorsements(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.cop("/cop settings reactions 10")  # stays pending: every reaction counts
+    reactors = [f"UFAN{i}" for i in range(8)]
+    for person in reactors:
+        copbot.standin.add_user(person, name=person.lower(), real_name=person)
+        copbot.standin.channels["CPYTHON"].members.append(person)
+    for trial in range(3):
+        ts = copbot.say(f"a tip worth keeping, take {trial}", user="UBOB")
+        at_once(
+            len(reactors),
+            lambda i, ts=ts: copbot.sender.event(
+                reaction_event(reactors[i], "bulb", channel="CPYTHON", ts=ts, item_user="UBOB")
+            ),
+        )
+        copbot.wait_idle()
+        with db.session() as session:
+            [snippet] = session.exec(select(Snippet).where(Snippet.message_ts == ts)).all()
+            rows = session.exec(
+                select(Endorsement).where(Endorsement.snippet_id == snippet.id)
+            ).all()
+        assert snippet.endorsements == len(rows) == len(reactors), f"take {trial}"
+
+
+def test_two_facilitators_stepping_down_at_once_leave_one(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    for trial in range(4):
+        copbot.cop("/cop facilitator add @bob")
+        at_once(
+            2,
+            lambda i: copbot.sender.command(
+                copbot.standin.typed(
+                    ("facilitator remove @bob", "facilitator remove @alice")[i], command=True
+                ),
+                user=("UALICE", "UBOB")[i],
+                channel="CPYTHON",
+            ),
+        )
+        copbot.wait_idle()
+        with db.session() as session:
+            [community] = session.exec(select(Community)).all()
+            left = communities.facilitator_ids(session=session, community_id=community.id or 0)
+        assert len(left) == 1, f"trial {trial}: {left}"
+        if left == ["UBOB"]:  # hand it back for the next trial
+            copbot.cop("/cop facilitator add @alice", user="UBOB")
+            copbot.cop("/cop facilitator remove @bob")

@@ -237,3 +237,33 @@ def test_thread_lines_get_their_authors_from_the_cache_where_it_still_has_them(
         )
         assert gone.replies == 1 and kept is not None
         assert kept.text == "Rotate keys?\n\n— Bob Builder: with vault\n— Carol D: kms\n— (removed)"
+
+
+def test_a_channel_bound_twice_keeps_its_first_community_and_pauses_the_other(
+    engine: Engine,
+) -> None:
+    migrate.downgrade(engine, "0010")
+    with engine.begin() as conn:
+        for name in ("First", "Second"):
+            conn.exec_driver_sql(
+                "INSERT INTO community (team_id, name, name_key, domain, timezone,"
+                " knowledge_emoji, kudos_emoji, reactions_required, require_confirmation,"
+                " kudos_daily_quota, paused, created_by, created_at) VALUES ('T1', %(n)s,"
+                " %(n)s, '', 'UTC', 'bulb', 'raised_hands', 1, false, 10, false, 'UA',"
+                " '2026-11-30 10:00:00')".replace("%(n)s", f"'{name}'")
+            )
+        conn.exec_driver_sql(
+            "INSERT INTO community_channel (team_id, community_id, channel_id, channel_name,"
+            " is_private, added_by, added_at) SELECT 'T1', id, 'CSAME', 'same', false, 'UA',"
+            " '2026-11-30 10:00:00' FROM community ORDER BY id"
+        )
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        bound = conn.exec_driver_sql(
+            "SELECT c.name FROM community_channel b JOIN community c ON c.id = b.community_id"
+        ).all()
+        paused = conn.exec_driver_sql(
+            "SELECT name, paused_reason FROM community WHERE paused ORDER BY name"
+        ).all()
+    assert [tuple(r) for r in bound] == [("First",)]
+    assert [tuple(r) for r in paused] == [("Second", "its channel hosts another community")]
