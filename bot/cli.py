@@ -146,10 +146,11 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         raise StartupError(
             f"cannot reach Slack at SLACK_API_URL ({settings.slack_api_url}): {exc}"
         ) from None
+    from bot.inbox import redo_due
     from scheduler.clients import clients_for
     from scheduler.runner import build_scheduler
 
-    scheduler = build_scheduler(settings, clients_for(settings))
+    scheduler = build_scheduler(settings, clients_for(settings), redo=lambda: redo_due(app))
     scheduler.start()
     try:
         serve(app, settings, args)

@@ -11,6 +11,7 @@ from slack_bolt.kwargs_injection.args import Args
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.inbox import settle
 from bot.private import tell_requester
 
 SOMETHING_WENT_WRONG = (
@@ -60,7 +61,8 @@ def guarded(listener: Callable[..., Any]) -> Callable[[Args], None]:
     it (slack_bolt/listener/thread_runner.py), so a quick CopError after ack() made Bolt answer
     Slack 404 three seconds later. Handling the error inside the listener keeps the ack intact.
     The wrapped function stays plain and importable, and gets whatever of Bolt's arguments it
-    names (`args: Args` carries them all).
+    names (`args: Args` carries them all). Afterwards the inbox learns the event was handled
+    (bot.inbox.settle), or, when the database failed, that it is to be handled again.
 
     Raises:
         TypeError: at registration, when the listener asks for something Bolt never injects.
@@ -76,7 +78,11 @@ def guarded(listener: Callable[..., Any]) -> Callable[[Args], None]:
         except Exception as error:  # every error reaches handle_error, which logs our bugs in full
             if args.ack is not None and getattr(args.ack, "response", None) is None:
                 args.ack()
+            if settle(args.context, error):
+                return  # the database failed: the event is handled again, nobody need retry
             handle_error(error, args.body, args.client, args.logger)
+            return
+        settle(args.context)
 
     run.__name__ = run.__qualname__ = listener.__name__
     run.__doc__ = listener.__doc__

@@ -1,4 +1,4 @@
-"""The daily clean-up: event receipts older than a day, cached messages past retention."""
+"""The daily clean-up: handled inbox events older than a day, cached messages past retention."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 
 from storage import db
-from storage.events import purge_event_receipts
+from storage.inbox import purge_inbox
 from storage.messages import purge_messages
 
 log = logging.getLogger("copbot.maintenance")
@@ -21,7 +21,7 @@ def run_maintenance(*, retention_days: int, now: datetime | None = None) -> dict
     """
     with db.session() as session:
         removed = {
-            "event_receipts": purge_event_receipts(session=session, now=now),
+            "inbox_events": purge_inbox(session=session, now=now),
             "cached_messages": purge_messages(
                 session=session, retention_days=retention_days, now=now
             ),

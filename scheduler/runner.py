@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.config import Settings
@@ -11,6 +13,8 @@ from storage.clock import utcnow
 
 MAINTENANCE_JOB = "maintenance"
 TICK_JOB = "tick"
+REDO_JOB = "inbox"
+REDO_SECONDS = 30
 
 
 def run_tick(settings: Settings, client_for: ClientFor) -> None:
@@ -18,12 +22,19 @@ def run_tick(settings: Settings, client_for: ClientFor) -> None:
     tick(now=utcnow(), client_for=client_for, catchup_hours=settings.catchup_hours)
 
 
-def build_scheduler(settings: Settings, client_for: ClientFor | None = None) -> BackgroundScheduler:
+def build_scheduler(
+    settings: Settings,
+    client_for: ClientFor | None = None,
+    *,
+    redo: Callable[[], object] | None = None,
+) -> BackgroundScheduler:
     """A (not yet started) scheduler whose jobs never overlap and coalesce missed runs.
 
     Args:
         settings: the loaded configuration.
         client_for: Web API clients by workspace; without it only maintenance runs.
+        redo: handles the inbox's dropped events again (bot.inbox.redo_due on the app),
+            every REDO_SECONDS.
     """
     scheduler = BackgroundScheduler(
         timezone="UTC",
@@ -45,4 +56,6 @@ def build_scheduler(settings: Settings, client_for: ClientFor | None = None) -> 
             id=TICK_JOB,
             kwargs={"settings": settings, "client_for": client_for},
         )
+    if redo is not None:
+        scheduler.add_job(redo, "interval", seconds=REDO_SECONDS, id=REDO_JOB)
     return scheduler

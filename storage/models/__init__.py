@@ -9,7 +9,7 @@ from storage.models.community import (
     CommunityChannel,
     Member,
 )
-from storage.models.events import EventReceipt
+from storage.models.events import InboxEvent
 from storage.models.installation import bots_table, installations_table, oauth_states_table
 from storage.models.knowledge import (
     ChannelMessage,
@@ -34,7 +34,7 @@ __all__ = [
     "CommunityChannel",
     "CommunitySchedule",
     "Endorsement",
-    "EventReceipt",
+    "InboxEvent",
     "Kudos",
     "Member",
     "Prompt",

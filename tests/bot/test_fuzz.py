@@ -27,7 +27,7 @@ from sandbox.slack import (
     view_submission_payload,
 )
 from storage import db
-from storage.models import Community, EventReceipt, Kudos, Snippet, UserProfile
+from storage.models import Community, InboxEvent, Kudos, Snippet, UserProfile
 from tests.harness import SIGNING_SECRET, Copbot
 
 FUZZ = settings(
@@ -38,7 +38,7 @@ FUZZ = settings(
 TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=60)
 IDS = st.sampled_from(["CPYTHON", "CRANDOM", "CSECRET", "DALICE", "CNOWHERE", "G1", "", "x" * 80])
 USERS = st.sampled_from(["UALICE", "UBOB", "UCOPBOT", "UNOBODY", "WEXT1", ""])
-TABLES = (Community, EventReceipt, Kudos, Snippet, UserProfile)
+TABLES = (Community, InboxEvent, Kudos, Snippet, UserProfile)
 SEEN: list[int] = []
 
 

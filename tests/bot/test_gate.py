@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from bot.gate import MAX_BODY_BYTES
 from sandbox.slack import sign_request, slash_command_body
 from storage import db
-from storage.models import EventReceipt, UserProfile
+from storage.models import InboxEvent, UserProfile
 from tests.harness import SIGNING_SECRET, Copbot
 
 FRESH = str(int(time.time()))
@@ -40,7 +40,7 @@ def _rows() -> tuple[int, ...]:
     with db.session() as session:
         return tuple(
             int(session.execute(select(func.count()).select_from(table)).scalar_one())
-            for table in (EventReceipt, UserProfile)
+            for table in (InboxEvent, UserProfile)
         )
 
 

@@ -11,12 +11,13 @@ from scheduler.maintenance import run_maintenance
 from scheduler.runner import MAINTENANCE_JOB, build_scheduler
 from storage import db, messages
 from storage.clock import utcnow
-from storage.events import record_event
+from storage.inbox import mark_done, receive
 
 
-def test_maintenance_purges_old_receipts_and_messages(engine: Engine) -> None:
+def test_maintenance_purges_handled_events_and_old_messages(engine: Engine) -> None:
     with db.session() as session:
-        record_event(session=session, event_id="Ev1", team_id="T1")
+        receive(session=session, event_id="Ev1", team_id="T1", body="{}", lease_until=utcnow())
+        mark_done(session=session, event_id="Ev1")
         messages.cache_message(
             session=session,
             team_id="T1",
@@ -25,10 +26,10 @@ def test_maintenance_purges_old_receipts_and_messages(engine: Engine) -> None:
             user_id="U1",
             text="hi",
         )
-    assert run_maintenance(retention_days=30) == {"event_receipts": 0, "cached_messages": 0}
+    assert run_maintenance(retention_days=30) == {"inbox_events": 0, "cached_messages": 0}
     later = utcnow() + timedelta(days=31)
     assert run_maintenance(retention_days=30, now=later) == {
-        "event_receipts": 1,
+        "inbox_events": 1,
         "cached_messages": 1,
     }
 

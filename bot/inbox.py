@@ -1,0 +1,121 @@
+"""The inbox at the door: each event recorded before Slack is answered, settled once handled,
+and handled again when it was dropped (a crash, a database failure mid-work).
+
+`record_events` is Bolt middleware: it writes the event to storage.inbox (a 503 when it
+cannot, so Slack delivers it again) and skips one already handled or in hand. `settle` runs
+after each listener (bot.errors.guarded calls it): the event is done, unless the database
+failed, in which case it stays pending and `redo_due` (a job of `copbot run` in every
+process, every scheduler.runner.REDO_SECONDS) hands it to the app again once its lease has
+run out.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+
+from storage import db, inbox
+from storage.clock import utcnow
+
+log = logging.getLogger("copbot.inbox")
+
+# How long a process answers for an event it took: longer than any listener runs.
+LEASE = timedelta(minutes=2)
+MAX_ATTEMPTS = 5
+HELD = "copbot_inbox_event"  # context key: the event this request is handling
+REPLAY = "copbot_inbox_replay"  # context key: set when redo_due hands an event in again
+
+
+def record_events(
+    req: BoltRequest, body: dict[str, Any], context: BoltContext, next: Callable[[], None]
+) -> BoltResponse | None:
+    """Record an Events API delivery before it is acknowledged; skip one seen already."""
+    event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+    if not event_id:
+        next()
+        return None
+    replayed = context.get(REPLAY)
+    if replayed:
+        context[HELD] = replayed
+        next()
+        return None
+    envelope = req.raw_body or json.dumps(body)
+    try:
+        with db.session() as session:
+            outcome = inbox.receive(
+                session=session,
+                event_id=str(event_id),
+                team_id=str(body.get("team_id") or ""),
+                body=envelope,
+                lease_until=utcnow() + LEASE,
+            )
+    except SQLAlchemyError as exc:
+        log.warning("event %s not recorded (%s): Slack will send it again", event_id, _name(exc))
+        return BoltResponse(status=503, body="")
+    if outcome == inbox.SEEN:
+        log.info("skipping re-delivered event %s", event_id)
+        return BoltResponse(status=200, body="")
+    context[HELD] = str(event_id)
+    next()
+    return None
+
+
+def transient(error: BaseException) -> bool:
+    """Whether an error is the database being unreachable or busy (worth doing again)."""
+    if isinstance(error, OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+def settle(context: Any, error: BaseException | None = None) -> bool:
+    """After a listener: its event is done, unless the database failed (then it will be
+    handled again). Returns True when it will be handled again, so nobody is told to retry."""
+    event_id = context.get(HELD) if context is not None else None
+    if not event_id:
+        return False
+    if error is not None and transient(error):
+        log.warning("event %s will be handled again: %s", event_id, _name(error))
+        return True
+    try:
+        with db.session() as session:
+            inbox.mark_done(session=session, event_id=event_id)
+    except SQLAlchemyError as exc:
+        log.warning("event %s handled, not marked (%s): it will be again", event_id, _name(exc))
+        return error is None
+    return False
+
+
+def redo_due(app: App, *, now: datetime | None = None) -> int:
+    """Hand the app every pending event whose lease ran out; returns how many.
+
+    Args:
+        app: the Bolt app (its listeners run as for a delivery from Slack).
+        now: the current time, for tests.
+    """
+    now = now or utcnow()
+    try:
+        with db.session() as session:
+            due = inbox.take_due(
+                session=session, now=now, lease_until=now + LEASE, max_attempts=MAX_ATTEMPTS
+            )
+    except SQLAlchemyError as exc:
+        log.warning("pending events not read (%s): next time", _name(exc))
+        return 0
+    for item in due:
+        log.info("handling event %s again (attempt %s)", item.event_id, item.attempts)
+        request = BoltRequest(body=item.body, mode="socket_mode", context={REPLAY: item.event_id})
+        response = app.dispatch(request)
+        if response.status == 404:  # no listener for it: nothing to do, ever
+            settle({HELD: item.event_id})
+    return len(due)
+
+
+def _name(error: BaseException) -> str:
+    cause = getattr(error, "orig", None) or error
+    return type(cause).__name__

@@ -1,0 +1,146 @@
+"""The inbox of Slack events: recorded before the 200, handled at least once, never twice in effect.
+
+An event is written (envelope and all) before copbot acknowledges it, so what Slack was told
+copbot has is never lost: if the write fails, Slack gets a 5xx and delivers it again. Its
+row is "pending" while a process holds its lease and handles it, "done" once handled. A
+pending event whose lease ran out (the process died, or the database failed mid-work) is
+taken by whichever process asks next (`take_due`, `receive` on Slack's own retry) and handled
+again; listeners' effects are idempotent (unique constraints, recomputed counts), so handling
+twice has the effect of once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
+
+from storage.clock import utcnow
+from storage.models import InboxEvent
+from storage.models.events import INBOX_DONE, INBOX_FAILED, INBOX_PENDING
+from storage.upsert import insert_if_absent
+
+KEPT = timedelta(hours=24)  # handled events are remembered this long (Slack retries for ~1 h)
+FRESH = "fresh"  # first delivery: handle it
+RETAKEN = "retaken"  # delivered again after its holder let the lease run out: handle it
+SEEN = "seen"  # handled, or being handled: skip it
+
+
+def receive(
+    *, session: Session, event_id: str, team_id: str, body: str, lease_until: datetime
+) -> str:
+    """Record a delivery; FRESH or RETAKEN when the caller should handle it, SEEN to skip.
+
+    Args:
+        session: the open session (committed here: the row exists before Slack is answered).
+        event_id: Slack's event_id.
+        team_id: the workspace of the envelope.
+        body: the envelope as received.
+        lease_until: until when the caller answers for handling it.
+    """
+    now = utcnow()
+    fresh = insert_if_absent(
+        session=session,
+        model=InboxEvent,
+        values={
+            "event_id": event_id[:64],
+            "team_id": team_id[:32],
+            "body": body,
+            "status": INBOX_PENDING,
+            "attempts": 1,
+            "lease_until": lease_until,
+            "received_at": now,
+        },
+    )
+    session.commit()
+    if fresh:
+        return FRESH
+    retaken = session.execute(
+        update(InboxEvent)
+        .where(
+            col(InboxEvent.event_id) == event_id[:64],
+            col(InboxEvent.status) == INBOX_PENDING,
+            col(InboxEvent.lease_until) < now,
+        )
+        .values(attempts=InboxEvent.attempts + 1, lease_until=lease_until)
+    )
+    session.commit()
+    return RETAKEN if retaken.rowcount else SEEN  # type: ignore[attr-defined]
+
+
+def mark_done(*, session: Session, event_id: str) -> None:
+    """The event was handled (committed here)."""
+    now = utcnow()
+    session.execute(
+        update(InboxEvent)
+        .where(col(InboxEvent.event_id) == event_id, col(InboxEvent.status) == INBOX_PENDING)
+        .values(status=INBOX_DONE, done_at=now, lease_until=None, error=None)
+    )
+    session.commit()
+
+
+@dataclass(frozen=True)
+class Due:
+    """A pending event to handle again."""
+
+    event_id: str
+    body: str
+    attempts: int
+
+
+def take_due(
+    *, session: Session, now: datetime, lease_until: datetime, max_attempts: int, limit: int = 50
+) -> list[Due]:
+    """Take pending events whose lease ran out, oldest first; others' takes are skipped.
+
+    An event already tried `max_attempts` times is marked failed instead (and logged by the
+    caller through its error). On PostgreSQL the rows are locked with SKIP LOCKED, so any
+    number of processes take disjoint sets; on SQLite the conditional update does the same.
+
+    Args:
+        session: the open session (committed here).
+        now: the current time.
+        lease_until: the lease of what this call takes.
+        max_attempts: attempts allowed in all.
+        limit: the most taken at once.
+    """
+    expired = (col(InboxEvent.status) == INBOX_PENDING, col(InboxEvent.lease_until) < now)
+    session.execute(
+        update(InboxEvent)
+        .where(*expired, col(InboxEvent.attempts) >= max_attempts)
+        .values(
+            status=INBOX_FAILED, done_at=now, error=f"not handled after {max_attempts} attempts"
+        )
+    )
+    candidates = select(InboxEvent.id).where(*expired).order_by(col(InboxEvent.id)).limit(limit)
+    ids = list(session.exec(candidates.with_for_update(skip_locked=True)))
+    if not ids:
+        session.commit()
+        return []
+    taken = session.execute(
+        update(InboxEvent)
+        .where(col(InboxEvent.id).in_(ids), *expired)
+        .values(attempts=InboxEvent.attempts + 1, lease_until=lease_until)
+        .returning(col(InboxEvent.event_id), col(InboxEvent.body), col(InboxEvent.attempts))
+    ).all()
+    session.commit()
+    return [Due(event_id, body, attempts) for event_id, body, attempts in taken]
+
+
+def purge_inbox(*, session: Session, now: datetime | None = None) -> int:
+    """Delete handled (and given-up) events older than a day; pending ones always stay.
+
+    Args:
+        session: the open session (committed here).
+        now: the current time, for tests.
+    """
+    cutoff = (now or utcnow()) - KEPT
+    result = session.execute(
+        delete(InboxEvent).where(
+            col(InboxEvent.received_at) < cutoff, col(InboxEvent.status) != INBOX_PENDING
+        )
+    )
+    session.commit()
+    return int(result.rowcount)  # type: ignore[attr-defined]

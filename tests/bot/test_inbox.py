@@ -1,0 +1,133 @@
+"""Nothing acknowledged is lost: events are recorded before the 200 and handled again when
+the work was dropped; nothing is doubled: a re-delivery or a second handling has no effect."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy.exc import OperationalError
+from sqlmodel import select
+
+from bot.inbox import LEASE, redo_due
+from sandbox.slack import reaction_event
+from storage import db, inbox, knowledge
+from storage.clock import utcnow
+from storage.models import Endorsement, InboxEvent, Snippet
+from tests.harness import Copbot
+
+
+def database_down(*args: Any, **kwargs: Any) -> Any:
+    raise OperationalError("INSERT …", {}, ConnectionRefusedError("connection refused"))
+
+
+def failing_once(real: Callable[..., Any]) -> Callable[..., Any]:
+    calls: list[int] = []
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            database_down()
+        return real(*args, **kwargs)
+
+    return call
+
+
+def inbox_rows() -> list[tuple[str, str, int]]:
+    with db.session() as session:
+        rows = session.exec(select(InboxEvent).order_by(InboxEvent.id)).all()
+    return [(r.event_id, r.status, r.attempts) for r in rows]
+
+
+def endorsements() -> list[tuple[str, str]]:
+    with db.session() as session:
+        rows = session.exec(
+            select(Snippet.message_ts, Endorsement.user_id).join(
+                Endorsement, Endorsement.snippet_id == Snippet.id
+            )
+        ).all()
+    return sorted((ts, user) for ts, user in rows)
+
+
+def bulb(copbot: Copbot, ts: str, *, user: str = "UALICE", **kw: Any) -> Any:
+    event = reaction_event(user, "bulb", channel="CPYTHON", ts=ts, item_user="UBOB")
+    sent = copbot.sender.event(event, **kw)
+    copbot.wait_idle()
+    return sent
+
+
+def test_a_handled_event_is_done_and_its_redelivery_skipped(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    ts = copbot.say("use pathlib for paths", user="UBOB")
+    first = bulb(copbot, ts, event_id="Ev0001")
+    again = bulb(copbot, ts, event_id="Ev0001", retry_num=1)
+    assert (first.status, again.status) == (200, 200)
+    assert ("Ev0001", "done", 1) in inbox_rows()
+    assert endorsements() == [(ts, "UALICE")]
+
+
+def test_an_event_the_database_could_not_record_is_refused_so_slack_sends_it_again(
+    copbot: Copbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copbot.cop("/cop create Python Guild")
+    ts = copbot.say("use pathlib for paths", user="UBOB")
+    with monkeypatch.context() as patch:
+        patch.setattr(inbox, "receive", database_down)
+        refused = bulb(copbot, ts, event_id="Ev0002")
+    assert refused.status == 503
+    assert endorsements() == []
+    retried = bulb(copbot, ts, event_id="Ev0002", retry_num=1, retry_reason="http_error")
+    assert retried.status == 200
+    assert endorsements() == [(ts, "UALICE")]
+
+
+def test_work_the_database_failed_during_is_done_again_later_and_only_once(
+    copbot: Copbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copbot.cop("/cop create Python Guild")
+    ts = copbot.say("use pathlib for paths", user="UBOB")
+    copbot.standin.ephemerals.clear()
+    monkeypatch.setattr(knowledge, "add_endorsement", failing_once(knowledge.add_endorsement))
+    sent = bulb(copbot, ts, event_id="Ev0003")
+    assert sent.status == 200  # acknowledged: Slack will not send it again
+    assert endorsements() == []
+    assert ("Ev0003", "pending", 1) in inbox_rows()
+    # nobody was told to try again: copbot will
+    assert not any("try again" in e["text"] for e in copbot.standin.ephemerals)
+    assert redo_due(copbot.app, now=utcnow() + LEASE / 2) == 0  # its lease still runs
+    assert redo_due(copbot.app, now=utcnow() + LEASE + timedelta(seconds=1)) == 1
+    copbot.wait_idle()
+    assert endorsements() == [(ts, "UALICE")]
+    assert ("Ev0003", "done", 2) in inbox_rows()
+    assert redo_due(copbot.app, now=utcnow() + 3 * LEASE) == 0
+    assert endorsements() == [(ts, "UALICE")]
+
+
+def test_slacks_own_retry_of_dropped_work_is_handled_once_its_lease_ran_out(
+    copbot: Copbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copbot.cop("/cop create Python Guild")
+    ts = copbot.say("use pathlib for paths", user="UBOB")
+    monkeypatch.setattr(knowledge, "add_endorsement", failing_once(knowledge.add_endorsement))
+    bulb(copbot, ts, event_id="Ev0004")
+    bulb(copbot, ts, event_id="Ev0004", retry_num=1)  # in hand: skipped
+    assert endorsements() == []
+    with db.session() as session:
+        held = session.exec(select(InboxEvent).where(InboxEvent.event_id == "Ev0004")).one()
+        held.lease_until = utcnow() - timedelta(seconds=1)
+        session.add(held)
+        session.commit()
+    bulb(copbot, ts, event_id="Ev0004", retry_num=2)
+    assert endorsements() == [(ts, "UALICE")]
+    assert ("Ev0004", "done", 2) in inbox_rows()
+
+
+def test_an_event_no_listener_takes_is_settled_when_handed_in_again(copbot: Copbot) -> None:
+    sent = copbot.event({"type": "pin_added", "user": "UALICE", "channel_id": "CPYTHON"})
+    assert sent.status in (200, 404)
+    [(event_id, status, _)] = inbox_rows()
+    if status == "pending":
+        redo_due(copbot.app, now=utcnow() + LEASE + timedelta(seconds=1))
+    assert [(e, s) for e, s, _ in inbox_rows()] == [(event_id, "done")]
