@@ -1,0 +1,161 @@
+"""`copbot run` SIGKILLed under load with work in flight, then restarted: every event it
+acknowledged takes effect exactly once, and so does every event Slack had to send again.
+
+Slack is the stand-in, answering the message look-ups slowly so that the kill finds
+listeners mid-work. Events that got no 200 are sent again as Slack does (X-Slack-Retry-Num);
+events that got their 200 but whose work died with the process are handed in again from the
+inbox once their lease has run out, here by a second copbot in the test (any replica may).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from bot.inbox import LEASE, redo_due
+from sandbox.slack import SlackSender, SlackStandIn, reaction_event
+from scheduler.kinds import default_slots
+from storage import communities, db
+from storage.clock import utcnow
+from storage.models import Endorsement, InboxEvent, Snippet
+from tests.harness import SIGNING_SECRET, TEAM, running_copbot, settings_for
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+EVENTS = 40
+LOOKUP_SECONDS = 0.3  # each message look-up is answered this late
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_copbot(engine: Engine, standin: SlackStandIn, port: int, cwd: Path) -> subprocess.Popen:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "COP_")) and k not in ("DATABASE_URL", "LOG_LEVEL", "PORT")
+    }
+    env.update(
+        DATABASE_URL=engine.url.render_as_string(hide_password=False),
+        SLACK_API_URL=standin.api_url,
+        SLACK_BOT_TOKEN=standin.bot_token,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        PYTHONPATH=str(ROOT),
+    )
+    command = [sys.executable, "-m", "bot.cli", "run", "--host", "127.0.0.1", "--port", str(port)]
+    with (cwd / "copbot.log").open("a") as log:
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=log, stderr=log)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                return process
+        except OSError:
+            if process.poll() is not None:
+                raise AssertionError((cwd / "copbot.log").read_text()) from None
+            time.sleep(0.1)
+    raise AssertionError("copbot run did not start")
+
+
+def test_copbot_killed_mid_work_loses_and_doubles_nothing(
+    engine: Engine, standin: SlackStandIn, tmp_path: Path
+) -> None:
+    with db.session() as session:
+        communities.create_community(
+            session=session,
+            team_id=TEAM,
+            name="Python Guild",
+            domain="",
+            channel_id="CPYTHON",
+            channel_name="python",
+            is_private=False,
+            created_by="UALICE",
+            timezone="UTC",
+            slots=default_slots(),
+        )
+    messages = [standin.add_message("CPYTHON", "UBOB", f"tip {i}")["ts"] for i in range(EVENTS)]
+    standin.slow("conversations.history", LOOKUP_SECONDS, times=10 * EVENTS)
+    standin.slow("conversations.replies", LOOKUP_SECONDS, times=10 * EVENTS)
+
+    port = free_port()
+    process = start_copbot(engine, standin, port, tmp_path)
+    sender = SlackSender(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, standin)
+    events = [
+        (
+            f"EvKILL{i:04d}",
+            reaction_event("UALICE", "bulb", channel="CPYTHON", ts=ts, item_user="UBOB"),
+        )
+        for i, ts in enumerate(messages)
+    ]
+    answered: dict[str, int] = {}
+
+    def deliver(event_id: str, event: dict[str, Any]) -> None:
+        with contextlib.suppress(OSError):  # it died before answering: Slack sends it again
+            answered[event_id] = sender.event(event, event_id=event_id).status
+
+    threads = [threading.Thread(target=deliver, args=pair) for pair in events]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.01)
+    standin.wait_for(lambda: len(standin.calls_to("conversations.history")) >= EVENTS // 4)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    for thread in threads:
+        thread.join()
+    acknowledged = {e for e, status in answered.items() if status == 200}
+    assert acknowledged, "the kill came before copbot acknowledged anything"
+
+    with db.session() as session:
+        done_before = {r.event_id for r in session.exec(select(InboxEvent)) if r.status == "done"}
+    assert acknowledged - done_before, "the kill came after all the work was done"
+
+    process = start_copbot(engine, standin, port, tmp_path)  # restarted
+    try:
+        for event_id, event in events:
+            if event_id not in acknowledged:  # Slack's retry of what got no 200
+                assert sender.event(event, event_id=event_id, retry_num=1).status == 200
+        # the dropped work of acknowledged events, once their lease has run out
+        settings = settings_for(standin, engine.url.render_as_string(hide_password=False))
+        with running_copbot(standin, settings) as replica:
+            redo_due(replica.app, now=utcnow() + LEASE + timedelta(seconds=1))
+            replica.wait_idle()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with db.session() as session:
+                pending = [r for r in session.exec(select(InboxEvent)) if r.status != "done"]
+            if not pending:
+                break
+            time.sleep(0.2)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+    with db.session() as session:
+        rows = session.exec(
+            select(Snippet.message_ts, Endorsement.user_id).join(
+                Endorsement, Endorsement.snippet_id == Snippet.id
+            )
+        ).all()
+        snippets = session.exec(select(Snippet.message_ts)).all()
+        statuses = {r.event_id: r.status for r in session.exec(select(InboxEvent))}
+    assert sorted(snippets) == sorted(messages), "one snippet per message, none lost or doubled"
+    assert sorted(ts for ts, _ in rows) == sorted(messages)
+    assert {statuses[e] for e, _ in events} == {"done"}
