@@ -131,6 +131,12 @@ def post_message(client: WebClient, channel_id: str, **message: object) -> dict[
         raise
 
 
+def refused_by_slack(error: Exception) -> bool:
+    """Whether Slack answered a call with a refusal, so it surely did nothing (unlike a
+    timeout, a lost connection or a 5xx, after which it may have)."""
+    return isinstance(error, SlackApiError) and error.response.status_code < 500
+
+
 def workspace_of(context: Any) -> str:
     """The workspace a request is for: Bolt's context.team_id, from the verified envelope
     (`authorizations`, the installing team). `event.team`, `user.team_id` and the like only say

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
-from storage.knowledge import refresh_snippet, replies_of, tags_of, update_snippet_text
+from storage.knowledge import (
+    delete_snippets,
+    refresh_snippet,
+    replies_of,
+    tags_of,
+    update_snippet_text,
+)
 from storage.models import (
     ChannelMessage,
     Community,
@@ -16,12 +22,11 @@ from storage.models import (
     Member,
     Snippet,
     SnippetReply,
-    SnippetTag,
     UserProfile,
 )
+from storage.models.base import PENDING_POST
 from storage.models.knowledge import SOURCE_COMMAND, SOURCE_SHORTCUT
-from storage.models.kudos import KUDOS_COMMAND, PENDING_POST
-from storage.search import unindex_snippets
+from storage.models.kudos import KUDOS_COMMAND
 from storage.tags import edited_tags
 from storage.threads import compose_thread, removed, root_of
 
@@ -86,12 +91,7 @@ def forget_user(*, session: Session, team_id: str, user_id: str) -> Forgotten:
             select(Snippet.id).where(Snippet.team_id == team_id, Snippet.author_id == user_id)
         )
     )
-    ids = [i for i in authored if i is not None]
-    unindex_snippets(session=session, snippet_ids=ids)
-    session.execute(delete(Endorsement).where(col(Endorsement.snippet_id).in_(ids)))
-    session.execute(delete(SnippetTag).where(col(SnippetTag.snippet_id).in_(ids)))
-    session.execute(delete(SnippetReply).where(col(SnippetReply.snippet_id).in_(ids)))
-    snippets = _count(session.execute(delete(Snippet).where(col(Snippet.id).in_(ids))))
+    snippets = delete_snippets(session=session, snippet_ids=[i for i in authored if i is not None])
     endorsed = list(
         session.exec(
             select(Endorsement.snippet_id).where(

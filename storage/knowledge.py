@@ -20,7 +20,7 @@ from storage.models.knowledge import (
     STATUS_PENDING,
     STATUS_WITHDRAWN,
 )
-from storage.search import index_snippet, snippet_tags
+from storage.search import index_snippet, snippet_tags, unindex_snippets
 from storage.threads import Reply, kept, tail
 from storage.types import no_nul
 from storage.upsert import insert_if_absent
@@ -351,6 +351,42 @@ def withdraw_snippet(*, session: Session, snippet: Snippet) -> Snippet:
     session.add(snippet)
     session.commit()
     return snippet
+
+
+def place_snippet(
+    *, session: Session, snippet: Snippet, message_ts: str, permalink: str
+) -> Snippet:
+    """Point a snippet recorded before its post was made (a PENDING_POST ts) at the post.
+
+    Args:
+        session: the open session (committed here).
+        snippet: the snippet.
+        message_ts: the post's ts.
+        permalink: the post's permalink.
+    """
+    snippet.message_ts, snippet.permalink = message_ts, permalink[:500]
+    session.add(snippet)
+    session.commit()
+    return snippet
+
+
+def delete_snippets(*, session: Session, snippet_ids: Sequence[int]) -> int:
+    """Delete snippets with their endorsements, tags, thread lines and index entries.
+
+    Args:
+        session: the open session (the caller commits).
+        snippet_ids: which.
+
+    Returns:
+        How many snippets went.
+    """
+    ids = list(snippet_ids)
+    unindex_snippets(session=session, snippet_ids=ids)
+    session.execute(delete(Endorsement).where(col(Endorsement.snippet_id).in_(ids)))
+    session.execute(delete(SnippetTag).where(col(SnippetTag.snippet_id).in_(ids)))
+    session.execute(delete(SnippetReply).where(col(SnippetReply.snippet_id).in_(ids)))
+    result = session.execute(delete(Snippet).where(col(Snippet.id).in_(ids)))
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def tags_of(*, session: Session, snippet: Snippet) -> list[str]:

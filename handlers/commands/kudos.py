@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 import uuid
 
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackClientError
 from sqlmodel import Session
 
 from bot.blocks.kudos import kudos_note, render_kudos_post, render_leaderboards
 from bot.errors import CopError
-from bot.lookups import display_names, post_message
+from bot.lookups import display_names, post_message, refused_by_slack
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import EVERYONE, MEMBERS, Subcommand
 from handlers.shared.kudos import (
@@ -23,7 +23,8 @@ from handlers.shared.kudos import (
 from scheduler.periods import days_ago
 from storage import db, kudos
 from storage.clock import utcnow
-from storage.models.kudos import KUDOS_COMMAND, PENDING_POST
+from storage.models.base import PENDING_POST
+from storage.models.kudos import KUDOS_COMMAND
 
 log = logging.getLogger("copbot.kudos")
 
@@ -100,11 +101,6 @@ UNCONFIRMED = (
     "Your kudos are recorded, but Slack didn't confirm the post in the channel. "
     "Look there before thanking again: it may have arrived."
 )
-
-
-def refused_by_slack(exc: Exception) -> bool:
-    """Whether Slack answered a post with a refusal (so it surely was not made)."""
-    return isinstance(exc, SlackApiError) and exc.response.status_code < 500
 
 
 def _take_back(session: Session, inv: Invocation, pending: str) -> None:

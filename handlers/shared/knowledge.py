@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackClientError
 from sqlmodel import Session
 
 from bot.blocks.knowledge import (
     capture_confirmation,
     render_shared,
 )
+from bot.errors import CopError
 from bot.lookups import (
     display_names,
     named,
     permalink,
     post_message,
+    refused_by_slack,
 )
 from bot.text import hashtags, normalise_tags, title_from
 from handlers.shared.messages import SlackMessage, thread_replies
@@ -24,8 +29,11 @@ from handlers.shared.roles import facilitators_among, is_facilitator
 from storage import communities, knowledge
 from storage.knowledge import NewSnippet
 from storage.models import Community, Snippet
+from storage.models.base import PENDING_POST
 from storage.models.knowledge import STATUS_CONFIRMED
 from storage.threads import Reply, compose_thread
+
+log = logging.getLogger("copbot.knowledge")
 
 
 @dataclass(frozen=True)
@@ -184,24 +192,52 @@ def share_knowledge(
         community_name=community.name,
         waiting=waiting,
     )
-    ts = str(post_message(client, channel_id, **post.as_kwargs())["ts"])
+    # recorded first, announced second: a refused post takes it back, a lost answer keeps it
+    pending = PENDING_POST + uuid.uuid4().hex[:20]
     snippet, _ = knowledge.capture_snippet(
         session=session,
         community=community,
         new=NewSnippet(
             channel_id=channel_id,
-            message_ts=ts,
+            message_ts=pending,
             author_id=user_id,
             curator_id=user_id,
             text=text,
             title=title,
             tags=tags,
-            permalink=permalink(client, channel_id, ts),
+            permalink="",
             source=source,
             is_private=is_private,
         ),
     )
+    try:
+        ts = str(post_message(client, channel_id, **post.as_kwargs())["ts"])
+    except (SlackClientError, OSError) as exc:
+        if refused_by_slack(exc):
+            _discard(session, snippet)
+            raise
+        log.warning("shared knowledge in %s unconfirmed: %s", channel_id, type(exc).__name__)
+        recorded_by(client, session, community=community, snippet=snippet, user_id=user_id)
+        raise CopError(UNCONFIRMED_SHARE) from None
+    except CopError:
+        _discard(session, snippet)
+        raise
+    snippet = knowledge.place_snippet(
+        session=session, snippet=snippet, message_ts=ts, permalink=permalink(client, channel_id, ts)
+    )
     return recorded_by(client, session, community=community, snippet=snippet, user_id=user_id)
+
+
+UNCONFIRMED_SHARE = (
+    "Your knowledge is saved, but Slack didn't confirm the post in the channel. "
+    "Look there before sharing it again: it may have arrived."
+)
+
+
+def _discard(session: Session, snippet: Snippet) -> None:
+    """Take back a snippet whose post Slack refused: it never existed for anyone."""
+    knowledge.delete_snippets(session=session, snippet_ids=[snippet.id or 0])
+    session.commit()
 
 
 def pending_reason(community: Community, snippet: Snippet) -> str:

@@ -24,6 +24,9 @@ TEAM_ID_LEN = 32
 USER_ID_LEN = 32
 CHANNEL_ID_LEN = 32
 TS_LEN = 32
+# The message_ts of what copbot records before posting it (command kudos, /cop share), until
+# the post's ts replaces it; it stays when Slack never confirmed the post.
+PENDING_POST = "pending-"
 
 
 def team_field() -> Any:

@@ -19,9 +19,6 @@ from storage.models.base import (
 
 KUDOS_COMMAND = "command"
 KUDOS_REACTION = "reaction"
-# message_ts of command kudos recorded before their public post is made (then moved to it),
-# and of those whose post Slack never confirmed
-PENDING_POST = "pending-"
 
 
 class Kudos(SQLModel, table=True):

@@ -206,3 +206,42 @@ def test_two_facilitators_stepping_down_at_once_leave_one(copbot: Copbot) -> Non
         if left == ["UBOB"]:  # hand it back for the next trial
             copbot.cop("/cop facilitator add @alice", user="UBOB")
             copbot.cop("/cop facilitator remove @bob")
+
+
+def snippet_rows() -> list[Snippet]:
+    with db.session() as session:
+        return list(session.exec(select(Snippet).order_by(Snippet.id)))
+
+
+def test_knowledge_slack_refused_to_post_is_not_kept(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.standin.fail("chat.postMessage", error="restricted_action")
+    copbot.cop("/cop share Use pathlib for paths #python")
+    assert snippet_rows() == []
+    assert (
+        "No results" in copbot.cop("/cop search pathlib")
+        or "pathlib" not in copbot.cop("/cop search pathlib").text.split("for", 1)[-1]
+    )
+
+
+def test_knowledge_whose_post_slack_did_not_confirm_is_kept_and_the_sharer_is_told(
+    copbot: Copbot,
+) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.standin.clear_calls()
+    copbot.standin.fail("chat.postMessage", status=502, performed=True)
+    reply = copbot.cop("/cop share Use pathlib for paths #python")
+    assert "didn't confirm the post" in reply
+    [snippet] = snippet_rows()
+    assert snippet.text.startswith("Use pathlib for paths")
+    assert len(copbot.standin.calls_to("chat.postMessage")) == 1  # not posted twice
+
+
+def test_shared_knowledge_points_at_its_post(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.cop("/cop share Use pathlib for paths #python")
+    [snippet] = snippet_rows()
+    post = copbot.standin.last_message("CPYTHON")
+    assert snippet.message_ts == post["ts"] and snippet.permalink.endswith(
+        post["ts"].replace(".", "")
+    )
