@@ -10,14 +10,9 @@ inbox once their lease has run out, here by a second copbot in the test (any rep
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -33,46 +28,13 @@ from storage import communities, db
 from storage.clock import utcnow
 from storage.models import Endorsement, InboxEvent, Snippet
 from tests.harness import SIGNING_SECRET, TEAM, running_copbot, settings_for
+from tests.processes import free_port, start_copbot
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = 40
 LOOKUP_SECONDS = 0.3  # each message look-up is answered this late
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def start_copbot(engine: Engine, standin: SlackStandIn, port: int, cwd: Path) -> subprocess.Popen:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("SLACK_", "COP_")) and k not in ("DATABASE_URL", "LOG_LEVEL", "PORT")
-    }
-    env.update(
-        DATABASE_URL=engine.url.render_as_string(hide_password=False),
-        SLACK_API_URL=standin.api_url,
-        SLACK_BOT_TOKEN=standin.bot_token,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        PYTHONPATH=str(ROOT),
-    )
-    command = [sys.executable, "-m", "bot.cli", "run", "--host", "127.0.0.1", "--port", str(port)]
-    with (cwd / "copbot.log").open("a") as log:
-        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=log, stderr=log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                return process
-        except OSError:
-            if process.poll() is not None:
-                raise AssertionError((cwd / "copbot.log").read_text()) from None
-            time.sleep(0.1)
-    raise AssertionError("copbot run did not start")
 
 
 def test_copbot_killed_mid_work_loses_and_doubles_nothing(
