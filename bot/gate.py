@@ -89,7 +89,33 @@ def well_formed(body: bytes, content_type: str) -> bool:
         json.dumps(parsed, ensure_ascii=False).encode("utf-8")
     except (ValueError, RecursionError):  # deep nesting raises RecursionError, not ValueError
         return False
-    return isinstance(parsed, dict)
+    return isinstance(parsed, dict) and shaped_like_slack(parsed)
+
+
+# The parts of each payload that Slack always sends and Bolt reads without looking first.
+_OBJECTS = {
+    "event_callback": ("event",),
+    "block_actions": ("user",),
+    "view_submission": ("view", "user"),
+    "view_closed": ("view", "user"),
+    "shortcut": ("user",),
+    "message_action": ("user", "message", "channel"),
+}
+
+
+def shaped_like_slack(body: dict[str, Any]) -> bool:
+    """Whether the parts Bolt and copbot index without checking have the shapes Slack gives
+    them (a signed `"actions": []` or `"event": null` would fail deep inside Bolt)."""
+    if any(not isinstance(body.get(key), dict) for key in _OBJECTS.get(str(body.get("type")), ())):
+        return False
+    if body.get("type") == "block_actions":
+        actions = body.get("actions")
+        return isinstance(actions, list) and bool(actions) and isinstance(actions[0], dict)
+    if body.get("type") == "event_callback":
+        event = body["event"]
+        item = event.get("item")
+        return isinstance(event.get("type"), str) and (item is None or isinstance(item, dict))
+    return True
 
 
 def slack_body(text: str, content_type: str | None) -> Any:

@@ -12,7 +12,7 @@ import logging
 import socket
 import threading
 import time
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -103,6 +103,28 @@ JUNK = {
     "a lone surrogate": (
         '{"type": "event_callback", "team_id": "T0001", "event_id": "Ev1", "event": {"type": '
         '"message", "channel": "CPYTHON", "user": "UBOB", "ts": "1.2", "text": "\\ud800"}}',
+        "application/json",
+    ),
+    # signed shapes Slack never sends, which Bolt indexes without looking: 500s and tracebacks
+    "a button press without actions": (
+        "payload="
+        + quote(
+            '{"type": "block_actions", "user": {"id": "UALICE"}, "team": {"id": "T0001"},'
+            ' "actions": []}'
+        ),
+        FORM,
+    ),
+    "a form submission without a view": (
+        "payload=" + quote('{"type": "view_submission", "user": {"id": "UALICE"}, "view": null}'),
+        FORM,
+    ),
+    "an event that is null": (
+        '{"type": "event_callback", "team_id": "T0001", "event_id": "Ev2", "event": null}',
+        "application/json",
+    ),
+    "a reaction on an item that is text": (
+        '{"type": "event_callback", "team_id": "T0001", "event_id": "Ev3", "event": {"type":'
+        ' "reaction_added", "user": "UALICE", "reaction": "bulb", "item": "x"}}',
         "application/json",
     ),
 }
