@@ -40,6 +40,9 @@ from storage.models import Community
 from storage.models.knowledge import SOURCE_SHORTCUT
 
 
+STALE_FORM = "This form no longer says which message to save: open Save to knowledge again."
+
+
 def form_value(view: dict[str, Any], block: str, action: str) -> str:
     """A text input's value, or a select's chosen option value ("" when empty)."""
     return selected_value(view, block, action) or text_value(view, block, action)
@@ -73,7 +76,10 @@ def save_knowledge_submitted(
     except ValueError:
         meta = {}
     meta = meta if isinstance(meta, dict) else {}
-    channel_id, ts = str(meta.get("channel", "")), str(meta.get("ts", ""))
+    channel_id, ts = str(meta.get("channel") or ""), str(meta.get("ts") or "")
+    if not (channel_id and ts):  # Slack hands back what copbot put there: this was altered
+        ack(response_action="errors", errors={TITLE_BLOCK: STALE_FORM})
+        return
     # a modal's inputs arrive raw: exactly what was typed
     title = from_typed(" ".join(form_value(view, TITLE_BLOCK, TITLE_ACTION).split()))
     tags = normalise_tags(form_value(view, TAGS_BLOCK, TAGS_ACTION))

@@ -112,3 +112,21 @@ def test_null_view_fields_are_answered_not_crashed(copbot: Copbot) -> None:
     assert copbot.executor.errors == []
     replies = [str(r["body"]) for r in copbot.standin.responses]
     assert not any("something went wrong" in r for r in replies), replies
+
+
+@pytest.mark.parametrize("metadata", ["[1]", "{", '{"channel": "CPYTHON"}', '{"ts": "1.2"}'])
+def test_a_save_form_whose_metadata_was_altered_says_so_in_the_form(
+    copbot: Copbot, metadata: str
+) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.standin.clear_calls()
+    payload = view_submission_payload(
+        user_id="UALICE",
+        callback_id="save_knowledge",
+        values={},
+        private_metadata=metadata,
+    )
+    sent = copbot.interactive(payload)
+    assert sent.status == 200
+    assert "open Save to knowledge again" in sent.body
+    assert copbot.standin.calls_to("conversations.info") == []
