@@ -39,7 +39,6 @@ from storage.markup import from_typed
 from storage.models import Community
 from storage.models.knowledge import SOURCE_SHORTCUT
 
-
 STALE_FORM = "This form no longer says which message to save: open Save to knowledge again."
 
 
