@@ -5,13 +5,16 @@ Everything posted to /slack/events passes bot/gate.py first: bounded, signed, we
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import logging
+import socket
+import threading
 from collections.abc import Iterable
 from socketserver import ThreadingMixIn
 from typing import TYPE_CHECKING, Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -27,7 +30,12 @@ if TYPE_CHECKING:
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
-READ_TIMEOUT_SECONDS = 10.0  # a request not sent whole by then is dropped, freeing its thread
+READ_TIMEOUT_SECONDS = 10.0  # a read that waits this long drops the connection
+# A connection is cut this long after it opened, however slowly its bytes trickle in (a
+# request sent a byte at a time would otherwise hold a thread as long as it likes); Slack
+# itself gives up on an answer after 3 seconds.
+REQUEST_DEADLINE_SECONDS = 20.0
+MAX_CONNECTIONS = 512  # open at once; more are closed at once, before a thread is spent
 LISTEN_BACKLOG = 1024  # connections waiting for a thread: bursts queue rather than reset
 log = logging.getLogger("copbot.http")
 
@@ -105,6 +113,37 @@ class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     allow_reuse_address = True
     request_queue_size = LISTEN_BACKLOG
 
+    def __init__(
+        self, address: Any, handler: Any, *, request_deadline: float, max_connections: int
+    ) -> None:
+        self.request_deadline = request_deadline
+        self.max_connections = max_connections
+        self._slots = threading.BoundedSemaphore(max_connections)
+        super().__init__(address, handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            log.warning("%s open connections: one more closed", self.max_connections)
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        deadline = threading.Timer(self.request_deadline, _cut, args=(request,))
+        deadline.daemon = True
+        deadline.start()
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            deadline.cancel()
+            self._slots.release()
+
+
+def _cut(connection: socket.socket) -> None:
+    """End a connection that outlived the deadline: its thread's next read or write fails."""
+    with contextlib.suppress(OSError):
+        connection.shutdown(socket.SHUT_RDWR)
+
 
 class _QuietHandler(WSGIRequestHandler):
     timeout = READ_TIMEOUT_SECONDS  # socketserver applies it to each connection's socket
@@ -117,7 +156,13 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 def make_http_server(
-    app: App, *, signing_secret: str, host: str = "0.0.0.0", port: int = 3000
+    app: App,
+    *,
+    signing_secret: str,
+    host: str = "0.0.0.0",
+    port: int = 3000,
+    request_deadline: float = REQUEST_DEADLINE_SECONDS,
+    max_connections: int = MAX_CONNECTIONS,
 ) -> WSGIServer:
     """A threaded HTTP server for `app`; call serve_forever() (or shutdown()) on it.
 
@@ -126,11 +171,14 @@ def make_http_server(
         signing_secret: SLACK_SIGNING_SECRET, for the gate in front of Bolt.
         host: interface to bind; "127.0.0.1" in tests.
         port: TCP port, 0 for any free one.
+        request_deadline: seconds a connection may stay open in all.
+        max_connections: connections served at once.
     """
-    return make_server(
-        host,
-        port,
-        CopbotWSGI(app, signing_secret),
-        server_class=_ThreadingWSGIServer,
-        handler_class=_QuietHandler,
+    server = _ThreadingWSGIServer(
+        (host, port),
+        _QuietHandler,
+        request_deadline=request_deadline,
+        max_connections=max_connections,
     )
+    server.set_app(CopbotWSGI(app, signing_secret))
+    return server

@@ -12,6 +12,9 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -234,3 +237,51 @@ def test_a_burst_of_connections_is_queued_not_reset(copbot: Copbot) -> None:
     for thread in threads:
         thread.join(timeout=30)
     assert statuses == [200] * 60
+
+
+@contextmanager
+def strict_server(copbot: Copbot, **limits: Any) -> Iterator[tuple[str, int]]:
+    from bot.http import make_http_server
+
+    server = make_http_server(
+        copbot.app, signing_secret=SIGNING_SECRET, host="127.0.0.1", port=0, **limits
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield ("127.0.0.1", server.server_port)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_request_trickled_in_a_byte_at_a_time_is_cut_at_the_deadline(copbot: Copbot) -> None:
+    """Each byte comes well within the read timeout; only the whole-request deadline ends it."""
+    request = b"POST /slack/events HTTP/1.1\r\nHost: x\r\nX-Padding: " + b"a" * 200
+    copbot.standin.clear_calls()
+    with strict_server(copbot, request_deadline=1.0) as address:
+        connection = socket.create_connection(address, timeout=5)
+        sent = 0
+        try:
+            for byte in request:
+                connection.sendall(bytes([byte]))
+                sent += 1
+                time.sleep(0.2)
+        except OSError:
+            pass  # the server cut it
+        finally:
+            connection.close()
+    assert sent < len(request), "the server let the trickle run to its end"
+    assert copbot.standin.calls == []
+
+
+def test_connections_over_the_limit_are_closed_at_once(copbot: Copbot) -> None:
+    with strict_server(copbot, max_connections=2, request_deadline=30.0) as address:
+        held = [socket.create_connection(address, timeout=5) for _ in range(2)]
+        time.sleep(0.2)  # both are being served (waiting for their request line)
+        extra = socket.create_connection(address, timeout=5)
+        try:
+            assert extra.recv(1) == b""  # closed by the server, no thread spent on it
+        finally:
+            extra.close()
+            for connection in held:
+                connection.close()
