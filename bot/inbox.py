@@ -35,9 +35,15 @@ REPLAY = "copbot_inbox_replay"  # context key: set when redo_due hands an event 
 def record_events(
     req: BoltRequest, body: dict[str, Any], context: BoltContext, next: Callable[[], None]
 ) -> BoltResponse | None:
-    """Record an Events API delivery before it is acknowledged; skip one seen already."""
+    """Record an Events API delivery before it is acknowledged; skip one seen already, and a
+    command or interaction whose trigger_id was seen (a replay of a signed request)."""
     event_id = body.get("event_id") if body.get("type") == "event_callback" else None
     if not event_id:
+        trigger = body.get("trigger_id")
+        fresh = not isinstance(trigger, str) or not trigger or bool(context.get(REPLAY))
+        if not fresh and _replayed(str(trigger), str(context.team_id or "")):
+            log.info("skipping a replayed request (trigger %s)", str(trigger)[:20])
+            return BoltResponse(status=200, body="")
         next()
         return None
     replayed = context.get(REPLAY)
@@ -64,6 +70,17 @@ def record_events(
     context[HELD] = str(event_id)
     next()
     return None
+
+
+def _replayed(trigger_id: str, team_id: str) -> bool:
+    try:
+        with db.session() as session:
+            return not inbox.first_time(
+                session=session, key=f"trigger {trigger_id}", team_id=team_id
+            )
+    except SQLAlchemyError as exc:  # the command will meet the same database: let it say so
+        log.warning("could not check trigger %s (%s)", trigger_id[:20], _name(exc))
+        return False
 
 
 def transient(error: BaseException) -> bool:

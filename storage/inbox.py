@@ -70,6 +70,33 @@ def receive(
     return RETAKEN if retaken.rowcount else SEEN  # type: ignore[attr-defined]
 
 
+def first_time(*, session: Session, key: str, team_id: str) -> bool:
+    """Remember a delivery that is handled at once (a command, an interaction); False when
+    it was seen before: a replay, since Slack never sends those twice.
+
+    Args:
+        session: the open session (committed here).
+        key: what identifies it (its trigger_id, prefixed).
+        team_id: the workspace.
+    """
+    now = utcnow()
+    fresh = insert_if_absent(
+        session=session,
+        model=InboxEvent,
+        values={
+            "event_id": key[:64],
+            "team_id": team_id[:32],
+            "body": "",
+            "status": INBOX_DONE,
+            "attempts": 1,
+            "received_at": now,
+            "done_at": now,
+        },
+    )
+    session.commit()
+    return fresh
+
+
 def mark_done(*, session: Session, event_id: str) -> None:
     """The event was handled (committed here)."""
     now = utcnow()

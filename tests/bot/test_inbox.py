@@ -15,7 +15,7 @@ from bot.inbox import LEASE, redo_due
 from sandbox.slack import reaction_event
 from storage import db, inbox, knowledge
 from storage.clock import utcnow
-from storage.models import Endorsement, InboxEvent, Snippet
+from storage.models import Endorsement, InboxEvent, Kudos, Snippet
 from tests.harness import Copbot
 
 
@@ -131,3 +131,17 @@ def test_an_event_no_listener_takes_is_settled_when_handed_in_again(copbot: Copb
     if status == "pending":
         redo_due(copbot.app, now=utcnow() + LEASE + timedelta(seconds=1))
     assert [(e, s) for e, s, _ in inbox_rows()] == [(event_id, "done")]
+
+
+def test_a_replayed_signed_command_acts_once(copbot: Copbot) -> None:
+    """Slack never sends a command twice: one seen again (same trigger_id) is a replay."""
+    copbot.cop("/cop create Python Guild")
+    text = copbot.standin.typed("kudos @bob for the review", command=True)
+    first = copbot.sender.command(text, user="UALICE", channel="CPYTHON", trigger_id="13.37.abc")
+    again = copbot.sender.command(text, user="UALICE", channel="CPYTHON", trigger_id="13.37.abc")
+    copbot.wait_idle()
+    assert (first.status, again.status) == (200, 200)
+    with db.session() as session:
+        assert len(session.exec(select(Kudos)).all()) == 1
+    posts = [m for m in copbot.standin.messages("CPYTHON") if "gave kudos" in m.get("text", "")]
+    assert len(posts) == 1
