@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from storage import db, knowledge
 from storage.forget import forget_user
@@ -12,8 +13,9 @@ from storage.knowledge import NewSnippet
 from storage.models import SnippetReply
 from storage.models.knowledge import SOURCE_REACTION
 from storage.search import search_snippets
+from storage.search.engines import engine_of
 from storage.threads import Reply, compose_thread
-from tests.storage.knowledge_helpers import TEAM, make_community
+from tests.storage.knowledge_helpers import TEAM, add_snippet, make_community
 
 ROOT = "How do we rotate keys? #security"
 REPLIES = (
@@ -121,3 +123,23 @@ def test_the_lines_of_another_workspace_stay(engine: Engine) -> None:
     with db.session() as session:
         assert forget_user(session=session, team_id="T-OTHER", user_id="UBOB").replies == 0
         assert knowledge.replies_of(session=session, snippet=snippet) == list(REPLIES)
+
+
+def _indexed(session: Session, word: str) -> int:
+    """Entries of the search index (any snippet, even a deleted one's) holding `word`."""
+    plan = engine_of(session).ranking([word], [], any_term=False)
+    return session.execute(
+        text(f"SELECT count(*) FROM {plan.matches}"), {"query": plan.query}
+    ).one()[0]
+
+
+def test_their_words_leave_the_search_index(engine: Engine) -> None:
+    guild = make_community()
+    add_snippet(guild, "kubernetes liveness probes explained", author="UBOB")
+    add_snippet(guild, "kubernetes operators", author="UBOB")
+    add_snippet(guild, "kubernetes at home", author="UALICE")
+    with db.session() as session:
+        assert (_indexed(session, "liveness"), _indexed(session, "kubernetes")) == (1, 3)
+        forget_user(session=session, team_id=TEAM, user_id="UBOB")
+    with db.session() as session:
+        assert (_indexed(session, "liveness"), _indexed(session, "kubernetes")) == (0, 1)

@@ -262,3 +262,102 @@ def test_a_database_without_a_search_engine_is_named_not_sent_fts5() -> None:
     mysql = SimpleNamespace(get_bind=lambda: SimpleNamespace(dialect=SimpleNamespace(name="mysql")))
     with pytest.raises(UnsupportedDatabase, match="SQLite or PostgreSQL; this database is mysql"):
         engine_of(mysql)  # type: ignore[arg-type]
+
+
+def test_a_page_is_five_results_unless_asked(engine: Engine) -> None:
+    guild = make_community()
+    for i in range(6):
+        add_snippet(guild, f"hint {i} about profiling")
+    page = search("profiling")
+    assert (len(page.snippets), page.has_more) == (5, True)
+    browsed = search("", author_ids=["UALICE"])
+    assert (len(browsed.snippets), browsed.has_more) == (5, True)
+
+
+def test_a_full_last_page_says_there_is_no_more(engine: Engine) -> None:
+    guild = make_community()
+    for i in range(4):
+        add_snippet(guild, f"hint {i} about profiling", tags=["perf"])
+    assert search("profiling", limit=4).has_more is False
+    assert search("", tags=["perf"], limit=4).has_more is False
+    assert search("", tags=["perf"], limit=3).has_more is True
+    assert len(search("", tags=["perf"], limit=3, offset=3).snippets) == 1
+
+
+def test_pages_after_every_word_results_do_not_turn_into_any_word_results(library) -> None:
+    # one snippet has both words; the next page is empty, not a page of either word
+    assert len(texts(search("pytest fixtures", limit=1))) == 1
+    assert texts(search("pytest fixtures", limit=1, offset=1)) == []
+
+
+def test_empty_or_nul_filters_are_dropped_not_matched(library) -> None:
+    everything = texts(search("pytest"))
+    assert len(everything) == 2
+    assert texts(search("pytest", tags=["", "testing\x00"])) == everything
+    assert texts(search("pytest", author_ids=["", "UALICE\x00"])) == everything
+
+
+def test_a_tag_of_several_words_is_matched_as_one(engine: Engine) -> None:
+    guild = make_community()
+    add_snippet(guild, "mock the network in tests", tags=["unit-testing"])
+    add_snippet(guild, "mock the clock too", tags=["testing"])
+    assert texts(search("mock", tags=["unit-testing"])) == ["mock the network in tests"]
+
+
+def test_browsing_shows_private_knowledge_to_its_channel_members(library) -> None:
+    secret = "The secret handshake is three knocks"
+    assert secret not in texts(search("", author_ids=["UALICE"], limit=10))
+    assert secret in texts(search("", author_ids=["UALICE"], private_channel_ids=["CSECRET"]))
+
+
+def test_an_author_filter_keeps_the_other_filters(library) -> None:
+    with db.session() as session:
+        other = search_snippets(session=session, team_id="T0002", query="", author_ids=["UALICE"])
+    assert other.snippets == []
+    assert "The secret handshake is three knocks" not in texts(
+        search("handshake knocks", author_ids=["UALICE"])
+    )
+    assert texts(search("refactoring", author_ids=["UBOB"])) == [
+        "Type hints make refactoring safer"
+    ]
+
+
+def test_a_window_full_of_hidden_matches_still_finds_the_visible_ones(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "RANK_WINDOW", 3)
+    monkeypatch.setattr(search_module, "MIN_RANK_WINDOW", 1)
+    guild = make_community()
+    add_snippet(guild, "caching, the visible note")  # the oldest match
+    for i in range(4):
+        add_snippet(guild, f"caching secret {i}", channel="CSECRET", private=True)
+    # the newest matches are all private: the query is ranked whole
+    assert texts(search("caching", limit=1)) == ["caching, the visible note"]
+    assert len(search("caching", limit=1, private_channel_ids=["CSECRET"]).snippets) == 1
+
+
+def test_every_word_gets_a_share_of_the_window_however_many_words(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "RANK_WINDOW", 6)
+    monkeypatch.setattr(search_module, "MIN_RANK_WINDOW", 4)
+    guild = make_community()
+    add_snippet(guild, "short", title="Caching layers")  # the best match, fourth newest
+    for i in range(3):
+        add_snippet(guild, f"a long note on caching and layers among many other words {i}")
+    # 6 // 2 words is 3, but no window is smaller than 4: the title match is ranked
+    assert texts(search("caching layers", limit=1)) == ["short"]
+
+
+def test_each_tag_takes_its_share_of_the_window(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "RANK_WINDOW", 6)
+    monkeypatch.setattr(search_module, "MIN_RANK_WINDOW", 1)
+    guild = make_community()
+    add_snippet(guild, "short", title="Caching", tags=["perf"])  # the best match, the oldest
+    for i in range(3):
+        add_snippet(guild, f"a long note on caching among many other words {i}", tags=["perf"])
+    assert texts(search("caching", limit=1)) == ["short"]  # one word: a window of 6
+    # one word and one tag: 3 each, so only the newest three are ranked on the first page
+    assert "short" not in texts(search("caching", tags=["perf"], limit=1))
