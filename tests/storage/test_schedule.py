@@ -14,6 +14,7 @@ from tests.storage.knowledge_helpers import TEAM, make_community
 
 DUE = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 WEEK = "2026-W48"
+LEASE = timedelta(minutes=10)
 
 
 def claim(
@@ -31,7 +32,7 @@ def claim(
             period=period,
             scheduled_for=DUE,
             claimed_by=claimed_by,
-            **kw,  # type: ignore[arg-type]
+            **{"lease_until": DUE + LEASE, **kw},  # type: ignore[arg-type]
         )
 
 
@@ -64,18 +65,19 @@ def failed(community: Community, retry_at: datetime | None, attempts: int = 1) -
 
 def retry(post: ScheduledPost, now: datetime, max_attempts: int = 3, by: str = "proc-2@host"):
     with db.session() as session:
-        return schedule.claim_retry(
+        return schedule.retake_post(
             session=session,
             post_id=post.id or 0,
             now=now,
             claimed_by=by,
             max_attempts=max_attempts,
+            lease_until=now + LEASE,
         )
 
 
 def due(now: datetime, max_attempts: int = 3) -> list[int]:
     with db.session() as session:
-        return schedule.retries_due(session=session, now=now, max_attempts=max_attempts)
+        return schedule.due_again(session=session, now=now, max_attempts=max_attempts)
 
 
 # schedules
@@ -296,7 +298,8 @@ def test_a_due_failure_is_retried_by_one_process(engine: Engine) -> None:
     assert retry(post, now) is None  # claimed now, no longer failed
     row = stored(post.id)
     assert (row.status, row.attempts, row.claimed_by) == ("claimed", 2, "q" * 200)
-    assert (row.claimed_at, row.updated_at) == (now, now)
+    assert (row.claimed_at, row.updated_at) == (post.claimed_at, now)  # the first claim's time
+    assert (row.lease_until, row.next_attempt_at) == (now + LEASE, None)
 
 
 def test_a_failure_is_retried_from_its_retry_time_on(engine: Engine) -> None:
@@ -326,11 +329,50 @@ def test_retrying_one_post_leaves_the_others_failed(engine: Engine) -> None:
     assert due(DUE) == [waiting.id]  # the retry being made is not due again
 
 
-def test_only_failed_posts_are_retried(engine: Engine) -> None:
+def test_a_claim_is_retaken_only_once_its_lease_ran_out(engine: Engine) -> None:
+    guild = make_community()
+    post = claim(guild)
+    assert post is not None and post.lease_until == DUE + LEASE
+    assert retry(post, DUE + LEASE) is None  # its claimant still answers for it
+    assert due(DUE + LEASE) == []
+    assert due(DUE + LEASE + timedelta(seconds=1)) == [post.id]
+    taken = retry(post, DUE + LEASE + timedelta(seconds=1))
+    assert taken is not None and (taken.attempts, taken.claimed_by) == (2, "proc-2@host")
+
+
+def test_an_abandoned_claim_is_retaken_whatever_its_attempts(engine: Engine) -> None:
     guild = make_community()
     post = claim(guild)
     assert post is not None
-    assert retry(post, DUE + timedelta(days=1)) is None
+    with db.session() as session:
+        row = session.get(ScheduledPost, post.id)
+        assert row is not None
+        row.attempts = 9
+        session.add(row)
+        session.commit()
+    taken = retry(post, DUE + timedelta(days=1), max_attempts=3)  # settled either way
+    assert taken is not None and taken.attempts == 10
+
+
+def test_a_claim_needs_a_lease(engine: Engine) -> None:
+    with pytest.raises(ValueError, match="lease"):
+        claim(make_community(), lease_until=None)
+
+
+def test_a_deferred_attempt_does_not_count(engine: Engine) -> None:
+    post = claim(make_community())
+    assert post is not None
+    with db.session() as session:
+        schedule.mark_deferred(session=session, post=post, error="429", retry_at=DUE)
+    row = stored(post.id)
+    assert (row.status, row.attempts, row.next_attempt_at) == ("failed", 0, DUE)
+
+
+def test_only_failed_or_abandoned_posts_are_retried(engine: Engine) -> None:
+    guild = make_community()
+    post = claim(guild)
+    assert post is not None
+    assert retry(post, DUE + timedelta(minutes=1)) is None
     with db.session() as session:
         schedule.mark_failed(session=session, post=post, error="boom", retry_at=DUE)
         schedule.mark_posted(session=session, post=post, channel_id="C1", message_ts="1.2")
