@@ -38,16 +38,25 @@ def record_events(
     """Record an Events API delivery before it is acknowledged; skip one seen already, and a
     command or interaction whose trigger_id was seen (a replay of a signed request)."""
     event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-    if not event_id:
-        trigger = body.get("trigger_id")
-        fresh = not isinstance(trigger, str) or not trigger or bool(context.get(REPLAY))
-        if not fresh and _replayed(str(trigger), str(context.team_id or "")):
-            log.info("skipping a replayed request (trigger %s)", str(trigger)[:20])
-            return BoltResponse(status=200, body="")
-        next()
-        return None
+    if event_id:
+        return _record_event(req, body, context, next, str(event_id))
+    trigger = body.get("trigger_id")
+    if isinstance(trigger, str) and trigger and _replayed(trigger, str(context.team_id or "")):
+        log.info("skipping a replayed request (trigger %s)", trigger[:20])
+        return BoltResponse(status=200, body="")
+    next()
+    return None
+
+
+def _record_event(
+    req: BoltRequest,
+    body: dict[str, Any],
+    context: BoltContext,
+    next: Callable[[], None],
+    event_id: str,
+) -> BoltResponse | None:
     replayed = context.get(REPLAY)
-    if replayed:
+    if replayed:  # redo_due holds it already
         context[HELD] = replayed
         next()
         return None
@@ -56,7 +65,7 @@ def record_events(
         with db.session() as session:
             outcome = inbox.receive(
                 session=session,
-                event_id=str(event_id),
+                event_id=event_id,
                 team_id=str(body.get("team_id") or ""),
                 body=envelope,
                 lease_until=utcnow() + LEASE,
@@ -67,7 +76,7 @@ def record_events(
     if outcome == inbox.SEEN:
         log.info("skipping re-delivered event %s", event_id)
         return BoltResponse(status=200, body="")
-    context[HELD] = str(event_id)
+    context[HELD] = event_id
     next()
     return None
 
