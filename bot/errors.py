@@ -11,7 +11,7 @@ from slack_bolt.kwargs_injection.args import Args
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.inbox import settle
+from bot.inbox import held, settle
 from bot.private import tell_requester
 
 SOMETHING_WENT_WRONG = (
@@ -61,8 +61,9 @@ def guarded(listener: Callable[..., Any]) -> Callable[[Args], None]:
     it (slack_bolt/listener/thread_runner.py), so a quick CopError after ack() made Bolt answer
     Slack 404 three seconds later. Handling the error inside the listener keeps the ack intact.
     The wrapped function stays plain and importable, and gets whatever of Bolt's arguments it
-    names (`args: Args` carries them all). Afterwards the inbox learns the event was handled
-    (bot.inbox.settle), or, when the database failed, that it is to be handled again.
+    names (`args: Args` carries them all). While it runs, the inbox keeps its event's lease
+    (bot.inbox.held); afterwards the inbox learns the event was handled (bot.inbox.settle),
+    or, when the database failed, that it is to be handled again.
 
     Raises:
         TypeError: at registration, when the listener asks for something Bolt never injects.
@@ -74,7 +75,8 @@ def guarded(listener: Callable[..., Any]) -> Callable[[Args], None]:
 
     def run(args: Args) -> None:
         try:
-            listener(**{name: getattr(args, name) for name in wanted})
+            with held(args.context):
+                listener(**{name: getattr(args, name) for name in wanted})
         except Exception as error:  # every error reaches handle_error, which logs our bugs in full
             if args.ack is not None and getattr(args.ack, "response", None) is None:
                 args.ack()

@@ -2,18 +2,21 @@
 and handled again when it was dropped (a crash, a database failure mid-work).
 
 `record_events` is Bolt middleware: it writes the event to storage.inbox (a 503 when it
-cannot, so Slack delivers it again) and skips one already handled or in hand. `settle` runs
-after each listener (bot.errors.guarded calls it): the event is done, unless the database
-failed, in which case it stays pending and `redo_due` (a job of `copbot run` in every
-process, every scheduler.runner.REDO_SECONDS) hands it to the app again once its lease has
-run out.
+cannot, so Slack delivers it again) and skips one already handled or in hand. `held` keeps
+the event's lease while its listener runs, however slowly Slack answers it, so no process
+takes over work that is merely slow. `settle` runs after each listener (bot.errors.guarded
+calls both): the event is done, unless the database failed, in which case it stays pending
+and `redo_due` (a job of `copbot run` in every process, every scheduler.runner.REDO_SECONDS)
+hands it to the app again once its lease has run out.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,8 +28,10 @@ from storage.clock import utcnow
 
 log = logging.getLogger("copbot.inbox")
 
-# How long a process answers for an event it took: longer than any listener runs.
+# How long a process answers for an event it took without saying it still does: while its
+# listener runs the lease is renewed (`held`), so only a dead process's events are taken over.
 LEASE = timedelta(minutes=2)
+RENEWALS_PER_LEASE = 4
 MAX_ATTEMPTS = 5
 HELD = "copbot_inbox_event"  # context key: the event this request is handling
 REPLAY = "copbot_inbox_replay"  # context key: set when redo_due hands an event in again
@@ -81,6 +86,7 @@ def _record_event(
     return None
 
 
+<<<<<<< HEAD
 def _replayed(trigger_id: str, team_id: str) -> bool:
     try:
         with db.session() as session:
@@ -90,6 +96,42 @@ def _replayed(trigger_id: str, team_id: str) -> bool:
     except SQLAlchemyError as exc:  # the command will meet the same database: let it say so
         log.warning("could not check trigger %s (%s)", trigger_id[:20], _name(exc))
         return False
+=======
+@contextmanager
+def held(context: Any) -> Iterator[None]:
+    """While a listener handles the event of `context`, its lease is renewed in the background.
+
+    A listener waiting on a slow or rate-limited Slack can run longer than LEASE (each call
+    waits out Retry-After up to 30 s, and times out after 15 s, and is tried again); without
+    renewal another process (or this one's redo_due) would hand the event in a second time
+    while the first handling is still sending its welcome or its answer.
+    """
+    event_id = context.get(HELD) if context is not None else None
+    if not event_id:
+        yield
+        return
+    stop = threading.Event()
+    renewer = threading.Thread(
+        target=_renew, args=(str(event_id), stop), name=f"lease {event_id}", daemon=True
+    )
+    renewer.start()
+    try:
+        yield
+    finally:
+        stop.set()
+
+
+def _renew(event_id: str, stop: threading.Event) -> None:
+    while not stop.wait((LEASE / RENEWALS_PER_LEASE).total_seconds()):
+        try:
+            with db.session() as session:
+                if not inbox.extend_lease(
+                    session=session, event_id=event_id, lease_until=utcnow() + LEASE
+                ):
+                    return
+        except SQLAlchemyError as exc:  # the next renewal may get through; settle says the rest
+            log.warning("lease of event %s not renewed (%s)", event_id, _name(exc))
+>>>>>>> fault-review
 
 
 def transient(error: BaseException) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlmodel import Session
 
 from bot.errors import CopError
@@ -111,7 +111,7 @@ def permalink(client: WebClient, channel_id: str, ts: str) -> str:
         return str(
             client.chat_getPermalink(channel=channel_id, message_ts=ts).get("permalink") or ""
         )
-    except SlackApiError:
+    except (SlackClientError, OSError):  # refused, or no answer after the client's retries
         return ""
 
 

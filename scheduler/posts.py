@@ -28,6 +28,7 @@ from scheduler.jobs import Draft
 from scheduler.kinds import PostKind, kind_named
 from scheduler.pause import pause_and_tell, pauses
 from storage import communities, schedule
+from storage.clock import utcnow
 from storage.models import Community, ScheduledPost
 from storage.models.schedule import POST_SKIPPED
 
@@ -40,9 +41,9 @@ RETRY_AFTER = (
     timedelta(minutes=30),
     timedelta(hours=1),
 )
-# How long a claimant answers for its post: longer than any one attempt can take (drafting,
-# looking in the channel, and the post, each call bounded by the client's timeout and its
-# longest rate-limit wait).
+# How long a claimant answers for its post: renewed once it is drafted, just before the
+# post, so that it need only outlast the post call (bounded by the client's timeout and its
+# longest rate-limit wait); a claimant that drafted for longer checks it still holds it.
 LEASE = timedelta(minutes=10)
 # A rate-limited post is tried again after Slack's Retry-After, but not sooner than this.
 SHORTEST_DEFERRAL = timedelta(minutes=1)
@@ -204,6 +205,7 @@ def _attempt(
     post: ScheduledPost,
     now: datetime,
 ) -> Attempt:
+    started = utcnow()
     try:
         home = communities.home_channel(session=session, community_id=community.id or 0)
         if home is None:  # its last channel was unbound: as good as gone
@@ -224,6 +226,15 @@ def _attempt(
             schedule.mark_skipped(session=session, post=post, reason=draft.skipped)
             return Attempt(SKIPPED, draft.skipped)
         session.commit()
+        # drafting waited on Slack too: a claim whose lease ran out meanwhile may be another
+        # tick's now, and only one of them may post (the tick's clock, moved on by what passed)
+        if not schedule.renew_claim(
+            session=session, post=post, lease_until=now + (utcnow() - started) + LEASE
+        ):
+            log.warning(
+                "%s post %s was taken over while drafted: not posted here", post.kind, post.period
+            )
+            return Attempt(TAKEN)
         answer = client.chat_postMessage(
             channel=home.channel_id,
             unfurl_links=False,

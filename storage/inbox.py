@@ -70,6 +70,7 @@ def receive(
     return RETAKEN if retaken.rowcount else SEEN  # type: ignore[attr-defined]
 
 
+<<<<<<< HEAD
 def first_time(*, session: Session, key: str, team_id: str) -> bool:
     """Remember a delivery that is handled at once (a command, an interaction); False when
     it was seen before: a replay, since Slack never sends those twice.
@@ -95,6 +96,26 @@ def first_time(*, session: Session, key: str, team_id: str) -> bool:
     )
     session.commit()
     return fresh
+=======
+def extend_lease(*, session: Session, event_id: str, lease_until: datetime) -> bool:
+    """The process handling a pending event still is: nobody else takes it before `lease_until`.
+
+    Args:
+        session: the open session (committed here).
+        event_id: Slack's event_id.
+        lease_until: the new end of the lease.
+
+    Returns:
+        False when the event is no longer pending (done, or given up).
+    """
+    result = session.execute(
+        update(InboxEvent)
+        .where(col(InboxEvent.event_id) == event_id, col(InboxEvent.status) == INBOX_PENDING)
+        .values(lease_until=lease_until)
+    )
+    session.commit()
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+>>>>>>> fault-review
 
 
 def mark_done(*, session: Session, event_id: str) -> None:

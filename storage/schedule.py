@@ -155,6 +155,34 @@ def claim_post(
     return get_post(session=session, community_id=community.id, kind=kind, period=period)
 
 
+def renew_claim(*, session: Session, post: ScheduledPost, lease_until: datetime) -> bool:
+    """Keep the claim on `post` until `lease_until`, if this attempt still holds it.
+
+    A claimant whose lease ran out while it drafted may have been taken over (retake_post
+    counts one more attempt): then this is False and the post is the new claimant's to make.
+
+    Args:
+        session: the open session (committed here).
+        post: the ledger row as this attempt claimed it.
+        lease_until: the new end of its lease.
+    """
+    result = session.execute(
+        update(ScheduledPost)
+        .where(
+            col(ScheduledPost.id) == post.id,
+            col(ScheduledPost.status) == POST_CLAIMED,
+            col(ScheduledPost.attempts) == post.attempts,
+            col(ScheduledPost.claimed_by) == post.claimed_by,
+        )
+        .values(lease_until=lease_until)
+    )
+    session.commit()
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return False
+    post.lease_until = lease_until
+    return True
+
+
 def mark_posted(
     *,
     session: Session,

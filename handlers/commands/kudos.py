@@ -6,6 +6,7 @@ import logging
 import uuid
 
 from slack_sdk.errors import SlackClientError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from bot.blocks.kudos import kudos_note, render_kudos_post, render_leaderboards
@@ -86,14 +87,17 @@ def run_kudos(inv: Invocation) -> None:
         except CopError:
             _take_back(session, inv, pending)
             raise
-        kudos.move_kudos(
-            session=session,
-            team_id=inv.team_id,
-            channel_id=inv.channel_id,
-            from_ts=pending,
-            to_ts=ts,
-        )
         quota = community.kudos_daily_quota
+        try:
+            kudos.move_kudos(
+                session=session,
+                team_id=inv.team_id,
+                channel_id=inv.channel_id,
+                from_ts=pending,
+                to_ts=ts,
+            )
+        except SQLAlchemyError as exc:  # posted and recorded: only the link to the post is lost
+            log.warning("kudos posted as %s in %s, not pointed at it: %s", ts, inv.channel_id, exc)
     inv.reply_text(kudos_note(receiver_names=names, left=given.left, quota=quota))
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from bot.blocks.knowledge import (
@@ -222,12 +223,21 @@ def share_knowledge(
     except CopError:
         _discard(session, snippet)
         raise
-    snippet = knowledge.place_snippet(
-        session=session, snippet=snippet, message_ts=ts, permalink=permalink(client, channel_id, ts)
-    )
-    return recorded_by(client, session, community=community, snippet=snippet, user_id=user_id)
+    link = permalink(client, channel_id, ts)
+    try:
+        snippet = knowledge.place_snippet(
+            session=session, snippet=snippet, message_ts=ts, permalink=link
+        )
+        return recorded_by(client, session, community=community, snippet=snippet, user_id=user_id)
+    except SQLAlchemyError as exc:  # posted, but not pointed at the post: never share it again
+        log.warning("shared knowledge %s in %s not fully recorded: %s", ts, channel_id, exc)
+        raise CopError(POSTED_NOT_RECORDED) from None
 
 
+POSTED_NOT_RECORDED = (
+    "Your knowledge is posted in the channel, but copbot's database failed before it was "
+    "fully recorded, so it may not show in `/cop search` yet. Please don't share it again."
+)
 UNCONFIRMED_SHARE = (
     "Your knowledge is saved, but Slack didn't confirm the post in the channel. "
     "Look there before sharing it again: it may have arrived."

@@ -3,6 +3,7 @@ the work was dropped; nothing is doubled: a re-delivery or a second handling has
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
+from bot import inbox as bot_inbox
 from bot.inbox import LEASE, redo_due
 from sandbox.slack import reaction_event
 from storage import db, inbox, knowledge
@@ -145,3 +147,23 @@ def test_a_replayed_signed_command_acts_once(copbot: Copbot) -> None:
         assert len(session.exec(select(Kudos)).all()) == 1
     posts = [m for m in copbot.standin.messages("CPYTHON") if "gave kudos" in m.get("text", "")]
     assert len(posts) == 1
+
+
+def test_an_event_whose_listener_is_merely_slow_is_not_handed_in_again(
+    copbot: Copbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slack answers the welcome late, longer than a lease: nobody takes the event over
+    meanwhile, so the newcomer is welcomed once."""
+    copbot.cop("/cop create Python Guild")
+    copbot.standin.set_members("CPYTHON", [*copbot.standin.channel_members("CPYTHON"), "UCAROL"])
+    monkeypatch.setattr(bot_inbox, "LEASE", timedelta(seconds=1))
+    copbot.standin.slow("chat.postEphemeral", 3)
+    joined = {"type": "member_joined_channel", "user": "UCAROL", "channel": "CPYTHON"}
+    assert copbot.sender.event(joined, event_id="Ev0005").status == 200
+    end = time.monotonic() + 4
+    while time.monotonic() < end:  # every process's redo job, while the welcome is in hand
+        redo_due(copbot.app)
+        time.sleep(0.1)
+    copbot.wait_idle()
+    assert [e["user"] for e in copbot.standin.ephemerals] == ["UCAROL"]
+    assert ("Ev0005", "done", 1) in inbox_rows()

@@ -9,12 +9,16 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
+import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from sandbox.slack import reaction_event
-from storage import communities, db
+from sandbox.slack import SlackStandIn, reaction_event
+from storage import communities, db, knowledge
+from storage import kudos as storage_kudos
 from storage.models import (
     Community,
     CommunityChannel,
@@ -24,7 +28,8 @@ from storage.models import (
     Snippet,
     UserProfile,
 )
-from tests.harness import Copbot
+from tests.bot.test_inbox import database_down
+from tests.harness import Copbot, running_copbot, settings_for
 
 PARALLEL = 20
 QUOTA = 3
@@ -242,3 +247,40 @@ def test_shared_knowledge_points_at_its_post(copbot: Copbot) -> None:
     assert snippet.message_ts == post["ts"] and snippet.permalink.endswith(
         post["ts"].replace(".", "")
     )
+
+
+def test_kudos_posted_when_the_database_then_failed_are_not_reported_as_nothing_done(
+    copbot: Copbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The post is made and the kudos are recorded; only pointing them at the post failed:
+    the giver is told the kudos went out, not "nothing was changed, try again"."""
+    copbot.cop("/cop create Python Guild")
+    monkeypatch.setattr(storage_kudos, "move_kudos", database_down)
+    reply = copbot.cop("/cop kudos @bob for the review")
+    assert "nothing was changed" not in reply.text and "9 of 10 kudos left" in reply
+    assert len(kudos_posts(copbot)) == 1 and len(kudos_rows()) == 1
+
+
+def test_knowledge_posted_when_the_database_then_failed_is_not_to_be_shared_again(
+    copbot: Copbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copbot.cop("/cop create Python Guild")
+    monkeypatch.setattr(knowledge, "place_snippet", database_down)
+    reply = copbot.cop("/cop share Use pathlib for paths #python")
+    assert "nothing was changed" not in reply.text
+    assert "posted in the channel" in reply and "don't share it again" in reply
+    assert copbot.standin.last_message("CPYTHON")["text"].count("pathlib") >= 1
+
+
+def test_knowledge_whose_permalink_slack_never_answered_is_shared_all_the_same(
+    engine: Engine, standin: SlackStandIn
+) -> None:
+    settings = settings_for(standin, engine.url.render_as_string(hide_password=False))
+    with running_copbot(standin, replace(settings, slack_timeout=1)) as copbot:
+        copbot.cop("/cop create Python Guild")
+        standin.slow("chat.getPermalink", 2, times=5)  # later than the client waits, every time
+        reply = copbot.cop("/cop share Use pathlib for paths #python")
+        assert "went wrong" not in reply.text
+        [snippet] = snippet_rows()
+        assert snippet.message_ts == standin.last_message("CPYTHON")["ts"]
+        assert "pathlib" in copbot.cop("/cop search pathlib")

@@ -16,6 +16,7 @@ from sqlmodel import select
 
 from bot.slack_client import make_client
 from sandbox.slack import SlackStandIn
+from scheduler.kinds import PostKind
 from scheduler.posts import LEASE, METADATA_EVENT
 from scheduler.tick import tick
 from storage import db, schedule
@@ -221,3 +222,29 @@ def test_a_channel_gone_while_retaking_pauses_without_posting(
     with db.session() as session:
         [community] = session.exec(select(Community)).all()
     assert community.paused and prompt_row().status == "failed"
+
+
+def test_a_claim_taken_over_while_its_draft_waited_on_slack_is_posted_once(
+    engine: Engine, slack: SlackStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tick drafting longer than its lease (Slack slow on every lookup) is taken over by a
+    later tick, which posts; the first one, done drafting at last, does not post again."""
+    make_guild()
+    draft_for = PostKind.draft_for
+    drafting, overtaken = threading.Event(), threading.Event()
+
+    def slow_first_draft(kind: PostKind, *args: object, **kwargs: object) -> object:
+        if not drafting.is_set():
+            drafting.set()
+            overtaken.wait(20)
+        return draft_for(kind, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(PostKind, "draft_for", slow_first_draft)
+    first = threading.Thread(target=run, args=(slack, DUE))
+    first.start()
+    assert drafting.wait(10)
+    assert len(run(slack, DUE + LEASE + timedelta(seconds=1)).posted) == 1
+    overtaken.set()
+    first.join(20)
+    assert_posted_once(slack)
+    assert prompt_row().attempts == 2
