@@ -86,7 +86,6 @@ def _record_event(
     return None
 
 
-<<<<<<< HEAD
 def _replayed(trigger_id: str, team_id: str) -> bool:
     try:
         with db.session() as session:
@@ -96,7 +95,8 @@ def _replayed(trigger_id: str, team_id: str) -> bool:
     except SQLAlchemyError as exc:  # the command will meet the same database: let it say so
         log.warning("could not check trigger %s (%s)", trigger_id[:20], _name(exc))
         return False
-=======
+
+
 @contextmanager
 def held(context: Any) -> Iterator[None]:
     """While a listener handles the event of `context`, its lease is renewed in the background.
@@ -131,7 +131,6 @@ def _renew(event_id: str, stop: threading.Event) -> None:
                     return
         except SQLAlchemyError as exc:  # the next renewal may get through; settle says the rest
             log.warning("lease of event %s not renewed (%s)", event_id, _name(exc))
->>>>>>> fault-review
 
 
 def transient(error: BaseException) -> bool:

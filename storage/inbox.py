@@ -70,7 +70,6 @@ def receive(
     return RETAKEN if retaken.rowcount else SEEN  # type: ignore[attr-defined]
 
 
-<<<<<<< HEAD
 def first_time(*, session: Session, key: str, team_id: str) -> bool:
     """Remember a delivery that is handled at once (a command, an interaction); False when
     it was seen before: a replay, since Slack never sends those twice.
@@ -96,7 +95,8 @@ def first_time(*, session: Session, key: str, team_id: str) -> bool:
     )
     session.commit()
     return fresh
-=======
+
+
 def extend_lease(*, session: Session, event_id: str, lease_until: datetime) -> bool:
     """The process handling a pending event still is: nobody else takes it before `lease_until`.
 
@@ -115,7 +115,6 @@ def extend_lease(*, session: Session, event_id: str, lease_until: datetime) -> b
     )
     session.commit()
     return bool(result.rowcount)  # type: ignore[attr-defined]
->>>>>>> fault-review
 
 
 def mark_done(*, session: Session, event_id: str) -> None:
