@@ -41,7 +41,10 @@ def handle_error(error: Exception, body: dict[str, Any], client: WebClient, logg
     if isinstance(error, SlackApiError):
         # Slack refused a call after the client's retries: worth a line, not a traceback.
         logger.warning("Slack API error: %s", error.response.get("error") or error)
-        tell_requester(body, client, SLACK_FAILED.format(error=error.response.get("error")), logger)
+        if body.get("type") != "event_callback":  # an event is nobody's request to retry
+            tell_requester(
+                body, client, SLACK_FAILED.format(error=error.response.get("error")), logger
+            )
         return
     logger.exception("unhandled error in a listener", exc_info=error)
     tell_requester(body, client, SOMETHING_WENT_WRONG, logger)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.errors import guarded
@@ -10,6 +11,7 @@ from handlers.events.home import app_home_opened
 from handlers.events.membership import member_joined_channel, member_left_channel
 from handlers.events.mentions import app_mention
 from handlers.events.messages import message
+from handlers.events.other import other_event
 from handlers.events.people import user_change
 from handlers.events.reactions import reaction_added, reaction_removed
 from scheduler.pause import PAUSING_EVENTS
@@ -27,3 +29,5 @@ def register(app: Any) -> None:
     app.event("user_change")(guarded(user_change))
     for gone in PAUSING_EVENTS:
         app.event(gone)(guarded(channel_gone))
+    # last: Bolt runs the first listener that matches
+    app.event(re.compile(".*"))(guarded(other_event))

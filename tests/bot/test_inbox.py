@@ -126,13 +126,11 @@ def test_slacks_own_retry_of_dropped_work_is_handled_once_its_lease_ran_out(
     assert ("Ev0004", "done", 2) in inbox_rows()
 
 
-def test_an_event_no_listener_takes_is_settled_when_handed_in_again(copbot: Copbot) -> None:
+def test_an_event_copbot_has_no_use_for_is_acknowledged_and_settled(copbot: Copbot) -> None:
     sent = copbot.event({"type": "pin_added", "user": "UALICE", "channel_id": "CPYTHON"})
-    assert sent.status in (200, 404)
-    [(event_id, status, _)] = inbox_rows()
-    if status == "pending":
-        redo_due(copbot.app, now=utcnow() + LEASE + timedelta(seconds=1))
-    assert [(e, s) for e, s, _ in inbox_rows()] == [(event_id, "done")]
+    assert sent.status == 200  # a 404 would have Slack send it again
+    [(_, status, _)] = inbox_rows()
+    assert status == "done"
 
 
 def test_a_replayed_signed_command_acts_once(copbot: Copbot) -> None:
@@ -167,3 +165,18 @@ def test_an_event_whose_listener_is_merely_slow_is_not_handed_in_again(
     copbot.wait_idle()
     assert [e["user"] for e in copbot.standin.ephemerals] == ["UCAROL"]
     assert ("Ev0005", "done", 1) in inbox_rows()
+
+
+def test_slack_refusing_a_call_during_an_event_tells_nobody_to_try_again(copbot: Copbot) -> None:
+    """Nobody asked for an event's work: a refusal is logged, not sent to the reactor."""
+    copbot.cop("/cop create Python Guild")
+    ts = copbot.say("use pathlib for paths", user="UBOB", deliver=False)  # not cached
+    copbot.standin.ephemerals.clear()
+    copbot.standin.fail("conversations.history", error="internal_error", times=3)
+    copbot.standin.fail("conversations.replies", error="internal_error", times=3)
+    bulb(copbot, ts, event_id="Ev0009")
+    told = [e["text"] for e in copbot.standin.ephemerals] + [
+        m.get("text", "") for m in copbot.standin.messages("DALICE")
+    ]
+    assert not any("try again" in t for t in told), told
+    assert ("Ev0009", "done", 1) in inbox_rows()
