@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -64,8 +65,13 @@ def test_every_command_is_registered_and_every_registered_command_is_declared(
 def test_events_match(manifest: dict[str, Any], registered: dict[str, list[Any]]) -> None:
     # "message.channels" and "message.groups" both arrive as the one "message" event
     declared = {e.split(".")[0] for e in manifest["settings"]["event_subscriptions"]["bot_events"]}
-    wired = {e if isinstance(e, str) else e["type"] for e in registered.get("event", [])}
+    events = registered.get("event", [])
+    wired = {
+        e if isinstance(e, str) else e["type"] for e in events if not isinstance(e, re.Pattern)
+    }
     assert declared == wired
+    # and the catch-all (handlers/events/other.py) comes last, after every named listener
+    assert isinstance(events[-1], re.Pattern) and events[-1].pattern == ".*"
 
 
 def test_shortcuts_match(manifest: dict[str, Any], registered: dict[str, list[Any]]) -> None:
