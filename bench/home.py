@@ -326,10 +326,14 @@ def report(name: str, samples: dict[int, Samples]) -> None:
         print(f"\nstatements varied between builds: {varying}")
     top = statistics.median(samples[SIZES[-1]].cpu_ms)
     verdict = "met" if top <= TARGET_CPU_MS else "NOT met"
-    constant = len({statistics.median(s.statements) for s in samples.values()}) == 1
+    # From 5 communities on the person has every kind: facilitated or not (so their profile
+    # is read for the admin check), private, paused; the person in 1 facilitates it.
+    counts = [statistics.median(samples[size].statements) for size in SIZES[1:]]
+    constant = len(set(counts)) == 1
     print(
         f"\ntarget: ≤ {TARGET_CPU_MS:.0f} ms CPU for {SIZES[-1]} communities: {verdict}; "
-        f"statements {'constant' if constant else 'grow'} with the number of communities"
+        f"statements from {SIZES[1]} to {SIZES[-1]} communities: "
+        f"{'constant' if constant else 'NOT constant'}"
     )
 
 
