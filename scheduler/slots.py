@@ -78,6 +78,36 @@ def local_time(moment: datetime, timezone: str) -> str:
     return moment.astimezone(ZoneInfo(timezone)).strftime("%a %d %b %H:%M")
 
 
+def next_runs(
+    communities: Sequence[tuple[Community, Sequence[CommunitySchedule]]],
+    now: datetime,
+    kinds: Sequence[str],
+) -> list[dict[str, str]]:
+    """For each community (with its stored schedule rows), the next run of each of `kinds` in
+    local words, "" for a kind switched off: what schedule_lines says of them, without reading
+    the last posts. Communities on the same slot and timezone (most of a workspace's) share
+    one calculation.
+
+    Args:
+        communities: each community with its rows (schedule.schedules_of).
+        now: the current time.
+        kinds: the kinds' names.
+    """
+    known: dict[tuple[Slot, str], str] = {}
+    runs = []
+    for community, rows in communities:
+        upcoming = {}
+        for weekly in weekly_slots(community, rows):
+            if weekly.kind.name not in kinds:
+                continue
+            key = (weekly.slot, community.timezone)
+            if weekly.enabled and key not in known:
+                known[key] = local_time(next_run(weekly.slot, key[1], now), key[1])
+            upcoming[weekly.kind.name] = known[key] if weekly.enabled else ""
+        runs.append(upcoming)
+    return runs
+
+
 def schedule_lines(session: Session, community: Community, now: datetime) -> list[ScheduleLine]:
     """Each kind's slot, next run and last post, for /cop info, /cop schedule and App Home."""
     assert community.id is not None

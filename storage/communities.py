@@ -210,6 +210,44 @@ def home_channel(*, session: Session, community_id: int) -> CommunityChannel | N
     return channels[0] if channels else None
 
 
+def home_channels(
+    *, session: Session, team_id: str, community_ids: Iterable[int]
+) -> dict[int, CommunityChannel]:
+    """Each community's home channel (its first, as home_channel), in one query.
+
+    Args:
+        session: the open session.
+        team_id: the workspace.
+        community_ids: the communities; one without a channel is left out of the answer.
+    """
+    query = (
+        select(CommunityChannel)
+        .where(
+            CommunityChannel.team_id == team_id,
+            col(CommunityChannel.community_id).in_(list(community_ids)),
+        )
+        .order_by(col(CommunityChannel.id))
+    )
+    first: dict[int, CommunityChannel] = {}
+    for channel in session.exec(query):
+        first.setdefault(channel.community_id, channel)
+    return first
+
+
+def names_of(*, session: Session, team_id: str, community_ids: Iterable[int]) -> dict[int, str]:
+    """The names of communities of the workspace by id, in one query (unknown ids left out).
+
+    Args:
+        session: the open session.
+        team_id: the workspace.
+        community_ids: the communities.
+    """
+    query = select(Community.id, Community.name).where(
+        Community.team_id == team_id, col(Community.id).in_(list(community_ids))
+    )
+    return {community_id: name for community_id, name in session.exec(query) if community_id}
+
+
 def community_channels(
     *, session: Session, team_id: str
 ) -> list[tuple[Community, CommunityChannel]]:
@@ -236,6 +274,29 @@ def communities_of_user(*, session: Session, team_id: str, user_id: str) -> list
         .order_by(Community.name_key)
     )
     return list(session.exec(query))
+
+
+def memberships_of_user(
+    *, session: Session, team_id: str, user_id: str
+) -> list[tuple[Community, str]]:
+    """The communities `user_id` currently belongs to, by name, each with their role in it.
+
+    Args:
+        session: the open session.
+        team_id: the workspace.
+        user_id: whose memberships.
+    """
+    query = (
+        select(Community, Member.role)
+        .join(Member, col(Member.community_id) == col(Community.id))
+        .where(
+            Member.team_id == team_id,
+            Member.user_id == user_id,
+            col(Member.left_at).is_(None),
+        )
+        .order_by(Community.name_key)
+    )
+    return [(community, role) for community, role in session.exec(query)]
 
 
 def get_member(*, session: Session, community_id: int, user_id: str) -> Member | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
+import sqlalchemy
 from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
@@ -404,6 +405,86 @@ def pending_snippets(*, session: Session, community_id: int, limit: int = 20) ->
         .limit(limit)
     )
     return list(session.exec(query))
+
+
+@dataclass(frozen=True)
+class PendingRef:
+    """A snippet waiting for confirmation: where it is, enough to say who may see it."""
+
+    snippet_id: int
+    community_id: int
+    channel_id: str
+    is_private: bool
+
+
+def pending_in_communities(
+    *, session: Session, team_id: str, community_ids: Collection[int], limit: int = 20
+) -> dict[int, list[PendingRef]]:
+    """What pending_snippets gives for each of several communities, in one query and without
+    their text: each one's `limit` oldest snippets waiting for reactions or a facilitator.
+
+    Args:
+        session: the open session.
+        team_id: the workspace.
+        community_ids: the communities; each gets a list, empty when nothing waits there.
+        limit: at most this many per community.
+    """
+    pending: dict[int, list[PendingRef]] = {community_id: [] for community_id in community_ids}
+    if not pending:
+        return pending
+    place = (
+        func.row_number()
+        .over(
+            partition_by=col(Snippet.community_id),
+            order_by=(col(Snippet.created_at), col(Snippet.id)),
+        )
+        .label("place")
+    )
+    ranked = (
+        sqlalchemy.select(  # sqlmodel's select types at most four columns
+            col(Snippet.id).label("id"),
+            col(Snippet.community_id).label("community_id"),
+            col(Snippet.channel_id).label("channel_id"),
+            col(Snippet.is_private).label("is_private"),
+            col(Snippet.created_at).label("created_at"),
+            place,
+        )
+        # the workspace through the community: filtered on snippet.team_id, SQLite would walk
+        # all the workspace's snippets by that index instead of each community's pending ones
+        .join(Community, col(Community.id) == col(Snippet.community_id))
+        .where(
+            col(Community.team_id) == team_id,
+            col(Snippet.community_id).in_(list(pending)),
+            col(Snippet.status) == STATUS_PENDING,
+        )
+        .subquery()
+    )
+    query = (
+        select(ranked.c.id, ranked.c.community_id, ranked.c.channel_id, ranked.c.is_private)
+        .where(ranked.c.place <= limit)
+        .order_by(ranked.c.created_at, ranked.c.id)
+    )
+    for snippet_id, community_id, channel_id, is_private in session.execute(query):
+        pending[community_id].append(
+            PendingRef(snippet_id, community_id, channel_id, bool(is_private))
+        )
+    return pending
+
+
+def snippets_by_ids(*, session: Session, team_id: str, snippet_ids: Sequence[int]) -> list[Snippet]:
+    """Snippets of the workspace in the order of `snippet_ids`, in one query (unknown ids are
+    left out).
+
+    Args:
+        session: the open session.
+        team_id: the workspace.
+        snippet_ids: which ones.
+    """
+    if not snippet_ids:
+        return []
+    query = select(Snippet).where(Snippet.team_id == team_id, col(Snippet.id).in_(snippet_ids))
+    found = {s.id: s for s in session.exec(query)}
+    return [found[i] for i in snippet_ids if i in found]
 
 
 def most_endorsed(*, session: Session, community_id: int, limit: int = 3) -> list[Snippet]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, or_, update
@@ -26,6 +27,31 @@ def schedules_of(*, session: Session, community_id: int) -> list[CommunitySchedu
         .order_by(col(CommunitySchedule.id))
     )
     return list(session.exec(query))
+
+
+def schedules_of_communities(
+    *, session: Session, team_id: str, community_ids: Iterable[int]
+) -> dict[int, list[CommunitySchedule]]:
+    """Several communities' schedules in one query, each as schedules_of gives it.
+
+    Args:
+        session: the open session.
+        team_id: the workspace.
+        community_ids: the communities; each gets a list, empty when it has no rows.
+    """
+    wanted = list(community_ids)
+    rows: dict[int, list[CommunitySchedule]] = {community_id: [] for community_id in wanted}
+    query = (
+        select(CommunitySchedule)
+        .where(
+            CommunitySchedule.team_id == team_id,
+            col(CommunitySchedule.community_id).in_(wanted),
+        )
+        .order_by(col(CommunitySchedule.id))
+    )
+    for row in session.exec(query):
+        rows[row.community_id].append(row)
+    return rows
 
 
 def set_schedule(

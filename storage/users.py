@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.clock import utcnow
 from storage.models import UserProfile
@@ -31,6 +32,28 @@ def cached_profile(
     if profile is None or profile.fetched_at < (now or utcnow()) - PROFILE_TTL:
         return None
     return profile
+
+
+def cached_profiles(
+    *, session: Session, team_id: str, user_ids: Iterable[str], now: datetime | None = None
+) -> dict[str, UserProfile]:
+    """The cached profiles younger than the TTL of several people, in one query; those with
+    none (or an older one) are left out.
+
+    Args:
+        session: the open session.
+        team_id: the workspace.
+        user_ids: whose profiles.
+        now: the current time, for tests.
+    """
+    wanted = list(dict.fromkeys(user_ids))
+    if not wanted:
+        return {}
+    cutoff = (now or utcnow()) - PROFILE_TTL
+    query = select(UserProfile).where(
+        UserProfile.team_id == team_id, col(UserProfile.user_id).in_(wanted)
+    )
+    return {p.user_id: p for p in session.exec(query) if p.fetched_at >= cutoff}
 
 
 def save_profile(*, session: Session, team_id: str, user: dict[str, object]) -> UserProfile:

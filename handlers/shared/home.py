@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot.blocks.home import HomeCommunity, HomeData, HomeItem, render_home
-from bot.lookups import display_names, named
+from bot.lookups import display_names
 from bot.mrkdwn import escape, truncate
 from handlers.shared.privacy import visible_private_channels
-from handlers.shared.roles import is_facilitator
-from scheduler.slots import schedule_lines
-from storage import communities, knowledge, kudos, users
+from handlers.shared.roles import facilitating
+from scheduler.slots import next_runs
+from storage import communities, knowledge, kudos, schedule, users
 from storage.clock import utcnow
-from storage.markup import to_mrkdwn
-from storage.models import Snippet
+from storage.markup import mentioned_users, to_mrkdwn, with_names
+from storage.models import Community, Kudos, Snippet
+
+SHOWN_PENDING = 10  # the home tab lists this many; /cop pending lists them all
 
 
 def _item(snippet: Snippet, names: dict[int, str]) -> HomeItem:
@@ -30,58 +32,99 @@ def _item(snippet: Snippet, names: dict[int, str]) -> HomeItem:
     )
 
 
-def home_data(client: WebClient, session: Session, *, team_id: str, user_id: str) -> HomeData:
-    """Everything the home tab shows one person."""
-    now = utcnow()
-    mine = communities.communities_of_user(session=session, team_id=team_id, user_id=user_id)
-    names = {c.id or 0: c.name for c in mine}
-    home_communities, pending = [], []
-    for community in mine:
-        assert community.id is not None
-        lines = {line.kind: line for line in schedule_lines(session, community, now)}
-        home = communities.home_channel(session=session, community_id=community.id)
-        home_communities.append(
+def _communities(
+    session: Session, *, team_id: str, mine: list[Community], now: datetime
+) -> list[HomeCommunity]:
+    """Each community's line: its home channel and next prompt and digest."""
+    ids = [c.id or 0 for c in mine]
+    channels = communities.home_channels(session=session, team_id=team_id, community_ids=ids)
+    rows = schedule.schedules_of_communities(session=session, team_id=team_id, community_ids=ids)
+    kinds = ("prompt", "digest")
+    upcoming = next_runs([(c, rows[c.id or 0]) for c in mine], now, kinds)
+    lines = []
+    for community, runs in zip(mine, upcoming, strict=True):
+        home = channels.get(community.id or 0)
+        lines.append(
             HomeCommunity(
                 name=community.name,
                 channel_id=home.channel_id if home else "",
-                next_prompt=lines["prompt"].next_run if lines["prompt"].enabled else "",
-                next_digest=lines["digest"].next_run if lines["digest"].enabled else "",
+                next_prompt=runs["prompt"],
+                next_digest=runs["digest"],
                 paused=community.paused,
             )
         )
-        if is_facilitator(session, client, community, user_id):
-            pending += knowledge.pending_snippets(session=session, community_id=community.id)
-    if any(s.is_private for s in pending):  # a facilitator sees only what their channels hold
+    return lines
+
+
+def _pending(
+    client: WebClient, session: Session, *, team_id: str, user_id: str, roles: dict[int, str]
+) -> tuple[list[Snippet], int]:
+    """The first SHOWN_PENDING of what waits for this person's confirmation (community by
+    community, in `roles`' order), and how many wait in all (at most 20 per community)."""
+    facilitated = facilitating(session, client, team_id=team_id, user_id=user_id, roles=roles)
+    waiting = knowledge.pending_in_communities(
+        session=session, team_id=team_id, community_ids=[c for c in roles if c in facilitated]
+    )
+    pending = [ref for c in roles if c in waiting for ref in waiting[c]]
+    if any(ref.is_private for ref in pending):  # a facilitator sees only what their channels hold
         visible = set(visible_private_channels(client, session, team_id=team_id, user_id=user_id))
-        pending = [s for s in pending if not s.is_private or s.channel_id in visible]
+        pending = [ref for ref in pending if not ref.is_private or ref.channel_id in visible]
+    shown = knowledge.snippets_by_ids(
+        session=session,
+        team_id=team_id,
+        snippet_ids=[ref.snippet_id for ref in pending[:SHOWN_PENDING]],
+    )
+    return shown, len(pending)
+
+
+def _kudos_lines(
+    client: WebClient, session: Session, *, team_id: str, latest: list[Kudos]
+) -> list[str]:
+    """ "from Bob: for the review" for each kudos, naming givers and the people the reasons
+    mention with one look-up for them all (a reaction's reason is its message's link)."""
+    typed = [k.reason for k in latest if not k.reason.startswith("https://")]
+    people = [k.giver_id for k in latest] + [u for r in typed for u in mentioned_users(r)]
+    names = display_names(client, session, team_id=team_id, user_ids=people)
+    return [
+        f"from {escape(names[k.giver_id])}: "
+        + (
+            "their message"
+            if k.reason.startswith("https://")
+            else truncate(to_mrkdwn(with_names(k.reason, names)), 120)
+        )
+        for k in latest
+    ]
+
+
+def home_data(client: WebClient, session: Session, *, team_id: str, user_id: str) -> HomeData:
+    """Everything the home tab shows one person, in as many queries for 20 communities as
+    for one."""
+    now = utcnow()
+    memberships = communities.memberships_of_user(session=session, team_id=team_id, user_id=user_id)
+    mine = [c for c, _ in memberships]
+    names = {c.id or 0: c.name for c in mine}
+    home_communities = _communities(session, team_id=team_id, mine=mine, now=now)
+    roles = {c.id or 0: role for c, role in memberships}
+    pending, pending_total = _pending(
+        client, session, team_id=team_id, user_id=user_id, roles=roles
+    )
     contributions = knowledge.recent_by_author(session=session, team_id=team_id, author_id=user_id)
-    for snippet in contributions:
-        if snippet.community_id not in names:
-            other = communities.get_community(
-                session=session, team_id=team_id, community_id=snippet.community_id
-            )
-            names[snippet.community_id] = other.name if other else ""
+    elsewhere = {s.community_id for s in contributions} - names.keys()
+    if elsewhere:
+        found = communities.names_of(session=session, team_id=team_id, community_ids=elsewhere)
+        names.update({c: found.get(c, "") for c in elsewhere})
     month = now.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     count, latest = kudos.received_since(
         session=session, team_id=team_id, receiver_id=user_id, since=month, limit=3
     )
-    givers = display_names(client, session, team_id=team_id, user_ids=[k.giver_id for k in latest])
-    kudos_lines = [
-        f"from {escape(givers[k.giver_id])}: "
-        + (
-            "their message"
-            if k.reason.startswith("https://")
-            else truncate(to_mrkdwn(named(client, session, team_id=team_id, text=k.reason)), 120)
-        )
-        for k in latest
-    ]
+    kudos_lines = _kudos_lines(client, session, team_id=team_id, latest=latest)
     return HomeData(
         communities=home_communities,
         contributions=[_item(s, names) for s in contributions],
         kudos_count=count,
         kudos_lines=kudos_lines,
-        pending=[_item(s, names) for s in pending[:10]],
-        pending_total=len(pending),
+        pending=[_item(s, names) for s in pending],
+        pending_total=pending_total,
         muted=users.is_muted(session=session, team_id=team_id, user_id=user_id),
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from slack_sdk import WebClient
 from sqlmodel import Session
@@ -10,7 +10,7 @@ from sqlmodel import Session
 from bot.errors import CopError
 from bot.lookups import user_profile
 from storage import communities
-from storage.models import Community
+from storage.models import ROLE_FACILITATOR, Community
 
 
 def is_facilitator(session: Session, client: WebClient, community: Community, user_id: str) -> bool:
@@ -20,6 +20,18 @@ def is_facilitator(session: Session, client: WebClient, community: Community, us
         return True
     profile = user_profile(client, session, team_id=community.team_id, user_id=user_id)
     return bool(profile and (profile.is_admin or profile.is_owner))
+
+
+def facilitating(
+    session: Session, client: WebClient, *, team_id: str, user_id: str, roles: Mapping[int, str]
+) -> set[int]:
+    """Which of someone's communities (id -> their role there) they may facilitate, as
+    is_facilitator says for each, with their profile read at most once for them all."""
+    facilitated = {c for c, role in roles.items() if role == ROLE_FACILITATOR}
+    if len(facilitated) == len(roles):
+        return facilitated
+    profile = user_profile(client, session, team_id=team_id, user_id=user_id)
+    return set(roles) if profile and (profile.is_admin or profile.is_owner) else facilitated
 
 
 def facilitators_among(

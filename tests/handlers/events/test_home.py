@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
 from tests.harness import Copbot, flatten_text
 
 
@@ -24,3 +27,45 @@ def test_home_shows_communities_contributions_kudos_and_pending(copbot: Copbot) 
 
 def test_home_for_someone_in_no_community(copbot: Copbot) -> None:
     assert "aren't in any community yet" in _open_home(copbot, "UCAROL")
+
+
+def _add_guilds(copbot: Copbot, first: int, last: int) -> None:
+    """Guilds `first`..`last - 1`, each in its own channel, created by Alice, with Bob's tip
+    waiting for her confirmation."""
+    for i in range(first, last):
+        channel = f"CGUILD{i:02d}"
+        copbot.standin.add_channel(
+            channel, name=f"guild-{i:02d}", members=["UALICE", "UBOB", "UCOPBOT"]
+        )
+        copbot.cop(f"/cop create Guild {i:02d}", channel=channel)
+        copbot.cop("/cop settings confirmation on", channel=channel)
+        copbot.cop(f"/cop share Tip number {i} for the guild", user="UBOB", channel=channel)
+
+
+def _statements_for_home(copbot: Copbot, engine: Engine, user: str) -> int:
+    _open_home(copbot, user)  # the first opening may fill the profile cache
+    seen: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        _open_home(copbot, user)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_home_takes_as_many_statements_for_12_communities_as_for_2(
+    copbot: Copbot, engine: Engine
+) -> None:
+    _add_guilds(copbot, 0, 2)
+    copbot.cop("/cop kudos @bob for the tips", channel="CGUILD00")
+    facilitator, member = (_statements_for_home(copbot, engine, u) for u in ("UALICE", "UBOB"))
+    _add_guilds(copbot, 2, 12)
+    home = _open_home(copbot)
+    assert "Your communities (12)" in home and "Waiting for your confirmation (12)" in home
+    assert "Your communities (12)" in _open_home(copbot, "UBOB")
+    assert _statements_for_home(copbot, engine, "UALICE") == facilitator
+    assert _statements_for_home(copbot, engine, "UBOB") == member
