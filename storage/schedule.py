@@ -170,7 +170,7 @@ def claim_post(
             "claimed_by": claimed_by[:200],
             "scheduled_for": scheduled_for,
             "claimed_at": now,
-            "lease_until": lease_until if status == POST_CLAIMED else None,
+            "lease_until": lease_until,
             "updated_at": now,
         },
     )
@@ -332,10 +332,7 @@ def retake_post(
     session.commit()
     if not result.rowcount:  # type: ignore[attr-defined]
         return None
-    post = session.get(ScheduledPost, post_id)
-    if post is not None:
-        session.refresh(post)
-    return post
+    return session.get(ScheduledPost, post_id)
 
 
 def due_again(*, session: Session, now: datetime, max_attempts: int) -> list[int]:

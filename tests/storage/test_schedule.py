@@ -360,12 +360,43 @@ def test_a_claim_needs_a_lease(engine: Engine) -> None:
 
 
 def test_a_deferred_attempt_does_not_count(engine: Engine) -> None:
+    post = failed(make_community(), retry_at=DUE, attempts=2)
+    taken = retry(post, DUE)  # the third attempt
+    assert taken is not None and taken.attempts == 3
+    with db.session() as session:
+        schedule.mark_deferred(session=session, post=taken, error="429", retry_at=DUE)
+    row = stored(post.id)
+    assert (row.status, row.attempts, row.next_attempt_at) == ("failed", 2, DUE)
+
+
+def test_a_claim_from_before_leases_is_taken_over(engine: Engine) -> None:
+    """Rows claimed before migration 0010 have no lease: their claimant is long gone."""
     post = claim(make_community())
     assert post is not None
     with db.session() as session:
-        schedule.mark_deferred(session=session, post=post, error="429", retry_at=DUE)
-    row = stored(post.id)
-    assert (row.status, row.attempts, row.next_attempt_at) == ("failed", 0, DUE)
+        row = session.get(ScheduledPost, post.id)
+        assert row is not None
+        row.lease_until = None
+        session.add(row)
+        session.commit()
+    assert due(DUE) == [post.id]
+    assert retry(post, DUE) is not None
+
+
+def test_a_retake_in_a_session_that_holds_the_row_returns_it_as_stored(engine: Engine) -> None:
+    post = failed(make_community(), retry_at=DUE)
+    with db.session() as session:
+        session.get(ScheduledPost, post.id)  # loaded before the update
+        taken = schedule.retake_post(
+            session=session,
+            post_id=post.id or 0,
+            now=DUE,
+            claimed_by="p",
+            max_attempts=3,
+            lease_until=DUE + LEASE,
+        )
+        assert taken is not None
+        assert (taken.status, taken.attempts, taken.lease_until) == ("claimed", 2, DUE + LEASE)
 
 
 def test_only_failed_or_abandoned_posts_are_retried(engine: Engine) -> None:
