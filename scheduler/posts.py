@@ -212,13 +212,21 @@ def _attempt(
             return _pause(client, session, community, post, "channel_not_found")
         session.commit()  # no connection is held while Slack answers
         if post.attempts > 1:  # an earlier attempt may have been made: look before posting
-            found = find_post(client, home.channel_id, post)
-            if found is not None:
+            # where it was about to go then (the community may have moved since), and here
+            for channel_id in dict.fromkeys(c for c in (post.channel_id, home.channel_id) if c):
+                try:
+                    found = find_post(client, channel_id, post)
+                except SlackApiError:
+                    if channel_id == home.channel_id:
+                        raise
+                    continue  # a channel the community left: it cannot be there for us
+                if found is None:
+                    continue
                 payload = (found.get("metadata") or {}).get("event_payload") or {}
                 prompt = payload.get("prompt")
                 draft = Draft(prompt_id=prompt if isinstance(prompt, int) else None)
                 log.info("%s post %s was made already: recorded", post.kind, post.period)
-                return _posted(session, kind, post, draft, home.channel_id, str(found["ts"]), now)
+                return _posted(session, kind, post, draft, channel_id, str(found["ts"]), now)
             if post.attempts > MAX_ATTEMPTS:  # an abandoned last attempt, not made
                 return _given_up(session, post)
         draft = kind.draft_for(client, session, community=community, now=now)
@@ -229,7 +237,10 @@ def _attempt(
         # drafting waited on Slack too: a claim whose lease ran out meanwhile may be another
         # tick's now, and only one of them may post (the tick's clock, moved on by what passed)
         if not schedule.renew_claim(
-            session=session, post=post, lease_until=now + (utcnow() - started) + LEASE
+            session=session,
+            post=post,
+            lease_until=now + (utcnow() - started) + LEASE,
+            channel_id=home.channel_id,
         ):
             log.warning(
                 "%s post %s was taken over while drafted: not posted here", post.kind, post.period

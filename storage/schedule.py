@@ -181,8 +181,11 @@ def claim_post(
     return get_post(session=session, community_id=community.id, kind=kind, period=period)
 
 
-def renew_claim(*, session: Session, post: ScheduledPost, lease_until: datetime) -> bool:
-    """Keep the claim on `post` until `lease_until`, if this attempt still holds it.
+def renew_claim(
+    *, session: Session, post: ScheduledPost, lease_until: datetime, channel_id: str
+) -> bool:
+    """Keep the claim on `post` until `lease_until`, if this attempt still holds it, and note
+    the channel it is about to be posted in (where a later attempt looks for it).
 
     A claimant whose lease ran out while it drafted may have been taken over (retake_post
     counts one more attempt): then this is False and the post is the new claimant's to make.
@@ -191,6 +194,7 @@ def renew_claim(*, session: Session, post: ScheduledPost, lease_until: datetime)
         session: the open session (committed here).
         post: the ledger row as this attempt claimed it.
         lease_until: the new end of its lease.
+        channel_id: where it is about to be posted.
     """
     result = session.execute(
         update(ScheduledPost)
@@ -200,12 +204,12 @@ def renew_claim(*, session: Session, post: ScheduledPost, lease_until: datetime)
             col(ScheduledPost.attempts) == post.attempts,
             col(ScheduledPost.claimed_by) == post.claimed_by,
         )
-        .values(lease_until=lease_until)
+        .values(lease_until=lease_until, channel_id=channel_id)
     )
     session.commit()
     if not result.rowcount:  # type: ignore[attr-defined]
         return False
-    post.lease_until = lease_until
+    post.lease_until, post.channel_id = lease_until, channel_id
     return True
 
 

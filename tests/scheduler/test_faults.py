@@ -20,7 +20,7 @@ from scheduler.kinds import PostKind
 from scheduler.posts import LEASE, METADATA_EVENT
 from scheduler.tick import tick
 from storage import db, schedule
-from storage.models import Community, Prompt, ScheduledPost
+from storage.models import Community, CommunityChannel, Prompt, ScheduledPost
 from tests.scheduler.test_tick import MONDAY, make_guild
 
 DUE = MONDAY + timedelta(hours=10)  # Monday's prompt is due; nothing else is
@@ -248,3 +248,20 @@ def test_a_claim_taken_over_while_its_draft_waited_on_slack_is_posted_once(
     first.join(20)
     assert_posted_once(slack)
     assert prompt_row().attempts == 2
+
+
+def test_a_post_made_before_the_community_moved_channel_is_found_where_it_went(
+    engine: Engine, slack: SlackStandIn
+) -> None:
+    make_guild("CG0")
+    slack.slow("chat.postMessage", 2.5)
+    run(slack, DUE, timeout=1)  # made in CG0; the answer never came
+    with db.session() as session:
+        [binding] = session.exec(select(CommunityChannel)).all()
+        binding.channel_id = "CG1"  # the community lives in CG1 now
+        session.add(binding)
+        session.commit()
+    run(slack, DUE + timedelta(minutes=2))
+    assert len(bot_posts(slack, "CG0")) == 1 and bot_posts(slack, "CG1") == []
+    row = prompt_row()
+    assert (row.status, row.channel_id) == ("posted", "CG0")
