@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
@@ -133,6 +134,45 @@ def post_message(client: WebClient, channel_id: str, **message: object) -> dict[
         if error == "is_archived":
             raise CopError("This channel is archived, so nothing can be posted in it.") from None
         raise
+
+
+HISTORY_PAGE = 200
+HISTORY_PAGES = 5
+
+
+def find_own_post(
+    client: WebClient, channel_id: str, *, since: datetime, event_type: str, payload: dict[str, Any]
+) -> dict[str, Any] | None:
+    """copbot's message in the channel, posted after `since`, whose metadata is `event_type`
+    with (at least) `payload`; how a post whose answer was lost is found again.
+
+    Args:
+        client: the workspace's client.
+        channel_id: where it would be.
+        since: look no further back (Slack's clock; give a few minutes' margin).
+        event_type: its metadata's event_type.
+        payload: what its event_payload holds.
+    """
+    cursor = None
+    for _ in range(HISTORY_PAGES):
+        page = client.conversations_history(
+            channel=channel_id,
+            oldest=f"{since.timestamp():.6f}",
+            include_all_metadata=True,
+            limit=HISTORY_PAGE,
+            cursor=cursor,
+        )
+        for message in page.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            found = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == event_type and all(
+                found.get(key) == value for key, value in payload.items()
+            ):
+                return dict(message)
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            break
+    return None
 
 
 def refused_by_slack(error: Exception) -> bool:

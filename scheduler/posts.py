@@ -23,6 +23,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlmodel import Session
 
+from bot.lookups import find_own_post
 from scheduler.clients import ClientFor
 from scheduler.jobs import Draft
 from scheduler.kinds import PostKind, kind_named
@@ -49,10 +50,8 @@ LEASE = timedelta(minutes=10)
 SHORTEST_DEFERRAL = timedelta(minutes=1)
 METADATA_EVENT = "copbot_scheduled_post"
 # Where to look for a post that may exist: from a little before the first claim (clocks
-# differ), at most this many pages of the channel's history.
+# differ).
 LOOK_BACK = timedelta(minutes=5)
-HISTORY_PAGE = 200
-HISTORY_PAGES = 5
 
 POSTED = "posted"
 SKIPPED = "skipped"
@@ -165,36 +164,15 @@ def metadata_of(post: ScheduledPost, draft: Draft) -> dict[str, Any]:
     return {"event_type": METADATA_EVENT, "event_payload": payload}
 
 
-def _is_post_of(message: dict[str, Any], post: ScheduledPost) -> bool:
-    metadata = message.get("metadata") or {}
-    payload = metadata.get("event_payload") or {}
-    return (
-        metadata.get("event_type") == METADATA_EVENT
-        and payload.get("community") == post.community_id
-        and payload.get("kind") == post.kind
-        and payload.get("period") == post.period
-    )
-
-
 def find_post(client: WebClient, channel_id: str, post: ScheduledPost) -> dict[str, Any] | None:
     """The message of `post` in the channel, if an earlier attempt made it."""
-    oldest = f"{(post.claimed_at - LOOK_BACK).timestamp():.6f}"
-    cursor = None
-    for _ in range(HISTORY_PAGES):
-        page = client.conversations_history(
-            channel=channel_id,
-            oldest=oldest,
-            include_all_metadata=True,
-            limit=HISTORY_PAGE,
-            cursor=cursor,
-        )
-        for message in page.get("messages") or []:
-            if _is_post_of(message, post):
-                return dict(message)
-        cursor = (page.get("response_metadata") or {}).get("next_cursor")
-        if not cursor:
-            break
-    return None
+    return find_own_post(
+        client,
+        channel_id,
+        since=post.claimed_at - LOOK_BACK,
+        event_type=METADATA_EVENT,
+        payload={"community": post.community_id, "kind": post.kind, "period": post.period},
+    )
 
 
 def _attempt(

@@ -8,13 +8,20 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.config import Settings
 from scheduler.maintenance import run_maintenance
+from scheduler.repair import REPAIR_MINUTES, repair_unconfirmed_posts
 from scheduler.tick import ClientFor, tick
 from storage.clock import utcnow
 
 MAINTENANCE_JOB = "maintenance"
 TICK_JOB = "tick"
 REDO_JOB = "inbox"
+REPAIR_JOB = "repair"
 REDO_SECONDS = 30
+
+
+def run_repair(client_for: ClientFor) -> None:
+    """Point shared knowledge and kudos at posts Slack made but never confirmed."""
+    repair_unconfirmed_posts(client_for, now=utcnow())
 
 
 def run_tick(settings: Settings, client_for: ClientFor) -> None:
@@ -55,6 +62,13 @@ def build_scheduler(
             second=0,
             id=TICK_JOB,
             kwargs={"settings": settings, "client_for": client_for},
+        )
+        scheduler.add_job(
+            run_repair,
+            "interval",
+            minutes=REPAIR_MINUTES,
+            id=REPAIR_JOB,
+            kwargs={"client_for": client_for},
         )
     if redo is not None:
         scheduler.add_job(redo, "interval", seconds=REDO_SECONDS, id=REDO_JOB)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy
 from sqlalchemy import func
@@ -13,6 +14,7 @@ from storage.clock import utcnow
 from storage.limits import SNIPPET_TITLE_COLUMN
 from storage.locks import write_lock
 from storage.models import Community, Endorsement, Snippet, SnippetReply, SnippetTag
+from storage.models.base import PENDING_POST
 from storage.models.knowledge import (
     CONFIRMED_BY_REACTION,
     CONFIRMED_ON_PURPOSE,
@@ -369,6 +371,31 @@ def place_snippet(
     session.add(snippet)
     session.commit()
     return snippet
+
+
+def unplaced_snippets(
+    *, session: Session, since: datetime, until: datetime, limit: int = 100
+) -> list[Snippet]:
+    """Snippets still pointing at no post (a PENDING_POST ts) created in a window: shared
+    knowledge whose post Slack never confirmed, or whose ts could not be recorded.
+
+    Args:
+        session: the open session.
+        since: created at or after.
+        until: created before (give the sharer's own attempt time to finish).
+        limit: the most returned, oldest first.
+    """
+    query = (
+        select(Snippet)
+        .where(
+            col(Snippet.message_ts).startswith(PENDING_POST),
+            col(Snippet.created_at) >= since,
+            col(Snippet.created_at) < until,
+        )
+        .order_by(col(Snippet.id))
+        .limit(limit)
+    )
+    return list(session.exec(query))
 
 
 def delete_snippets(*, session: Session, snippet_ids: Sequence[int]) -> int:

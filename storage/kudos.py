@@ -13,6 +13,7 @@ from sqlmodel import Session, col, delete, select
 from storage.clock import utcnow
 from storage.locks import write_lock
 from storage.models import Community, Kudos, Snippet
+from storage.models.base import PENDING_POST
 from storage.models.knowledge import STATUS_CONFIRMED
 from storage.models.kudos import KUDOS_COMMAND
 from storage.stats import confirmed_in
@@ -131,6 +132,42 @@ def give_within_quota(
     ]
     session.commit()
     return Given(added=added, left=left - len(added))
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    """Command kudos recorded for a post whose ts was never recorded."""
+
+    team_id: str
+    channel_id: str
+    pending: str
+    created_at: datetime
+
+
+def unplaced_kudos(
+    *, session: Session, since: datetime, until: datetime, limit: int = 100
+) -> list[Unplaced]:
+    """Command kudos still carrying a PENDING_POST ts, created in a window, one per post.
+
+    Args:
+        session: the open session.
+        since: created at or after.
+        until: created before.
+        limit: the most returned.
+    """
+    query = (
+        select(Kudos.team_id, Kudos.channel_id, Kudos.message_ts, func.min(Kudos.created_at))
+        .where(
+            col(Kudos.source) == KUDOS_COMMAND,
+            col(Kudos.message_ts).startswith(PENDING_POST),
+            col(Kudos.created_at) >= since,
+            col(Kudos.created_at) < until,
+        )
+        .group_by(col(Kudos.team_id), col(Kudos.channel_id), col(Kudos.message_ts))
+        .order_by(func.min(Kudos.created_at))
+        .limit(limit)
+    )
+    return [Unplaced(t, c, ts, at) for t, c, ts, at in session.exec(query)]
 
 
 def move_kudos(*, session: Session, team_id: str, channel_id: str, from_ts: str, to_ts: str) -> int:

@@ -24,7 +24,7 @@ from handlers.shared.kudos import (
 from scheduler.periods import days_ago
 from storage import db, kudos
 from storage.clock import utcnow
-from storage.models.base import PENDING_POST
+from storage.models.base import KUDOS_EVENT, PENDING_POST
 from storage.models.kudos import KUDOS_COMMAND
 
 log = logging.getLogger("copbot.kudos")
@@ -76,7 +76,11 @@ def run_kudos(inv: Invocation) -> None:
         if given.refused:
             raise over_quota_error(community, given.left, wanted)
         try:
-            ts = str(post_message(inv.client, inv.channel_id, **post.as_kwargs())["ts"])
+            metadata = {"event_type": KUDOS_EVENT, "event_payload": {"pending": pending}}
+            message = post_message(
+                inv.client, inv.channel_id, metadata=metadata, **post.as_kwargs()
+            )
+            ts = str(message["ts"])
         except (SlackClientError, OSError) as exc:
             if refused_by_slack(exc):
                 _take_back(session, inv, pending)

@@ -30,7 +30,7 @@ from handlers.shared.roles import facilitators_among, is_facilitator
 from storage import communities, knowledge
 from storage.knowledge import NewSnippet
 from storage.models import Community, Snippet
-from storage.models.base import PENDING_POST
+from storage.models.base import PENDING_POST, SHARED_KNOWLEDGE_EVENT
 from storage.models.knowledge import STATUS_CONFIRMED
 from storage.threads import Reply, compose_thread
 
@@ -212,7 +212,8 @@ def share_knowledge(
         ),
     )
     try:
-        ts = str(post_message(client, channel_id, **post.as_kwargs())["ts"])
+        metadata = {"event_type": SHARED_KNOWLEDGE_EVENT, "event_payload": {"snippet": snippet.id}}
+        ts = str(post_message(client, channel_id, metadata=metadata, **post.as_kwargs())["ts"])
     except (SlackClientError, OSError) as exc:
         if refused_by_slack(exc):
             _discard(session, snippet)

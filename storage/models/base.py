@@ -27,6 +27,9 @@ TS_LEN = 32
 # The message_ts of what copbot records before posting it (command kudos, /cop share), until
 # the post's ts replaces it; it stays when Slack never confirmed the post.
 PENDING_POST = "pending-"
+# The message metadata of those posts, by which a repair finds a post whose answer was lost.
+SHARED_KNOWLEDGE_EVENT = "copbot_shared_knowledge"  # payload: {"snippet": id}
+KUDOS_EVENT = "copbot_kudos"  # payload: {"pending": the PENDING_POST ts the kudos carry}
 
 
 def team_field() -> Any:

@@ -10,6 +10,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -284,3 +285,45 @@ def test_knowledge_whose_permalink_slack_never_answered_is_shared_all_the_same(
         [snippet] = snippet_rows()
         assert snippet.message_ts == standin.last_message("CPYTHON")["ts"]
         assert "pathlib" in copbot.cop("/cop search pathlib")
+
+
+def repair(copbot: Copbot, *, after: timedelta) -> int:
+    from bot.slack_client import make_client
+    from scheduler.repair import repair_unconfirmed_posts
+    from storage.clock import utcnow
+
+    client = make_client(token=copbot.standin.bot_token, base_url=copbot.standin.api_url)
+    return repair_unconfirmed_posts(lambda team: client, now=utcnow() + after)
+
+
+def test_knowledge_whose_post_went_unconfirmed_is_pointed_at_it_later(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.standin.fail("chat.postMessage", status=502, performed=True)
+    copbot.cop("/cop share Use pathlib for paths")
+    [snippet] = snippet_rows()
+    assert snippet.message_ts.startswith("pending-")
+    assert repair(copbot, after=timedelta(seconds=0)) == 0  # the sharer's attempt may be on
+    assert repair(copbot, after=timedelta(minutes=3)) == 1
+    post = copbot.standin.last_message("CPYTHON")
+    [snippet] = snippet_rows()
+    assert snippet.message_ts == post["ts"] and snippet.permalink
+    assert repair(copbot, after=timedelta(minutes=3)) == 0  # nothing left to point
+
+
+def test_kudos_whose_post_went_unconfirmed_are_pointed_at_it_later(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.standin.fail("chat.postMessage", status=502, performed=True)
+    copbot.cop("/cop kudos @bob @carol for the review")
+    assert {k.message_ts[:8] for k in kudos_rows()} == {"pending-"}
+    assert repair(copbot, after=timedelta(minutes=3)) == 1
+    [post] = kudos_posts(copbot)
+    assert {k.message_ts for k in kudos_rows()} == {post["ts"]}
+
+
+def test_a_post_slack_never_made_leaves_the_record_as_it_is(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.standin.fail("chat.postMessage", status=502)  # not performed: no post
+    copbot.cop("/cop share Use pathlib for paths")
+    assert repair(copbot, after=timedelta(minutes=3)) == 0
+    [snippet] = snippet_rows()
+    assert snippet.message_ts.startswith("pending-")
