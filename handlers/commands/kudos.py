@@ -85,7 +85,7 @@ def run_kudos(inv: Invocation) -> None:
             if refused_by_slack(exc):
                 _take_back(session, inv, pending)
                 raise
-            log.warning("kudos post in %s unconfirmed: %s", inv.channel_id, exc)
+            log.warning("kudos post in %s unconfirmed: %s", inv.channel_id, type(exc).__name__)
             inv.reply_text(UNCONFIRMED)
             return
         except CopError:
@@ -101,7 +101,12 @@ def run_kudos(inv: Invocation) -> None:
                 to_ts=ts,
             )
         except SQLAlchemyError as exc:  # posted and recorded: only the link to the post is lost
-            log.warning("kudos posted as %s in %s, not pointed at it: %s", ts, inv.channel_id, exc)
+            log.warning(
+                "kudos posted as %s in %s, not pointed at it: %s",
+                ts,
+                inv.channel_id,
+                type(exc).__name__,
+            )
     inv.reply_text(kudos_note(receiver_names=names, left=given.left, quota=quota))
 
 

@@ -231,7 +231,9 @@ def share_knowledge(
         )
         return recorded_by(client, session, community=community, snippet=snippet, user_id=user_id)
     except SQLAlchemyError as exc:  # posted, but not pointed at the post: never share it again
-        log.warning("shared knowledge %s in %s not fully recorded: %s", ts, channel_id, exc)
+        log.warning(
+            "shared knowledge %s in %s not fully recorded: %s", ts, channel_id, type(exc).__name__
+        )
         raise CopError(POSTED_NOT_RECORDED) from None
 
 
