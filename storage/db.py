@@ -80,6 +80,13 @@ def session() -> Iterator[Session]:
         yield s
 
 
+def release(session: Session) -> None:
+    """End the session's transaction so that its pooled connection is free while copbot waits
+    on Slack. Call it where reads are done: it commits what is pending (copbot's storage
+    functions commit their writes as they make them, so there is normally nothing)."""
+    session.commit()
+
+
 def ping() -> str:
     """'ok' when the database answers a trivial query, else a short error description."""
     try:

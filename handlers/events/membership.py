@@ -68,10 +68,12 @@ def member_joined_channel(
         profile = user_profile(client, session, team_id=community.team_id, user_id=user_id)
         if profile is None or profile.is_bot:
             return
-        if communities.join_community(session=session, community=community, user_id=user_id):
-            logger.info("%s joined community %s", user_id, community.id)
+        if not communities.join_community(session=session, community=community, user_id=user_id):
+            return  # a member already (or this event handled before): welcomed then
+        logger.info("%s joined community %s", user_id, community.id)
         if not users.is_muted(session=session, team_id=community.team_id, user_id=user_id):
             welcome = welcome_message(client, session, community, event.get("channel", ""))
+            db.release(session)
             tell(
                 client,
                 channel_id=event.get("channel", ""),

@@ -1,0 +1,38 @@
+"""No pooled database connection is held while copbot waits on Slack, in the flows a busy
+workspace runs most: starting a community, welcoming, sharing, capturing, kudos."""
+
+from __future__ import annotations
+
+from storage import db
+from tests.harness import Copbot
+
+
+def test_no_connection_is_held_while_slack_answers(copbot: Copbot) -> None:
+    held: list[tuple[str, str, int]] = []
+    flow = ["create"]
+    pool = db.get_engine().pool
+    copbot.standin.observe(lambda method, args: held.append((flow[0], method, pool.checkedout())))
+    copbot.cop("/cop create Python Guild")
+    flow[0] = "welcome"
+    copbot.standin.set_members("CPYTHON", [*copbot.standin.channel_members("CPYTHON"), "UCAROL"])
+    copbot.event({"type": "member_joined_channel", "user": "UCAROL", "channel": "CPYTHON"})
+    flow[0] = "share"
+    copbot.cop("/cop share Use pathlib for paths")
+    flow[0] = "capture"
+    copbot.react(copbot.say("a tip worth keeping", user="UBOB"))
+    flow[0] = "kudos"
+    copbot.cop("/cop kudos @bob for the review")
+    copbot.react(copbot.say("another tip", user="UBOB"), emoji="raised_hands")
+    assert {f for f, _, _ in held} == {"create", "welcome", "share", "capture", "kudos"}
+    assert [(f, method) for f, method, checked_out in held if checked_out] == []
+
+
+def test_a_member_already_in_is_not_welcomed_again(copbot: Copbot) -> None:
+    """A join copbot has seen (Slack's re-delivery, or the inbox handing it in again) welcomes
+    nobody a second time."""
+    copbot.cop("/cop create Python Guild")
+    copbot.standin.set_members("CPYTHON", [*copbot.standin.channel_members("CPYTHON"), "UCAROL"])
+    joined = {"type": "member_joined_channel", "user": "UCAROL", "channel": "CPYTHON"}
+    copbot.event(joined)
+    copbot.event(joined)  # another delivery with its own event_id
+    assert [e["user"] for e in copbot.standin.ephemerals] == ["UCAROL"]
