@@ -20,51 +20,6 @@ from storage.stats import confirmed_in
 from storage.upsert import insert_if_absent
 
 
-def give_kudos(
-    *,
-    session: Session,
-    community: Community,
-    giver_id: str,
-    receiver_id: str,
-    reason: str,
-    source: str,
-    channel_id: str,
-    message_ts: str,
-) -> bool:
-    """Record thanks unless exactly this thanks exists already (a re-delivery).
-
-    Args:
-        session: the open session (committed here).
-        community: where it was given.
-        giver_id: who thanks.
-        receiver_id: who is thanked.
-        reason: what for (plain text as typed, or a link for reactions).
-        source: "command" or "reaction".
-        channel_id: the channel of the message.
-        message_ts: the thanked message (reaction) or copbot's public thanks (command).
-
-    Returns:
-        True when a new Kudos row was written.
-    """
-    added = insert_if_absent(
-        session=session,
-        model=Kudos,
-        values={
-            "team_id": community.team_id,
-            "community_id": community.id,
-            "giver_id": giver_id,
-            "receiver_id": receiver_id,
-            "reason": reason.replace("\x00", ""),
-            "source": source,
-            "channel_id": channel_id,
-            "message_ts": message_ts,
-            "created_at": utcnow(),
-        },
-    )
-    session.commit()
-    return added
-
-
 @dataclass(frozen=True)
 class Given:
     """What give_within_quota did: who was thanked, and what is left of the quota."""

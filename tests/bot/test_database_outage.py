@@ -16,13 +16,13 @@ from sqlmodel import select
 
 from bot.inbox import LEASE, redo_due
 from sandbox.slack import SlackStandIn, reaction_event
-from scheduler.kinds import default_slots
-from storage import communities, db
+from storage import db
 from storage.clock import utcnow
 from storage.migrate import prepare_database
 from storage.models import Endorsement, InboxEvent, Snippet
-from tests.harness import TEAM, running_copbot, settings_for
+from tests.harness import running_copbot, settings_for
 from tests.pgcluster import ThrowawayPostgres
+from tests.processes import python_guild
 
 pytestmark = pytest.mark.slow
 
@@ -45,19 +45,7 @@ def test_an_outage_loses_nothing_and_doubles_nothing(
     server: ThrowawayPostgres, standin: SlackStandIn
 ) -> None:
     prepare_database(server.url)
-    with db.session() as session:
-        communities.create_community(
-            session=session,
-            team_id=TEAM,
-            name="Python Guild",
-            domain="",
-            channel_id="CPYTHON",
-            channel_name="python",
-            is_private=False,
-            created_by="UALICE",
-            timezone="UTC",
-            slots=default_slots(),
-        )
+    python_guild()
     messages = [standin.add_message("CPYTHON", "UBOB", f"tip {i}")["ts"] for i in range(EVENTS)]
     events = [
         (

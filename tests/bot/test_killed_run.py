@@ -23,12 +23,11 @@ from sqlmodel import select
 
 from bot.inbox import LEASE, redo_due
 from sandbox.slack import SlackSender, SlackStandIn, reaction_event
-from scheduler.kinds import default_slots
-from storage import communities, db
+from storage import db
 from storage.clock import utcnow
 from storage.models import Endorsement, InboxEvent, Snippet
-from tests.harness import SIGNING_SECRET, TEAM, running_copbot, settings_for
-from tests.processes import free_port, start_copbot
+from tests.harness import SIGNING_SECRET, running_copbot, settings_for
+from tests.processes import free_port, python_guild, start_copbot
 
 pytestmark = pytest.mark.slow
 
@@ -40,19 +39,7 @@ LOOKUP_SECONDS = 0.3  # each message look-up is answered this late
 def test_copbot_killed_mid_work_loses_and_doubles_nothing(
     engine: Engine, standin: SlackStandIn, tmp_path: Path
 ) -> None:
-    with db.session() as session:
-        communities.create_community(
-            session=session,
-            team_id=TEAM,
-            name="Python Guild",
-            domain="",
-            channel_id="CPYTHON",
-            channel_name="python",
-            is_private=False,
-            created_by="UALICE",
-            timezone="UTC",
-            slots=default_slots(),
-        )
+    python_guild()
     messages = [standin.add_message("CPYTHON", "UBOB", f"tip {i}")["ts"] for i in range(EVENTS)]
     standin.slow("conversations.history", LOOKUP_SECONDS, times=10 * EVENTS)
     standin.slow("conversations.replies", LOOKUP_SECONDS, times=10 * EVENTS)

@@ -45,15 +45,16 @@ def _reacts(guild: Community) -> None:
 
 def _thanks(guild: Community, giver: str, receiver: str) -> None:
     with db.session() as session:
-        kudos.give_kudos(
+        kudos.give_within_quota(
             session=session,
             community=guild,
             giver_id=giver,
-            receiver_id=receiver,
+            receiver_ids=[receiver],
             reason="thanks",
             source="command",
             channel_id=guild_channel(guild),
             message_ts=f"{utcnow().timestamp():.6f}",
+            since=utcnow(),
         )
 
 

@@ -20,6 +20,7 @@ MONDAY = datetime(2026, 11, 23, tzinfo=UTC)  # 2026-W48 runs from here to the ne
 NEXT_MONDAY = MONDAY + timedelta(days=7)
 DAY = timedelta(days=1)
 TICK = timedelta(microseconds=1)
+NO_QUOTA = datetime(2999, 1, 1, tzinfo=UTC)  # nothing is counted after it: the quota never binds
 _ts = count(1)
 
 
@@ -34,17 +35,22 @@ def _thank(
     reason: str = "https://x/p1",
     at: datetime | None = None,
 ) -> bool:
-    """Thanks as the handlers record it; `at` moves it to another moment (time travel)."""
+    """Thanks as the handlers record it (the quota aside: its tests are below); `at` moves it
+    to another moment (time travel)."""
     with db.session() as session:
-        added = kudos.give_kudos(
-            session=session,
-            community=community,
-            giver_id=giver,
-            receiver_id=receiver,
-            reason=reason,
-            source=source,
-            channel_id=channel,
-            message_ts=ts,
+        added = (
+            kudos.give_within_quota(
+                session=session,
+                community=community,
+                giver_id=giver,
+                receiver_ids=[receiver],
+                reason=reason,
+                source=source,
+                channel_id=channel,
+                message_ts=ts,
+                since=NO_QUOTA,
+            ).added
+            != []
         )
         if at is not None:
             row = session.exec(
