@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run sandbox test test-pg mutate lint format clean
+.PHONY: run sandbox test test-pg mutate lint format clean profile
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("copbot needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -31,6 +31,13 @@ test: $(VENV)/.dev-installed  ## the whole test suite (PostgreSQL too when COP_T
 test-pg: $(VENV)/.dev-installed  ## the test suite on SQLite and on the local PostgreSQL
 	COP_TEST_DATABASE_URL=$${COP_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 		$(BIN)/python -m pytest
+
+# Where the time goes, by hand: pyinstrument over a benchmark (App Home by default, SQLite),
+# the same command on any machine. PROFILE=bench.search, say, for another; ARGS for its flags.
+PROFILE ?= bench.home
+ARGS ?= --sqlite-only --builds 20
+profile: $(VENV)/.dev-installed  ## profile a benchmark with pyinstrument (PROFILE=bench.home)
+	env -u COP_TEST_DATABASE_URL $(BIN)/pyinstrument -r text -m $(PROFILE) $(ARGS)
 
 # Mutation testing (mutmut, configured in [tool.mutmut] in pyproject.toml), by hand: it takes
 # tens of minutes, so it is not part of `make test`. Always from a fresh mutants/ copy, because
