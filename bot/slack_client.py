@@ -19,6 +19,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Mapping
 from typing import Any
 from urllib.error import URLError
 
@@ -59,13 +60,19 @@ def method_of(request: HttpRequest) -> str:
     return request.url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
 
 
-def retry_after(response: HttpResponse | None) -> float:
-    """The Retry-After of a 429, in seconds (1 when Slack gives none or an unreadable one)."""
-    headers = {k.lower(): v for k, v in (response.headers if response else {}).items()}
-    try:
-        return max(0.0, float((headers.get("retry-after") or ["1"])[0]))
-    except ValueError:
-        return 1.0
+def retry_after(headers: Mapping[str, Any] | None, *, default: float = 1.0) -> float:
+    """The Retry-After of a 429 in seconds, from its headers (each value a string or a list
+    of them, as slack_sdk's two kinds of response hold them); `default` when Slack gives
+    none or an unreadable one."""
+    for name, value in (headers or {}).items():
+        if name.lower() != "retry-after":
+            continue
+        first = value[0] if isinstance(value, list | tuple) and value else value
+        try:
+            return max(0.0, float(first))
+        except (TypeError, ValueError):
+            return default
+    return default
 
 
 class RateLimitGate:
@@ -130,7 +137,7 @@ class GateRateLimitHandler(RetryHandler):
     ) -> bool:
         if response is None or response.status_code != 429:
             return False
-        seconds = retry_after(response)
+        seconds = retry_after(response.headers)
         self.gate.close_for(seconds)  # later calls wait even when this one gives up
         return seconds <= self.longest_wait
 

@@ -24,6 +24,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlmodel import Session
 
 from bot.lookups import find_own_post
+from bot.slack_client import retry_after
 from scheduler.clients import ClientFor
 from scheduler.jobs import Draft
 from scheduler.kinds import PostKind, kind_named
@@ -232,7 +233,7 @@ def _attempt(
         )
     except SlackApiError as exc:
         if exc.response.status_code == 429:
-            return _deferred(session, post, _retry_after(exc.response.headers), now)
+            return _deferred(session, post, retry_after(exc.response.headers, default=60.0), now)
         error = str(exc.response.get("error") or exc)
         if pauses(error):
             return _pause(client, session, community, post, error)
@@ -264,18 +265,6 @@ def _posted(
     )
     kind.posted(session, draft, now)
     return Attempt(POSTED, channel_id=channel_id, message_ts=ts)
-
-
-def _retry_after(headers: Any) -> float:
-    """Retry-After from a 429's headers (values as strings or lists of them), else 60 s."""
-    for name, value in dict(headers or {}).items():
-        if name.lower() == "retry-after":
-            first = value[0] if isinstance(value, list | tuple) and value else value
-            try:
-                return max(0.0, float(first))
-            except (TypeError, ValueError):
-                break
-    return 60.0
 
 
 def _pause(

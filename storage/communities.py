@@ -263,17 +263,7 @@ def community_channels(
 
 def communities_of_user(*, session: Session, team_id: str, user_id: str) -> list[Community]:
     """The communities `user_id` currently belongs to, by name."""
-    query = (
-        select(Community)
-        .join(Member, col(Member.community_id) == col(Community.id))
-        .where(
-            Member.team_id == team_id,
-            Member.user_id == user_id,
-            col(Member.left_at).is_(None),
-        )
-        .order_by(Community.name_key)
-    )
-    return list(session.exec(query))
+    return [c for c, _ in memberships_of_user(session=session, team_id=team_id, user_id=user_id)]
 
 
 def memberships_of_user(
