@@ -13,29 +13,9 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from sandbox.slack import SlackStandIn
-from scheduler.kinds import default_slots
-from storage import communities, db
-from tests.harness import SIGNING_SECRET, TEAM
+from tests.harness import SIGNING_SECRET
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def python_guild() -> None:
-    """The community the process tests drive: Python Guild in #python (CPYTHON), made in
-    storage directly, so that the copbot under test starts with nothing in flight."""
-    with db.session() as session:
-        communities.create_community(
-            session=session,
-            team_id=TEAM,
-            name="Python Guild",
-            domain="",
-            channel_id="CPYTHON",
-            channel_name="python",
-            is_private=False,
-            created_by="UALICE",
-            timezone="UTC",
-            slots=default_slots(),
-        )
 
 
 def free_port() -> int:

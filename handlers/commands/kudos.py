@@ -19,7 +19,6 @@ from handlers.shared.kudos import (
     day_start,
     over_quota_error,
     parse_kudos,
-    require_quota,
 )
 from scheduler.periods import days_ago
 from storage import db, kudos
@@ -54,7 +53,6 @@ def run_kudos(inv: Invocation) -> None:
             for receiver in request.receiver_ids
         ]
         wanted = len(request.receiver_ids)
-        require_quota(session, community, inv.user_id, wanted)
         post = render_kudos_post(
             giver_id=inv.user_id,
             receiver_ids=request.receiver_ids,

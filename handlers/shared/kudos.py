@@ -125,8 +125,9 @@ def over_quota_error(community: Community, left: int, wanted: int) -> CopError:
 def require_quota(session: Session, community: Community, giver_id: str, wanted: int) -> int:
     """Kudos left before giving `wanted` more; CopError when that would pass the quota.
 
-    A courtesy check, to refuse before anything is posted; the rule itself holds in
-    storage.kudos.give_within_quota, which counts and writes as one step.
+    A courtesy check, so that a reaction over the quota is refused before copbot asks Slack
+    for the message's link; the rule itself holds in storage.kudos.give_within_quota, which
+    counts and writes as one step.
     """
     left = quota_left(session, community, giver_id)
     if wanted > left:

@@ -22,7 +22,7 @@ from storage.migrate import prepare_database
 from storage.models import Endorsement, InboxEvent, Snippet
 from tests.harness import running_copbot, settings_for
 from tests.pgcluster import ThrowawayPostgres
-from tests.processes import python_guild
+from tests.storage.knowledge_helpers import make_community
 
 pytestmark = pytest.mark.slow
 
@@ -45,7 +45,7 @@ def test_an_outage_loses_nothing_and_doubles_nothing(
     server: ThrowawayPostgres, standin: SlackStandIn
 ) -> None:
     prepare_database(server.url)
-    python_guild()
+    make_community(channel="CPYTHON")
     messages = [standin.add_message("CPYTHON", "UBOB", f"tip {i}")["ts"] for i in range(EVENTS)]
     events = [
         (

@@ -27,7 +27,8 @@ from storage import db
 from storage.clock import utcnow
 from storage.models import Endorsement, InboxEvent, Snippet
 from tests.harness import SIGNING_SECRET, running_copbot, settings_for
-from tests.processes import free_port, python_guild, start_copbot
+from tests.processes import free_port, start_copbot
+from tests.storage.knowledge_helpers import make_community
 
 pytestmark = pytest.mark.slow
 
@@ -39,7 +40,7 @@ LOOKUP_SECONDS = 0.3  # each message look-up is answered this late
 def test_copbot_killed_mid_work_loses_and_doubles_nothing(
     engine: Engine, standin: SlackStandIn, tmp_path: Path
 ) -> None:
-    python_guild()
+    make_community(channel="CPYTHON")
     messages = [standin.add_message("CPYTHON", "UBOB", f"tip {i}")["ts"] for i in range(EVENTS)]
     standin.slow("conversations.history", LOOKUP_SECONDS, times=10 * EVENTS)
     standin.slow("conversations.replies", LOOKUP_SECONDS, times=10 * EVENTS)
