@@ -90,9 +90,8 @@ def save_profile(*, session: Session, team_id: str, user: dict[str, object]) -> 
     query = select(UserProfile).where(
         UserProfile.team_id == team_id, UserProfile.user_id == user_id
     )
-    profile = session.exec(query).one()
-    session.refresh(profile)
-    return profile
+    # one read, which also overwrites a stale copy this session may already hold
+    return session.exec(query.execution_options(populate_existing=True)).one()
 
 
 def profiles_named(*, session: Session, team_id: str, name: str) -> list[UserProfile]:
