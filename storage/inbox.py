@@ -11,6 +11,7 @@ twice has the effect of once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -97,24 +98,24 @@ def first_time(*, session: Session, key: str, team_id: str) -> bool:
     return fresh
 
 
-def extend_lease(*, session: Session, event_id: str, lease_until: datetime) -> bool:
-    """The process handling a pending event still is: nobody else takes it before `lease_until`.
+def extend_leases(*, session: Session, event_ids: Sequence[str], lease_until: datetime) -> int:
+    """The process handling these pending events still is: nobody else takes them before
+    `lease_until`. Returns how many were still pending (the others are done or given up).
 
     Args:
         session: the open session (committed here).
-        event_id: Slack's event_id.
-        lease_until: the new end of the lease.
-
-    Returns:
-        False when the event is no longer pending (done, or given up).
+        event_ids: Slack's event_ids.
+        lease_until: the new end of their leases.
     """
     result = session.execute(
         update(InboxEvent)
-        .where(col(InboxEvent.event_id) == event_id, col(InboxEvent.status) == INBOX_PENDING)
+        .where(
+            col(InboxEvent.event_id).in_(list(event_ids)), col(InboxEvent.status) == INBOX_PENDING
+        )
         .values(lease_until=lease_until)
     )
     session.commit()
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def mark_done(*, session: Session, event_id: str) -> None:
