@@ -105,15 +105,16 @@ class _Leases:
     A listener waiting on a slow or rate-limited Slack can run longer than LEASE (each call
     waits out Retry-After up to 30 s, and times out after 15 s, and is tried again); without
     renewal another process (or this one's redo_due) would hand the event in a second time
-    while the first handling is still sending its welcome or its answer. One thread wakes at
-    least every second and renews, in one statement, the events held longer than a fraction
-    of the lease since their last renewal; most events are done before they cost it anything.
+    while the first handling is still sending its welcome or its answer. One thread sleeps
+    until the oldest held event has had a fraction of its lease, then renews in one statement
+    every event that has; most events are done before they cost it anything.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._since: dict[str, float] = {}  # event_id -> when it was taken or last renewed
         self._holds: Counter[str] = Counter()
+        self._wake = threading.Event()
         self._thread: threading.Thread | None = None
 
     def hold(self, event_id: str) -> None:
@@ -123,6 +124,7 @@ class _Leases:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="inbox leases", daemon=True)
                 self._thread.start()
+        self._wake.set()  # the thread plans its next renewal with this event in view
 
     def drop(self, event_id: str) -> None:
         with self._lock:
@@ -134,7 +136,11 @@ class _Leases:
     def _run(self) -> None:
         while True:
             every = (LEASE / RENEWALS_PER_LEASE).total_seconds()
-            time.sleep(min(every, 1.0))
+            with self._lock:
+                soonest = min(self._since.values(), default=None)
+            # asleep until the oldest held event needs renewing, or a new one is held
+            self._wake.wait(None if soonest is None else soonest + every - time.monotonic())
+            self._wake.clear()
             now = time.monotonic()
             with self._lock:
                 due = [e for e, since in self._since.items() if now - since >= every]
@@ -147,8 +153,7 @@ class _Leases:
                     )
             except SQLAlchemyError as exc:  # the next round may get through; settle says the rest
                 log.warning("leases of %s events not renewed (%s)", len(due), _name(exc))
-                continue
-            with self._lock:
+            with self._lock:  # renewed, or tried: the next round is a fraction of a lease away
                 for event_id in due:
                     if event_id in self._since:
                         self._since[event_id] = now
