@@ -11,7 +11,16 @@ from slack_bolt.kwargs_injection.args import Args
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.inbox import held, settle
+from bot.inbox import (
+    NOT_TAKEN_IN,
+    REFUSED_IN_FORM,
+    NotRecorded,
+    RecordingAck,
+    Replayed,
+    held,
+    request_key,
+    settle,
+)
 from bot.private import tell_requester
 
 SOMETHING_WENT_WRONG = (
@@ -21,6 +30,13 @@ SOMETHING_WENT_WRONG = (
 SLACK_FAILED = (
     ":warning: Slack didn't accept what copbot tried to do (`{error}`), so it isn't done. "
     "Please try again in a moment."
+)
+WILL_FINISH = (
+    ":hourglass_flowing_sand: copbot's database stumbled while doing this. copbot will finish "
+    "it in a few minutes and answer here: there's no need to run it again."
+)
+EXPIRED_FORM = (
+    ":warning: copbot took too long to open the form (Slack allows 3 seconds). Please try again."
 )
 
 
@@ -40,11 +56,12 @@ def handle_error(error: Exception, body: dict[str, Any], client: WebClient, logg
         return
     if isinstance(error, SlackApiError):
         # Slack refused a call after the client's retries: worth a line, not a traceback.
-        logger.warning("Slack API error: %s", error.response.get("error") or error)
+        code = error.response.get("error")
+        logger.warning("Slack API error: %s", code or error)
         if body.get("type") != "event_callback":  # an event is nobody's request to retry
-            tell_requester(
-                body, client, SLACK_FAILED.format(error=error.response.get("error")), logger
-            )
+            # a form opened too late (a slow moment, or the request done again after a crash)
+            text = EXPIRED_FORM if code == "expired_trigger_id" else SLACK_FAILED.format(error=code)
+            tell_requester(body, client, text, logger)
         return
     logger.exception("unhandled error in a listener", exc_info=error)
     tell_requester(body, client, SOMETHING_WENT_WRONG, logger)
@@ -64,9 +81,11 @@ def guarded(listener: Callable[..., Any]) -> Callable[[Args], None]:
     it (slack_bolt/listener/thread_runner.py), so a quick CopError after ack() made Bolt answer
     Slack 404 three seconds later. Handling the error inside the listener keeps the ack intact.
     The wrapped function stays plain and importable, and gets whatever of Bolt's arguments it
-    names (`args: Args` carries them all). While it runs, the inbox keeps its event's lease
-    (bot.inbox.held); afterwards the inbox learns the event was handled (bot.inbox.settle),
-    or, when the database failed, that it is to be handled again.
+    names (`args: Args` carries them all). A command's or interaction's `ack` is a
+    bot.inbox.RecordingAck, which writes it to the inbox before Slack gets its 200 (a replay
+    stops there). While it runs, the inbox keeps its lease (bot.inbox.held); afterwards the
+    inbox learns it was handled (bot.inbox.settle), or, when the database failed, that it is
+    to be handled again.
 
     Raises:
         TypeError: at registration, when the listener asks for something Bolt never injects.
@@ -77,14 +96,27 @@ def guarded(listener: Callable[..., Any]) -> Callable[[Args], None]:
         raise TypeError(f"{listener.__name__} asks for {unknown}, which Bolt does not inject")
 
     def run(args: Args) -> None:
+        given = {name: getattr(args, name) for name in wanted}
+        if "ack" in given and request_key(args.body):  # a command or interaction: ack records it
+            given["ack"] = RecordingAck(args.ack, args.body, args.context)
         try:
             with held(args.context):
-                listener(**{name: getattr(args, name) for name in wanted})
+                listener(**given)
+        except Replayed:
+            return
+        except NotRecorded:
+            if not args.context.get(REFUSED_IN_FORM):
+                tell_requester(args.body, args.client, NOT_TAKEN_IN, args.logger)
+            return
         except Exception as error:  # every error reaches handle_error, which logs our bugs in full
             if args.ack is not None and getattr(args.ack, "response", None) is None:
                 args.ack()
             if settle(args.context, error):
-                return  # the database failed: the event is handled again, nobody need retry
+                # the database failed: the work is done again, nobody need retry; a person
+                # waiting on a command or a button hears that it will be
+                if request_key(args.body):
+                    tell_requester(args.body, args.client, WILL_FINISH, args.logger)
+                return
             handle_error(error, args.body, args.client, args.logger)
             return
         settle(args.context)

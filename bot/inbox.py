@@ -1,21 +1,30 @@
-"""The inbox at the door: each event recorded before Slack is answered, settled once handled,
-and handled again when it was dropped (a crash, a database failure mid-work).
+"""The inbox at the door: what Slack sends recorded before Slack is answered, settled once
+handled, and handled again when it was dropped (a crash, a database failure mid-work).
 
-`record_events` is Bolt middleware: it writes the event to storage.inbox (a 503 when it
-cannot, so Slack delivers it again) and skips one already handled or in hand. `held` keeps
-the event's lease while its listener runs, however slowly Slack answers it, so no process
-takes over work that is merely slow. `settle` runs after each listener (bot.errors.guarded
-calls both): the event is done, unless the database failed, in which case it stays pending
-and `redo_due` (a job of `copbot run` in every process, every scheduler.runner.REDO_SECONDS)
-hands it to the app again once its lease has run out.
+An Events API delivery is written by `record_events`, Bolt middleware, before the listener
+runs (a 503 when it cannot, so Slack delivers it again); one already handled or in hand is
+skipped. A slash command or an interaction is written by its listener's `ack()`
+(`RecordingAck`, put in place by bot.errors.guarded) just before Slack gets its 200: Slack
+never sends those again, and one whose 200 never went out was shown to the person as failed,
+so only what was acknowledged is worth doing again. One whose trigger_id was seen is a
+replay of a signed request and is skipped.
+
+`held` keeps the lease while the listener runs, however slowly Slack answers it, so no process
+takes over work that is merely slow. `settle` runs after each listener (guarded calls both):
+the work is done, unless the database failed, in which case it stays pending and `redo_due`
+(a job of `copbot run` in every process, every scheduler.runner.REDO_SECONDS) hands it to the
+app again once its lease has run out. A command handed in again answers through its
+response_url, which Slack keeps for 30 minutes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,22 +44,31 @@ log = logging.getLogger("copbot.inbox")
 LEASE = timedelta(minutes=2)
 RENEWALS_PER_LEASE = 4
 MAX_ATTEMPTS = 5
+# how far back a second handling looks for the first one's post (it comes within minutes)
+REDONE_WITHIN = timedelta(hours=1)
 HELD = "copbot_inbox_event"  # context key: the event this request is handling
 REPLAY = "copbot_inbox_replay"  # context key: set when redo_due hands an event in again
+REFUSED_IN_FORM = "copbot_inbox_refused_in_form"  # context key: the form itself said so
+NOT_TAKEN_IN = (
+    ":warning: copbot couldn't take that in just now (its database didn't answer), so "
+    "nothing was done. Please try again in a moment."
+)
+NOT_TAKEN_IN_FIELD = "copbot couldn't save this just now. Please submit again in a moment."
 
 
 def record_events(
     req: BoltRequest, body: dict[str, Any], context: BoltContext, next: Callable[[], None]
 ) -> BoltResponse | None:
-    """Record an Events API delivery before it is acknowledged; skip one seen already, and a
-    command or interaction whose trigger_id was seen (a replay of a signed request)."""
+    """Record an Events API delivery before it is acknowledged, and skip one seen already.
+    A command or interaction is recorded later, by its ack() (`RecordingAck`)."""
+    replayed = context.get(REPLAY)
+    if replayed:  # redo_due holds it already
+        context[HELD] = replayed
+        next()
+        return None
     event_id = body.get("event_id") if body.get("type") == "event_callback" else None
     if event_id:
         return _record_event(req, body, context, next, str(event_id))
-    trigger = body.get("trigger_id")
-    if isinstance(trigger, str) and trigger and _replayed(trigger, str(context.team_id or "")):
-        log.info("skipping a replayed request (trigger %s)", trigger[:20])
-        return BoltResponse(status=200, body="")
     next()
     return None
 
@@ -62,11 +80,6 @@ def _record_event(
     next: Callable[[], None],
     event_id: str,
 ) -> BoltResponse | None:
-    replayed = context.get(REPLAY)
-    if replayed:  # redo_due holds it already
-        context[HELD] = replayed
-        next()
-        return None
     envelope = req.raw_body or json.dumps(body)
     try:
         with db.session() as session:
@@ -88,15 +101,99 @@ def _record_event(
     return None
 
 
-def _replayed(trigger_id: str, team_id: str) -> bool:
-    try:
-        with db.session() as session:
-            return not inbox.first_time(
-                session=session, key=f"trigger {trigger_id}", team_id=team_id
-            )
-    except SQLAlchemyError as exc:  # the command will meet the same database: let it say so
-        log.warning("could not check trigger %s (%s)", trigger_id[:20], _name(exc))
-        return False
+class NotRecorded(Exception):
+    """A command or interaction could not be written to the inbox: it is not done, and the
+    person is told so (Slack never sends it again)."""
+
+
+class Replayed(Exception):
+    """A command or interaction whose trigger_id was seen before: a replay, not done again."""
+
+
+def request_key(body: dict[str, Any]) -> str | None:
+    """The inbox key of a command or interaction (its trigger_id), None for anything else."""
+    trigger = body.get("trigger_id")
+    if body.get("type") == "event_callback" or not isinstance(trigger, str) or not trigger:
+        return None
+    return f"trigger {trigger}"[:64]
+
+
+def request_token(body: dict[str, Any]) -> str:
+    """A name for what one command or interaction does, the same every time it is handled:
+    its effects carry it (the placeholder ts of a pending post, a ledger period), so a second
+    handling finds the first one's work instead of doing it again."""
+    trigger = body.get("trigger_id")
+    if isinstance(trigger, str) and trigger:
+        return hashlib.sha256(trigger.encode()).hexdigest()[:20]
+    return uuid.uuid4().hex[:20]
+
+
+def handed_in_again(context: Any) -> bool:
+    """Whether this is redo_due handing in work an earlier handling dropped."""
+    return bool(context is not None and context.get(REPLAY))
+
+
+class RecordingAck:
+    """A listener's ack(), which first writes its command or interaction to the inbox.
+
+    Raises NotRecorded (after acknowledging, so Slack shows no error of its own) when the
+    database cannot take it, and Replayed when it was seen before. A request handed in again
+    by redo_due is held already and only acknowledged.
+    """
+
+    def __init__(self, ack: Any, body: dict[str, Any], context: BoltContext) -> None:
+        self._ack = ack
+        self._body = body
+        self._context = context
+
+    @property
+    def response(self) -> Any:
+        return getattr(self._ack, "response", None)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        key = request_key(self._body)
+        if key and not self._context.get(HELD):
+            self._record(key)
+        return self._ack(*args, **kwargs)
+
+    def _record(self, key: str) -> None:
+        try:
+            with db.session() as session:
+                outcome = inbox.receive(
+                    session=session,
+                    event_id=key,
+                    team_id=str(self._context.team_id or ""),
+                    body=json.dumps(self._body),
+                    lease_until=utcnow() + LEASE,
+                )
+        except SQLAlchemyError as exc:
+            log.warning("request %s not recorded (%s): not done", key[:28], _name(exc))
+            self._refuse()
+            raise NotRecorded() from exc
+        if outcome == inbox.SEEN:
+            log.info("skipping a replayed request (%s)", key[:28])
+            self._ack()
+            raise Replayed()
+        self._context[HELD] = key
+        _LEASES.hold(key)
+
+    def _refuse(self) -> None:
+        """Acknowledge what was not taken in: a form stays open, saying so under a field."""
+        view = self._body.get("view") if self._body.get("type") == "view_submission" else None
+        blocks = view.get("blocks") if isinstance(view, dict) else None
+        field = next(
+            (
+                b.get("block_id")
+                for b in blocks or []
+                if isinstance(b, dict) and b.get("type") == "input" and b.get("block_id")
+            ),
+            None,
+        )
+        if field:
+            self._ack(response_action="errors", errors={field: NOT_TAKEN_IN_FIELD})
+            self._context[REFUSED_IN_FORM] = True
+        else:
+            self._ack()
 
 
 class _Leases:
@@ -164,16 +261,17 @@ _LEASES = _Leases()
 
 @contextmanager
 def held(context: Any) -> Iterator[None]:
-    """While a listener handles the event of `context`, its lease is renewed (`_Leases`)."""
-    event_id = context.get(HELD) if context is not None else None
-    if not event_id:
-        yield
-        return
-    _LEASES.hold(str(event_id))
+    """While a listener handles the work of `context`, its lease is renewed (`_Leases`):
+    from the start for an event, from its ack() for a command or interaction."""
+    taken = context.get(HELD) if context is not None else None
+    if taken:
+        _LEASES.hold(str(taken))
     try:
         yield
     finally:
-        _LEASES.drop(str(event_id))
+        held_now = context.get(HELD) if context is not None else None
+        if held_now:  # an event's from the start, or what RecordingAck took
+            _LEASES.drop(str(held_now))
 
 
 def transient(error: BaseException) -> bool:

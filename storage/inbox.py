@@ -1,12 +1,14 @@
-"""The inbox of Slack events: recorded before the 200, handled at least once, never twice in effect.
+"""The inbox of what Slack sends: recorded before the 200, handled at least once, never twice
+in effect.
 
 An event is written (envelope and all) before copbot acknowledges it, so what Slack was told
-copbot has is never lost: if the write fails, Slack gets a 5xx and delivers it again. Its
-row is "pending" while a process holds its lease and handles it, "done" once handled. A
-pending event whose lease ran out (the process died, or the database failed mid-work) is
-taken by whichever process asks next (`take_due`, `receive` on Slack's own retry) and handled
-again; listeners' effects are idempotent (unique constraints, recomputed counts), so handling
-twice has the effect of once.
+copbot has is never lost: if the write fails, Slack gets a 5xx and delivers it again. A slash
+command or an interaction is written the same way, keyed "trigger <trigger_id>", with the
+body Bolt parsed. A row is "pending" while a process holds its lease and handles it, "done"
+once handled. A pending one whose lease ran out (the process died, or the database failed
+mid-work) is taken by whichever process asks next (`take_due`, `receive` on Slack's own
+retry) and handled again; listeners' effects are idempotent (unique constraints, recomputed
+counts, a request's token), so handling twice has the effect of once.
 """
 
 from __future__ import annotations
@@ -69,33 +71,6 @@ def receive(
     )
     session.commit()
     return RETAKEN if retaken.rowcount else SEEN  # type: ignore[attr-defined]
-
-
-def first_time(*, session: Session, key: str, team_id: str) -> bool:
-    """Remember a delivery that is handled at once (a command, an interaction); False when
-    it was seen before: a replay, since Slack never sends those twice.
-
-    Args:
-        session: the open session (committed here).
-        key: what identifies it (its trigger_id, prefixed).
-        team_id: the workspace.
-    """
-    now = utcnow()
-    fresh = insert_if_absent(
-        session=session,
-        model=InboxEvent,
-        values={
-            "event_id": key[:64],
-            "team_id": team_id[:32],
-            "body": "",
-            "status": INBOX_DONE,
-            "attempts": 1,
-            "received_at": now,
-            "done_at": now,
-        },
-    )
-    session.commit()
-    return fresh
 
 
 def extend_leases(*, session: Session, event_ids: Sequence[str], lease_until: datetime) -> int:

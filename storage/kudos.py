@@ -54,14 +54,27 @@ def give_within_quota(
         reason: what for (markup).
         source: "command" or "reaction".
         channel_id: the channel of the message.
-        message_ts: the thanked message (reaction) or the public thanks (command).
+        message_ts: the thanked message (reaction) or the public thanks (command); thanks
+            already recorded with it (a second handling) are neither counted nor refused.
         since: the start of the giver's day.
     """
     assert community.id is not None
     write_lock(session, f"kudos quota {community.id} {giver_id}")
     given = given_since(session=session, community_id=community.id, giver_id=giver_id, since=since)
     left = max(0, community.kudos_daily_quota - given)
-    wanted = list(dict.fromkeys(receiver_ids))
+    # recorded by an earlier handling of the same thanks (same message_ts): not counted again
+    recorded = set(
+        session.exec(
+            select(Kudos.receiver_id).where(
+                Kudos.team_id == community.team_id,
+                Kudos.source == source,
+                Kudos.channel_id == channel_id,
+                Kudos.message_ts == message_ts,
+                Kudos.giver_id == giver_id,
+            )
+        )
+    )
+    wanted = [r for r in dict.fromkeys(receiver_ids) if r not in recorded]
     if len(wanted) > left:
         session.rollback()
         return Given(added=[], left=left, refused=True)

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot.blocks import Message
 from bot.config import Settings
+from bot.inbox import handed_in_again, request_token
 from storage.models import Community
 
 
@@ -32,6 +33,10 @@ class Invocation:
     logger: Logger
     # the community of this channel, once the router admitted the caller to it
     community: Community | None = None
+    # the same for every handling of this command (bot.inbox.request_token), and whether
+    # this handling is redo_due's, after an earlier one was dropped mid-work
+    token: str = ""
+    redone: bool = False
 
     @property
     def home(self) -> Community:
@@ -84,4 +89,6 @@ class Invocation:
             client=client,
             respond=respond,
             logger=logger,
+            token=request_token(command),
+            redone=handed_in_again(context),
         )

@@ -47,6 +47,8 @@ def run_share(inv: Invocation) -> None:
             title=auto_title(inv.client, session, team_id=inv.team_id, text=text),
             tags=hashtags(text),
             source=SOURCE_COMMAND,
+            token=inv.token,
+            redone=inv.redone,
         )
         if snippet.status != STATUS_CONFIRMED:
             inv.reply_text(confirmation_note(community, snippet))

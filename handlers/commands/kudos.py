@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import uuid
 
 from slack_sdk.errors import SlackClientError
 from sqlalchemy.exc import SQLAlchemyError
@@ -11,7 +10,8 @@ from sqlmodel import Session
 
 from bot.blocks.kudos import kudos_note, render_kudos_post, render_leaderboards
 from bot.errors import CopError
-from bot.lookups import display_names, post_message, refused_by_slack
+from bot.inbox import REDONE_WITHIN
+from bot.lookups import display_names, find_own_post, post_message, refused_by_slack
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import EVERYONE, MEMBERS, Subcommand
 from handlers.shared.kudos import (
@@ -59,7 +59,11 @@ def run_kudos(inv: Invocation) -> None:
             reason=request.reason,
             emoji=(community.kudos_emojis or ["raised_hands"])[0],
         )
-        pending = PENDING_POST + uuid.uuid4().hex[:20]
+        # the same placeholder in every handling of this command, so a second one (redo_due,
+        # after a crash mid-work) finds what the first recorded and posted
+        pending = PENDING_POST + inv.token
+        if inv.redone and _posted_before(session, inv, pending, names):
+            return
         given = kudos.give_within_quota(
             session=session,
             community=community,
@@ -112,6 +116,35 @@ UNCONFIRMED = (
     "Your kudos are recorded, but Slack didn't confirm the post in the channel. "
     "Look there before thanking again: it may have arrived."
 )
+
+
+def _posted_before(session: Session, inv: Invocation, pending: str, names: list[str]) -> bool:
+    """Whether an earlier handling of this command posted its thanks (then they point at the
+    post and the giver hears so), for a handling after one that was dropped mid-work."""
+    found = find_own_post(
+        inv.client,
+        inv.channel_id,
+        since=utcnow() - REDONE_WITHIN,
+        event_type=KUDOS_EVENT,
+        payload={"pending": pending},
+    )
+    if found is None:
+        return False
+    kudos.move_kudos(
+        session=session,
+        team_id=inv.team_id,
+        channel_id=inv.channel_id,
+        from_ts=pending,
+        to_ts=str(found["ts"]),
+    )
+    community = inv.home
+    assert community.id is not None
+    quota = community.kudos_daily_quota
+    used = kudos.given_since(
+        session=session, community_id=community.id, giver_id=inv.user_id, since=day_start(community)
+    )
+    inv.reply_text(kudos_note(receiver_names=names, left=max(0, quota - used), quota=quota))
+    return True
 
 
 def _take_back(session: Session, inv: Invocation, pending: str) -> None:

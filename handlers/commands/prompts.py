@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from bot.blocks.kit import Message, section
 from bot.errors import CopError
 from bot.lookups import named
@@ -84,7 +82,7 @@ def run_prompt(inv: Invocation) -> None:
                 session,
                 community=community,
                 kind=PROMPT,
-                period=f"{period_key(now, community.timezone)}+{uuid.uuid4().hex[:12]}",
+                period=f"{period_key(now, community.timezone)}+{inv.token[:12]}",
                 scheduled_for=now,
                 now=now,
                 claimed_by=f"/cop prompt now by {inv.user_id}",

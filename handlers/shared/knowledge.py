@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -17,8 +16,10 @@ from bot.blocks.knowledge import (
     render_shared,
 )
 from bot.errors import CopError
+from bot.inbox import REDONE_WITHIN
 from bot.lookups import (
     display_names,
+    find_own_post,
     named,
     permalink,
     post_message,
@@ -28,6 +29,7 @@ from bot.text import hashtags, normalise_tags, title_from
 from handlers.shared.messages import SlackMessage, thread_replies
 from handlers.shared.roles import facilitators_among, is_facilitator
 from storage import communities, db, knowledge
+from storage.clock import utcnow
 from storage.knowledge import NewSnippet
 from storage.models import Community, Snippet
 from storage.models.base import PENDING_POST, SHARED_KNOWLEDGE_EVENT
@@ -181,8 +183,20 @@ def share_knowledge(
     title: str,
     tags: list[str],
     source: str,
+    token: str,
+    redone: bool = False,
 ) -> Snippet:
-    """Post knowledge in a community channel with attribution, and record it as a snippet."""
+    """Post knowledge in a community channel with attribution, and record it as a snippet.
+
+    `token` names this sharing in every handling of it (bot.inbox.request_token): the snippet
+    is recorded under it until posted, and the post carries it, so a handling after one that
+    was dropped mid-work (`redone`) finds the post or the record instead of sharing twice.
+    """
+    pending = PENDING_POST + token
+    if redone:
+        found = _shared_before(client, session, community, channel_id, pending)
+        if found is not None:
+            return recorded_by(client, session, community=community, snippet=found, user_id=user_id)
     waiting = community.require_confirmation and not is_facilitator(
         session, client, community, user_id
     )
@@ -195,7 +209,6 @@ def share_knowledge(
         waiting=waiting,
     )
     # recorded first, announced second: a refused post takes it back, a lost answer keeps it
-    pending = PENDING_POST + uuid.uuid4().hex[:20]
     snippet, _ = knowledge.capture_snippet(
         session=session,
         community=community,
@@ -213,7 +226,10 @@ def share_knowledge(
         ),
     )
     try:
-        metadata = {"event_type": SHARED_KNOWLEDGE_EVENT, "event_payload": {"snippet": snippet.id}}
+        metadata = {
+            "event_type": SHARED_KNOWLEDGE_EVENT,
+            "event_payload": {"snippet": snippet.id, "pending": pending},
+        }
         ts = str(post_message(client, channel_id, metadata=metadata, **post.as_kwargs())["ts"])
     except (SlackClientError, OSError) as exc:
         if refused_by_slack(exc):
@@ -246,6 +262,37 @@ UNCONFIRMED_SHARE = (
     "Your knowledge is saved, but Slack didn't confirm the post in the channel. "
     "Look there before sharing it again: it may have arrived."
 )
+
+
+def _shared_before(
+    client: WebClient, session: Session, community: Community, channel_id: str, pending: str
+) -> Snippet | None:
+    """The snippet an earlier handling of this sharing posted, pointed at its post; None when
+    that handling never posted it (then this one does, reusing any record it left)."""
+    post = find_own_post(
+        client,
+        channel_id,
+        since=utcnow() - REDONE_WITHIN,
+        event_type=SHARED_KNOWLEDGE_EVENT,
+        payload={"pending": pending},
+    )
+    if post is None:
+        return None
+    ts = str(post["ts"])
+    team_id = community.team_id
+    recorded = knowledge.get_snippet(
+        session=session, team_id=team_id, channel_id=channel_id, message_ts=pending
+    )
+    if recorded is not None:
+        return knowledge.place_snippet(
+            session=session,
+            snippet=recorded,
+            message_ts=ts,
+            permalink=permalink(client, channel_id, ts),
+        )
+    return knowledge.get_snippet(
+        session=session, team_id=team_id, channel_id=channel_id, message_ts=ts
+    )
 
 
 def _discard(session: Session, snippet: Snippet) -> None:

@@ -21,6 +21,7 @@ from bot.blocks.knowledge import (
     TITLE_BLOCK,
 )
 from bot.errors import CopError
+from bot.inbox import handed_in_again, request_token
 from bot.lookups import team_of
 from bot.private import tell
 from bot.text import hashtags, normalise_tags
@@ -190,6 +191,8 @@ def share_knowledge_submitted(
             title=title,
             tags=tags,
             source=SOURCE_SHORTCUT,
+            token=request_token(body),
+            redone=handed_in_again(context),
         )
         note = confirmation_note(community, snippet)
     tell(client, channel_id=channel.channel_id, user_id=user_id, text=note)

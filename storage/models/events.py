@@ -1,4 +1,5 @@
-"""The inbox: every event Slack delivers, recorded before copbot answers, until it is handled."""
+"""The inbox: every event, command and interaction Slack sends, recorded before copbot
+answers, until it is handled."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ INBOX_FAILED = "failed"  # given up after its attempts (kept for operators, then
 
 
 class InboxEvent(SQLModel, table=True):
-    """One Events API delivery by its event_id: the de-duplication and the durable queue."""
+    """One Events API delivery by its event_id, or a command or interaction by its trigger_id
+    ("trigger …"): the de-duplication and the durable queue."""
 
     __tablename__ = "inbox"
     __table_args__ = (
