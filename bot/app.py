@@ -11,7 +11,7 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 from bot.config import Settings
 from bot.errors import handle_error
 from bot.inbox import record_events
-from bot.middleware import settings_middleware
+from bot.middleware import client_middleware, settings_middleware
 from bot.slack_client import make_client
 from handlers import register_handlers
 from storage.installations import installation_store, state_store
@@ -58,6 +58,7 @@ def create_app(settings: Settings, *, listener_executor: Executor | None = None)
         raise_error_for_unhandled_request=False,
     )
     app.middleware(settings_middleware(settings))
+    app.middleware(client_middleware(client))
     app.middleware(record_events)
     app.error(handle_error)
     register_handlers(app)

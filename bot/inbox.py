@@ -128,6 +128,36 @@ def request_token(body: dict[str, Any]) -> str:
     return uuid.uuid4().hex[:20]
 
 
+def what_was_asked(body: dict[str, Any]) -> str | None:
+    """Who asked what where, in a command or interaction: the same when the person asks again
+    (a command typed again, a button clicked again, a form submitted again), whatever its new
+    trigger_id; None for anything else."""
+    user = body.get("user_id") or _part(body, "user").get("id")
+    if not user or request_key(body) is None:
+        return None
+    if body.get("command"):
+        parts: list[Any] = [body.get("channel_id"), body.get("command"), body.get("text")]
+    else:
+        view, message = _part(body, "view"), _part(body, "message")
+        actions = body.get("actions")
+        actions = actions if isinstance(actions, list) else []
+        parts = [
+            body.get("type"),
+            body.get("callback_id"),
+            message.get("ts"),
+            view.get("id"),
+            (view.get("state") or {}).get("values"),
+            [(a.get("action_id"), a.get("value")) for a in actions if isinstance(a, dict)],
+        ]
+    text = json.dumps([body.get("team_id") or "", user, *parts], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _part(body: dict[str, Any], name: str) -> dict[str, Any]:
+    value = body.get(name)
+    return value if isinstance(value, dict) else {}
+
+
 def handed_in_again(context: Any) -> bool:
     """Whether this is redo_due handing in work an earlier handling dropped."""
     return bool(context is not None and context.get(REPLAY))
@@ -165,6 +195,7 @@ class RecordingAck:
                     team_id=str(self._context.team_id or ""),
                     body=json.dumps(self._body),
                     lease_until=utcnow() + LEASE,
+                    asked=what_was_asked(self._body),
                 )
         except SQLAlchemyError as exc:
             log.warning("request %s not recorded (%s): not done", key[:28], _name(exc))
@@ -316,12 +347,24 @@ def redo_due(app: App, *, now: datetime | None = None) -> int:
         log.warning("pending events not read (%s): next time", _name(exc))
         return 0
     for item in due:
+        if item.event_id.startswith("trigger ") and _asked_again(item.event_id):
+            log.info("%s: its person asked again, so it is not done twice", item.event_id[:28])
+            continue
         log.info("handling event %s again (attempt %s)", item.event_id, item.attempts)
         request = BoltRequest(body=item.body, mode="socket_mode", context={REPLAY: item.event_id})
         response = app.dispatch(request)
         if response.status == 404:  # no listener for it: nothing to do, ever
             settle({HELD: item.event_id})
     return len(due)
+
+
+def _asked_again(event_id: str) -> bool:
+    try:
+        with db.session() as session:
+            return inbox.asked_again(session=session, event_id=event_id)
+    except SQLAlchemyError as exc:  # handled again, as if nobody had asked twice
+        log.warning("could not compare %s (%s)", event_id[:28], _name(exc))
+        return False
 
 
 def _name(error: BaseException) -> str:

@@ -9,6 +9,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
+from storage import db
+
 
 def tell(
     client: WebClient, *, channel_id: str, user_id: str, text: str, blocks: list[Any] | None = None
@@ -31,6 +33,7 @@ def tell_requester(body: dict[str, Any], client: WebClient, text: str, logger: L
     try:
         response_url = body.get("response_url") or _first_response_url(body)
         if isinstance(response_url, str) and response_url:
+            db.release_idle()  # the response_url is Slack too: no connection waits on it
             WebhookClient(response_url).send(text=text, response_type="ephemeral")
             return
         event = _dict(body.get("event"))

@@ -34,6 +34,8 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
 
+from storage import db
+
 RATE_LIMIT_RETRIES = 3
 CONNECTION_RETRIES = 2
 SERVER_ERROR_RETRIES = 2
@@ -193,13 +195,31 @@ class SafeServerErrorRetryHandler(ServerErrorRetryHandler):
 
 
 class CopbotWebClient(WebClient):
-    """A WebClient whose calls each wait for their rate-limit gate first."""
+    """A WebClient whose calls each free the thread's idle database connections
+    (storage.db.release_idle) and wait for their rate-limit gate first."""
 
     def __init__(self, *, gate: RateLimitGate, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.gate = gate
 
+    def sibling(self, *, token: str | None, team_id: str | None) -> CopbotWebClient:
+        """A client like this one (same gates, retries and timeout) for another token: what
+        Bolt builds for each request as a plain WebClient, without the gates or the release."""
+        return CopbotWebClient(
+            gate=self.gate,
+            token=token,
+            base_url=self.base_url,
+            timeout=self.timeout,
+            ssl=self.ssl,
+            proxy=self.proxy,
+            headers=self.headers,
+            team_id=team_id,
+            logger=self.logger,
+            retry_handlers=list(self.retry_handlers or []),
+        )
+
     def api_call(self, api_method: str, *args: Any, **kwargs: Any) -> SlackResponse:
+        db.release_idle()  # no pooled database connection waits on Slack with us
         self.gate.current = gate_key(api_method, kwargs)
         self.gate.wait()
         return super().api_call(api_method, *args, **kwargs)
@@ -237,7 +257,7 @@ def make_client(
     rate_limit_retries: int = RATE_LIMIT_RETRIES,
     timeout: int = TIMEOUT_SECONDS,
     longest_wait: float = LONGEST_WAIT_SECONDS,
-) -> WebClient:
+) -> CopbotWebClient:
     """A WebClient for `base_url` with copbot's retry policy and its own rate-limit gates.
 
     Args:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-# Listener threads (16) and scheduler workers each hold a connection while they wait on Slack.
+# Listener threads (16) and scheduler workers; none holds a connection while it waits on Slack
+# (release_idle), so these are the most used at once, not the most in flight.
 POOL_SIZE = 20
 POOL_OVERFLOW = 20
 
@@ -73,18 +77,47 @@ def get_engine() -> Engine:
     return _engine
 
 
+_open = threading.local()  # the sessions this thread has open, innermost last
+LOCKED = "copbot_holds_write_lock"  # session.info key: its transaction holds a write_lock
+
+
 @contextmanager
 def session() -> Iterator[Session]:
     """A Session on the configured engine; commit explicitly, rolled back on error."""
     with Session(get_engine(), expire_on_commit=False) as s:
-        yield s
+        opened: list[Session] = _open.__dict__.setdefault("sessions", [])
+        opened.append(s)
+        try:
+            yield s
+        finally:
+            opened.remove(s)
 
 
-def release(session: Session) -> None:
-    """End the session's transaction so that its pooled connection is free while copbot waits
-    on Slack. Call it where reads are done: it commits what is pending (copbot's storage
-    functions commit their writes as they make them, so there is normally nothing)."""
-    session.commit()
+def release_idle() -> int:
+    """End the idle transactions of this thread's open sessions, so that no pooled connection
+    is held while copbot waits on Slack; returns how many were ended.
+
+    The Web API client calls it before every call. A transaction is idle when it holds no
+    unflushed change and no write_lock: copbot's storage functions commit their writes as they
+    make them, so what is left is reads, and the next query simply begins a new transaction.
+    """
+    ended = 0
+    for s in list(getattr(_open, "sessions", ())):
+        if s.in_transaction() and not (s.new or s.dirty or s.deleted) and not s.info.get(LOCKED):
+            s.commit()
+            ended += 1
+    return ended
+
+
+def holding() -> int:
+    """How many of this thread's open sessions are in a transaction (may hold a connection)."""
+    return sum(s.in_transaction() for s in getattr(_open, "sessions", ()))
+
+
+@event.listens_for(OrmSession, "after_transaction_end")
+def _lock_released(s: OrmSession, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost transaction: any write_lock went with it
+        s.info.pop(LOCKED, None)
 
 
 def ping() -> str:

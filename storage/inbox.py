@@ -32,7 +32,13 @@ SEEN = "seen"  # handled, or being handled: skip it
 
 
 def receive(
-    *, session: Session, event_id: str, team_id: str, body: str, lease_until: datetime
+    *,
+    session: Session,
+    event_id: str,
+    team_id: str,
+    body: str,
+    lease_until: datetime,
+    asked: str | None = None,
 ) -> str:
     """Record a delivery; FRESH or RETAKEN when the caller should handle it, SEEN to skip.
 
@@ -42,6 +48,7 @@ def receive(
         team_id: the workspace of the envelope.
         body: the envelope as received.
         lease_until: until when the caller answers for handling it.
+        asked: a command's or interaction's who, where and what (the same when asked again).
     """
     now = utcnow()
     fresh = insert_if_absent(
@@ -55,6 +62,7 @@ def receive(
             "attempts": 1,
             "lease_until": lease_until,
             "received_at": now,
+            "asked": asked,
         },
     )
     session.commit()
@@ -102,6 +110,34 @@ def mark_done(*, session: Session, event_id: str) -> None:
         .values(status=INBOX_DONE, done_at=now, lease_until=None, error=None)
     )
     session.commit()
+
+
+def asked_again(*, session: Session, event_id: str) -> bool:
+    """Whether the person asked for the same thing again after this request arrived (they saw
+    it fail); then it is settled as done instead of being handled a second time (committed
+    here).
+
+    Args:
+        session: the open session.
+        event_id: the request's key ("trigger …").
+    """
+    first = session.exec(select(InboxEvent).where(InboxEvent.event_id == event_id)).first()
+    if first is None or not first.asked:
+        return False
+    later = session.exec(
+        select(InboxEvent.id).where(
+            InboxEvent.team_id == first.team_id,
+            InboxEvent.asked == first.asked,
+            col(InboxEvent.id) > (first.id or 0),
+        )
+    ).first()
+    if later is None:
+        return False
+    first.status, first.done_at, first.lease_until = INBOX_DONE, utcnow(), None
+    first.error = "asked again by the person, who saw it fail: not done twice"
+    session.add(first)
+    session.commit()
+    return True
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from sqlalchemy import text
 from sqlmodel import Session
 
+from storage.db import LOCKED
+
 
 def lock_id(key: str) -> int:
     """A stable signed 64-bit number for `key` (PostgreSQL's advisory locks take a bigint)."""
@@ -53,3 +55,4 @@ def write_lock(session: Session, key: str) -> None:
     if lock is None:
         raise NotImplementedError(f"copbot runs on SQLite or PostgreSQL, not {dialect}")
     lock(session, key)
+    session.info[LOCKED] = True  # storage.db.release_idle leaves this transaction be

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, or_, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from storage.clock import utcnow
@@ -209,7 +210,9 @@ def renew_claim(
     session.commit()
     if not result.rowcount:  # type: ignore[attr-defined]
         return False
-    post.lease_until, post.channel_id = lease_until, channel_id
+    # what the row now holds, without making the instance dirty (nothing is left to write)
+    set_committed_value(post, "lease_until", lease_until)
+    set_committed_value(post, "channel_id", channel_id)
     return True
 
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from slack_sdk.web.base_client import BaseClient
+from slack_sdk.webhook import WebhookClient
 from sqlalchemy.engine import Engine
 
 from sandbox.slack import SlackStandIn
+from storage import db
 from storage.clock import run_ahead
 from tests.databases import (
     PG_ENV,
@@ -68,6 +73,31 @@ def standin() -> Iterator[SlackStandIn]:
     with SlackStandIn(spec_path=OPENAPI_SPEC) as slack:
         seed_workspace(slack)
         yield slack
+
+
+@pytest.fixture(autouse=True)
+def no_transaction_waits_on_slack(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test checks that no request went to Slack (Web API or response_url) while its
+    thread held a database transaction: a pooled connection waiting on Slack with it.
+
+    It watches slack_sdk's last step before the socket, so it sees every call however made."""
+    held: list[str] = []
+
+    def watched(real: Callable[..., Any]) -> Callable[..., Any]:
+        def send(*args: Any, **kwargs: Any) -> Any:
+            if db.holding():
+                held.append("".join(traceback.format_stack(limit=16)[:-1]))
+            return real(*args, **kwargs)
+
+        return send
+
+    for owner, name in (
+        (BaseClient, "_perform_urllib_http_request_internal"),
+        (WebhookClient, "_perform_http_request_internal"),
+    ):
+        monkeypatch.setattr(owner, name, watched(getattr(owner, name)))
+    yield
+    assert not held, "Slack was called with a database transaction open:\n" + "\n".join(held)
 
 
 @pytest.fixture

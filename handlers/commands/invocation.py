@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot.blocks import Message
 from bot.config import Settings
 from bot.inbox import handed_in_again, request_token
+from storage import db
 from storage.models import Community
 
 
@@ -56,6 +57,7 @@ class Invocation:
 
     def reply(self, message: Message) -> None:
         """Answer only the caller (ephemeral)."""
+        db.release_idle()  # the response_url is Slack too: no connection waits on it
         self.respond(response_type="ephemeral", **message.as_kwargs())
 
     def reply_text(self, text: str) -> None:

@@ -73,7 +73,6 @@ def member_joined_channel(
         logger.info("%s joined community %s", user_id, community.id)
         if not users.is_muted(session=session, team_id=community.team_id, user_id=user_id):
             welcome = welcome_message(client, session, community, event.get("channel", ""))
-            db.release(session)
             tell(
                 client,
                 channel_id=event.get("channel", ""),

@@ -19,7 +19,7 @@ from bot.blocks.community import (
 from bot.errors import CopError
 from bot.lookups import ChannelFacts, channel_facts, channel_member_ids, user_profile
 from scheduler.kinds import default_slots
-from storage import communities, db
+from storage import communities
 from storage.markup import from_typed, visible
 from storage.models import Community
 
@@ -87,7 +87,6 @@ def check_can_create(
         raise CopError(
             f"This channel already hosts *{existing.name}*. `/cop info` tells you about it."
         )
-    db.release(session)
     facts = channel_facts(client, channel_id)
     if facts.is_im:
         raise CopError("Communities live in channels, not in direct messages.")
@@ -162,7 +161,6 @@ def seed_members(
     assert community.id is not None
     people = []
     channels = communities.channels_of(session=session, community_id=community.id)
-    db.release(session)
     for channel in channels:
         for member_id in channel_member_ids(client, channel.channel_id):
             if member_id == bot_user_id:

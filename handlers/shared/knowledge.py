@@ -28,7 +28,7 @@ from bot.lookups import (
 from bot.text import hashtags, normalise_tags, title_from
 from handlers.shared.messages import SlackMessage, thread_replies
 from handlers.shared.roles import facilitators_among, is_facilitator
-from storage import communities, db, knowledge
+from storage import communities, knowledge
 from storage.clock import utcnow
 from storage.knowledge import NewSnippet
 from storage.models import Community, Snippet
@@ -105,7 +105,6 @@ def new_snippet(
     )
     text = composed.text
     binding = communities.channel_binding(session=session, team_id=team_id, channel_id=channel_id)
-    db.release(session)
     return NewSnippet(
         channel_id=channel_id,
         message_ts=message.ts,

@@ -15,7 +15,7 @@ from bot.lookups import permalink, user_profile
 from bot.private import tell
 from handlers.shared.messages import fetch_message
 from scheduler.periods import local_day_start
-from storage import db, knowledge, kudos, users
+from storage import knowledge, kudos, users
 from storage.clock import utcnow
 from storage.markup import escape
 from storage.models import Community
@@ -175,7 +175,6 @@ def thank_by_reaction(
     except CopError as refusal:
         tell(client, channel_id=channel_id, user_id=giver_id, text=refusal.reason)
         return
-    db.release(session)
     link = permalink(client, channel_id, ts)
     given = kudos.give_within_quota(
         session=session,

@@ -23,6 +23,7 @@ class InboxEvent(SQLModel, table=True):
     __table_args__ = (
         Index("ix_inbox_status_lease_until", "status", "lease_until"),
         Index("ix_inbox_received_at", "received_at"),
+        Index("ix_inbox_team_id_asked", "team_id", "asked"),
     )
 
     id: int | None = pk_field()
@@ -37,3 +38,6 @@ class InboxEvent(SQLModel, table=True):
     error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     received_at: datetime = created_field()
     done_at: datetime | None = when_field()
+    # a command's or interaction's who, where and what (bot.inbox.what_was_asked): the same
+    # when the person asks again after seeing it fail, so it is not then done twice
+    asked: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))

@@ -254,3 +254,22 @@ def test_a_form_opened_by_a_second_handling_says_to_try_again(
     copbot.standin.fail("views.open", error="expired_trigger_id")
     reply = copbot.cop("/cop schedule")
     assert EXPIRED_FORM in reply.text
+
+
+def test_a_command_its_person_ran_again_is_not_done_a_second_time(
+    copbot: Copbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Recorded just before its 200, then copbot died: Slack showed the giver an error (as
+    if the 200 never went out), and they ran it again. The first is settled, not redone."""
+    copbot.cop("/cop create Python Guild")
+    monkeypatch.setattr(kudos, "give_within_quota", dies_once(kudos.give_within_quota))
+    first = kudos_command_sent(copbot)
+    other = kudos_command_sent(copbot, "kudos @carol for the docs")  # not the same request
+    again = kudos_command_sent(copbot)
+    assert len(kudos_posts(copbot)) == 2
+    assert redo_later(copbot) == 1
+    assert sorted(r for r, _ in kudos_rows()) == ["UBOB", "UCAROL"]
+    assert len(kudos_posts(copbot)) == 2
+    statuses = {key: status for key, status, _ in requests()}
+    assert statuses[f"trigger {first.trigger_id}"] == "done"
+    assert {statuses[f"trigger {r.trigger_id}"] for r in (other, again)} == {"done"}

@@ -121,7 +121,8 @@ def test_copbot_killed_mid_command_thanks_exactly_once(
     """Twenty /cop kudos in flight, Slack answering each post late, when copbot is killed:
     each acknowledged command is finished by a second handling (which finds any post Slack
     made by its metadata); one that got no 200 was shown to its giver as failed, who runs it
-    again. Every thanks is recorded once, posted once, and points at its post."""
+    again (and one recorded just before a 200 that never went out is then not redone as
+    well). Every thanks is recorded once, posted once, and points at its post."""
     port = free_port()
     process = start_copbot(engine, standin, port, tmp_path)
     sender = SlackSender(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, standin)

@@ -1,5 +1,6 @@
-"""No pooled database connection is held while copbot waits on Slack, in the flows a busy
-workspace runs most: starting a community, welcoming, sharing, capturing, kudos."""
+"""No pooled database connection is held while copbot waits on Slack, counted by the pool
+itself in the flows a busy workspace runs most: starting a community, welcoming, sharing,
+capturing, kudos. (Every test also checks its own thread: tests/conftest.py.)"""
 
 from __future__ import annotations
 
