@@ -13,6 +13,7 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from sqlmodel import Session
 
+from bot.inbox import handed_in_again
 from bot.lookups import workspace_of
 from bot.private import tell
 from handlers.shared.knowledge import confirmation_note, endorse, new_snippet
@@ -70,7 +71,7 @@ def reaction_added(
         if reaction is None:
             return
         if reaction.emoji in reaction.community.knowledge_emojis:
-            _capture(session, client, reaction, logger)
+            _capture(session, client, reaction, logger, redone=handed_in_again(context))
         elif reaction.emoji in reaction.community.kudos_emojis:
             thank_by_reaction(
                 client,
@@ -84,7 +85,9 @@ def reaction_added(
             )
 
 
-def _capture(session: Session, client: WebClient, reaction: Reaction, logger: Logger) -> None:
+def _capture(
+    session: Session, client: WebClient, reaction: Reaction, logger: Logger, *, redone: bool
+) -> None:
     community, channel_id, ts = reaction.community, reaction.channel_id, reaction.ts
     team_id = community.team_id
     snippet = knowledge.get_snippet(
@@ -114,7 +117,10 @@ def _capture(session: Session, client: WebClient, reaction: Reaction, logger: Lo
         user_id=reaction.user_id,
         emoji=reaction.emoji,
     )
-    if created:
+    # handled again after a crash: the first handling may have captured it and died before
+    # telling its curator, who is told now
+    mine = redone and snippet.curator_id == reaction.user_id and snippet.source == SOURCE_REACTION
+    if created or mine:
         note = confirmation_note(community, snippet)
         tell(client, channel_id=channel_id, user_id=reaction.user_id, text=note)
 

@@ -180,3 +180,22 @@ def test_slack_refusing_a_call_during_an_event_tells_nobody_to_try_again(copbot:
     ]
     assert not any("try again" in t for t in told), told
     assert ("Ev0009", "done", 1) in inbox_rows()
+
+
+def test_a_capture_handled_again_still_tells_its_curator(
+    copbot: Copbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first handling recorded the snippet and the database failed before the curator
+    was told: the second handling finds the snippet there, and tells them all the same."""
+    copbot.cop("/cop create Python Guild")
+    ts = copbot.say("use pathlib for paths", user="UBOB")
+    copbot.standin.ephemerals.clear()
+    monkeypatch.setattr(knowledge, "add_endorsement", failing_once(knowledge.add_endorsement))
+    bulb(copbot, ts, event_id="Ev0010")
+    with db.session() as session:
+        assert [s.message_ts for s in session.exec(select(Snippet))] == [ts]
+    assert copbot.standin.ephemerals == []
+    assert redo_due(copbot.app, now=utcnow() + LEASE + timedelta(seconds=1)) == 1
+    copbot.wait_idle()
+    assert [e["user"] for e in copbot.standin.ephemerals] == ["UALICE"]
+    assert endorsements() == [(ts, "UALICE")]
