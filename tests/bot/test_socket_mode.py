@@ -18,6 +18,7 @@ from sandbox.slack.socket_mode import Delivery
 from storage import communities, db
 from storage.models import Community, Kudos, Snippet
 from tests.bot.test_inbox import endorsements, inbox_rows
+from tests.handlers.test_atomic_rules import at_once
 from tests.harness import TEAM, flatten_text
 from tests.processes import start_socket_copbot
 
@@ -73,6 +74,29 @@ def settled(standin: SlackStandIn, event_ids: list[str]) -> list[tuple[str, str,
         return rows if len(rows) == len(event_ids) and {r[1] for r in rows} == {"done"} else []
 
     return standin.wait_for(done, timeout=30)
+
+
+def mention(standin: SlackStandIn, user: str = "UBOB") -> dict[str, Any]:
+    """`user` asks copbot in #python (an app_mention: copbot answers each one in its thread)."""
+    text = f"<@{standin.bot_user_id}> what do we know about pathlib?"
+    ts = standin.add_message("CPYTHON", user, text)["ts"]
+    event = {"type": "app_mention", "user": user, "text": text, "ts": ts}
+    event.update(channel="CPYTHON", event_ts=ts, team=TEAM)
+    return event
+
+
+def answers(standin: SlackStandIn, mentions: list[Delivery]) -> list[int]:
+    """How many times copbot answered each of these mentions, once it answered them all and
+    one more asked after them (so that an answer given twice has had time to arrive)."""
+
+    def answered(ts: str) -> int:
+        calls = standin.calls_to("chat.postMessage")
+        return sum(c.args.get("thread_ts") == ts for c in calls if c.args["channel"] == "CPYTHON")
+
+    last = standin.socket.send_event(mention(standin))
+    stamps = [d.body["event"]["ts"] for d in [*mentions, last]]
+    standin.wait_for(lambda: all(answered(ts) for ts in stamps), timeout=30)
+    return [answered(ts) for ts in stamps[:-1]]
 
 
 def community_named(standin: SlackStandIn, name: str) -> Community:
@@ -170,30 +194,33 @@ def test_after_slack_asks_for_a_new_connection_events_arrive_over_it_once(
     standin: SlackStandIn, socket_copbot: subprocess.Popen
 ) -> None:
     python_guild(standin)
+    [first_link] = standin.socket.deliveries[0].links
     opened = len(standin.calls_to("apps.connections.open"))
     assert standin.socket.disconnect("refresh_requested") == 1
     standin.wait_for(lambda: len(standin.calls_to("apps.connections.open")) > opened)
     standin.socket.wait_for_connections(1)
     ts = standin.add_message("CPYTHON", "UBOB", "use pathlib for paths")["ts"]
     sent = bulb(standin, ts)
-    first_link = standin.socket.deliveries[0].links[0]
-    assert sent.links != [first_link] and sent.acked_over == sent.links[0]
+    asked = standin.socket.send_event(mention(standin))
+    for delivery in (sent, asked):
+        assert first_link not in delivery.links and delivery.acked_over == delivery.links[-1]
     assert settled(standin, [sent.body["event_id"]]) == [(sent.body["event_id"], "done", 1)]
     assert endorsements() == [(ts, "UALICE")]
+    assert answers(standin, [asked]) == [1]
 
 
 def test_an_event_whose_ack_slack_lost_is_sent_again_and_handled_once(
-    standin: SlackStandIn, socket_copbot: subprocess.Popen
+    standin: SlackStandIn, socket_copbot: subprocess.Popen, tmp_path: Path
 ) -> None:
-    python_guild(standin)
-    ts = standin.add_message("CPYTHON", "UBOB", "use pathlib for paths")["ts"]
     standin.socket.lose_acks(1)
-    sent = bulb(standin, ts)  # returns once the retry is acked
+    sent = standin.socket.send_event(mention(standin))  # returns once the retry is acked
     assert len(sent.links) == 2
     assert (sent.envelope["retry_attempt"], sent.envelope["retry_reason"]) == (1, "timeout")
     event_id = sent.body["event_id"]
-    assert settled(standin, [event_id]) == [(event_id, "done", 1)]  # the retry was skipped
-    assert endorsements() == [(ts, "UALICE")]
+    log = (tmp_path / "copbot.log").read_text()
+    assert log.count(f"skipping re-delivered event {event_id}") == 1  # the inbox knew it
+    assert settled(standin, [event_id]) == [(event_id, "done", 1)]
+    assert answers(standin, [sent]) == [1]
 
 
 def test_two_processes_share_the_envelopes_and_handle_each_once(
@@ -203,14 +230,12 @@ def test_two_processes_share_the_envelopes_and_handle_each_once(
     second = start_socket_copbot(engine, standin, tmp_path / "second")
     try:
         assert standin.socket.connections() == 2
-        python_guild(standin)
-        messages = [standin.add_message("CPYTHON", "UBOB", f"tip {i}")["ts"] for i in range(6)]
-        sent = [bulb(standin, ts) for ts in messages]
-        assert len({d.acked_over for d in sent}) == 2  # both processes acked some
+        sent = at_once(6, lambda i: standin.socket.send_event(mention(standin)))
+        assert len({d.acked_over for d in sent}) == 2  # both processes took some
         assert all(d.acked_over == d.links[-1] for d in sent)
         event_ids = [d.body["event_id"] for d in sent]
         assert sorted(settled(standin, event_ids)) == sorted((e, "done", 1) for e in event_ids)
-        assert endorsements() == sorted((ts, "UALICE") for ts in messages)
+        assert answers(standin, sent) == [1] * len(sent)
     finally:
         assert stop(second) == 0
 
@@ -221,4 +246,4 @@ def test_sigterm_stops_it_cleanly(
     python_guild(standin)
     assert stop(socket_copbot) == 0
     standin.socket.wait_for_connections(0)
-    print((tmp_path / "copbot.log").read_text())
+    assert "stopping" in (tmp_path / "copbot.log").read_text().splitlines()[-1]
