@@ -160,7 +160,11 @@ class SocketMode:
         ticket = uuid.uuid4().hex
         with self._lock:
             self._tickets.add(ticket)
-        port = self._start()
+        try:
+            port = self._start()
+        except ImportError:
+            logger.error("the stand-in's Socket Mode needs websockets (pip install -e '.[dev]')")
+            raise SlackError("fatal_error") from None
         return {"url": f"ws://127.0.0.1:{port}/link/?ticket={ticket}&app_id={self.standin.app_id}"}
 
     # ----- the websocket server --------------------------------------------------------------

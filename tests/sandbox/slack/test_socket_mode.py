@@ -4,6 +4,7 @@ goes over the wire) and by slack_sdk's own Socket Mode client (what `copbot run`
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -193,3 +194,15 @@ def test_slack_sdks_client_reconnects_when_asked_and_answers_over_the_new_connec
     finally:
         client.close()
     standin.socket.wait_for_connections(0)
+
+
+def test_without_websockets_it_answers_an_error_and_the_web_api_goes_on(
+    standin: SlackStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sandbox runs without the dev extras: Socket Mode is refused, nothing else changes."""
+    monkeypatch.setitem(sys.modules, "websockets.sync.server", None)
+    with pytest.raises(SlackApiError) as refused:
+        open_url(standin)
+    assert refused.value.response["error"] == "fatal_error"
+    client = WebClient(token=standin.bot_token, base_url=standin.api_url)
+    assert client.chat_postMessage(channel="CPYTHON", text="hi")["ok"]
