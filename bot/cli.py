@@ -152,6 +152,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     scheduler = build_scheduler(settings, clients_for(settings), redo=lambda: redo_due(app))
     scheduler.start()
+    # SIGTERM (docker stop, systemd, Kubernetes) stops it as Ctrl-C does: cleanly, exit 0.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         serve(app, settings, args)
     except KeyboardInterrupt:
@@ -167,7 +169,11 @@ def serve(app: Any, settings: Settings, args: argparse.Namespace) -> None:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         log.info("copbot connecting to Slack in Socket Mode")
-        SocketModeHandler(app, settings.slack_app_token).start()
+        handler = SocketModeHandler(app, settings.slack_app_token)
+        try:
+            handler.start()
+        finally:
+            handler.close()
         return
     from bot.http import make_http_server
 

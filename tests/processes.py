@@ -16,6 +16,7 @@ from sandbox.slack import SlackStandIn
 from tests.harness import SIGNING_SECRET
 
 ROOT = Path(__file__).resolve().parents[1]
+PROXY_VARIABLES = ("https_proxy", "http_proxy", "all_proxy")
 
 
 def free_port() -> int:
@@ -28,6 +29,41 @@ def free_port() -> int:
 def start_copbot(engine: Engine, standin: SlackStandIn, port: int, cwd: Path) -> subprocess.Popen:
     """`copbot run` in HTTP mode on `port`, logging to cwd/copbot.log; returns once it answers
     /healthz. Only this test's settings reach it (no developer's .env: cwd is the test's)."""
+    command = ["run", "--host", "127.0.0.1", "--port", str(port)]
+    process = _spawn(command, copbot_env(engine, standin), cwd)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                return process
+        except OSError:
+            if process.poll() is not None:
+                raise AssertionError((cwd / "copbot.log").read_text()) from None
+            time.sleep(0.1)
+    raise AssertionError("copbot run did not start")
+
+
+def start_socket_copbot(engine: Engine, standin: SlackStandIn, cwd: Path) -> subprocess.Popen:
+    """`copbot run` in Socket Mode (SLACK_APP_TOKEN set, no port), logging to cwd/copbot.log;
+    returns once the stand-in sees its connection (start one process at a time)."""
+    env = copbot_env(engine, standin)
+    # slack_sdk's Socket Mode client takes HTTPS_PROXY and the like with no NO_PROXY: the
+    # stand-in is on 127.0.0.1, never behind a proxy.
+    env = {k: v for k, v in env.items() if k.lower() not in PROXY_VARIABLES}
+    env["SLACK_APP_TOKEN"] = standin.socket.app_token
+    before = standin.socket.connections()
+    process = _spawn(["run"], env, cwd)
+    deadline = time.monotonic() + 60
+    while standin.socket.connections() <= before:
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError((cwd / "copbot.log").read_text())
+        time.sleep(0.05)
+    return process
+
+
+def copbot_env(engine: Engine, standin: SlackStandIn) -> dict[str, str]:
+    """This environment less any Slack, copbot and database settings, plus the test's."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -40,16 +76,11 @@ def start_copbot(engine: Engine, standin: SlackStandIn, port: int, cwd: Path) ->
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         PYTHONPATH=str(ROOT),
     )
-    command = [sys.executable, "-m", "bot.cli", "run", "--host", "127.0.0.1", "--port", str(port)]
+    return env
+
+
+def _spawn(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen:
     with (cwd / "copbot.log").open("a") as log:
-        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=log, stderr=log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                return process
-        except OSError:
-            if process.poll() is not None:
-                raise AssertionError((cwd / "copbot.log").read_text()) from None
-            time.sleep(0.1)
-    raise AssertionError("copbot run did not start")
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", *args], env=env, cwd=cwd, stdout=log, stderr=log
+        )

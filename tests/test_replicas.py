@@ -1,5 +1,6 @@
-"""Two `copbot run` processes on one PostgreSQL behind a round-robin proxy behave as one:
-nothing over the kudos quota, one community per channel, exact counts, one post per slot."""
+"""Two `copbot run` processes on one PostgreSQL behave as one, behind a round-robin proxy
+(HTTP) or sharing Slack's envelopes over their connections (Socket Mode): nothing over the
+kudos quota, one community per channel, exact counts, one post per slot."""
 
 from __future__ import annotations
 
@@ -11,19 +12,20 @@ from collections import Counter
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from sandbox.slack import SlackSender, SlackStandIn, reaction_event
+from sandbox.slack.socket_mode import Delivery
 from scheduler.kinds import KINDS
 from storage import db, schedule
 from storage.models import Community, CommunityChannel, Endorsement, Kudos, ScheduledPost, Snippet
 from tests.handlers.test_atomic_rules import at_once
 from tests.harness import SIGNING_SECRET, flatten_text
-from tests.processes import free_port, start_copbot
+from tests.processes import free_port, start_copbot, start_socket_copbot
 from tests.scheduler.test_concurrency import FIRST_TICK, start_tickers, tick_env
 
 pytestmark = pytest.mark.slow
@@ -103,6 +105,45 @@ def settle(standin: SlackStandIn, words: str, count: int) -> None:
     standin.wait_for(lambda: answers(standin, words) >= count, timeout=60)
 
 
+class Sends(Protocol):
+    """What plays Slack towards the replicas: signed HTTP, or Socket Mode envelopes."""
+
+    def command(self, text: str, *, user: str, channel: str) -> object: ...
+
+    def event(self, event: dict[str, Any]) -> object: ...
+
+
+class SocketSender:
+    """Slash commands and events in Socket Mode envelopes, spread over the open connections."""
+
+    def __init__(self, standin: SlackStandIn) -> None:
+        self.socket = standin.socket
+
+    def command(self, text: str, *, user: str, channel: str) -> Delivery:
+        return self.socket.send_command(text, user=user, channel=channel)
+
+    def event(self, event: dict[str, Any]) -> Delivery:
+        return self.socket.send_event(event)
+
+
+@pytest.fixture
+def socket_replicas(
+    engine: Engine, standin: SlackStandIn, tmp_path: Path
+) -> Iterator[list[subprocess.Popen]]:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("replicas share one PostgreSQL")
+    processes = []
+    try:
+        for i in range(2):
+            (tmp_path / f"replica{i}").mkdir()
+            processes.append(start_socket_copbot(engine, standin, tmp_path / f"replica{i}"))
+        yield processes
+    finally:
+        for process in processes:
+            process.terminate()
+        assert [process.wait(timeout=30) for process in processes] == [0] * len(processes)
+
+
 def test_two_replicas_behave_as_one(
     engine: Engine,
     standin: SlackStandIn,
@@ -110,6 +151,38 @@ def test_two_replicas_behave_as_one(
     tmp_path: Path,
 ) -> None:
     sender, _ = replicas
+    behave_as_one(standin, sender)
+
+    # concurrent ticks: one post per slot
+    with db.session() as session:
+        [community] = session.exec(select(Community)).all()
+        community.created_at = FIRST_TICK.replace(day=1)
+        session.add(community)
+        for row in schedule.schedules_of(session=session, community_id=community.id or 0):
+            row.weekday, row.minute, row.updated_at = 0, 10 * 60, community.created_at
+            session.add(row)
+        session.commit()
+    tickers = start_tickers(FIRST_TICK, tick_env(engine, standin), tmp_path)
+    assert [t.wait() for t in tickers] == [0] * len(tickers)
+    with db.session() as session:
+        ledger = session.exec(select(ScheduledPost)).all()
+    assert Counter(r.kind for r in ledger) == dict.fromkeys((k.name for k in KINDS), 1)
+    assert {r.status for r in ledger} == {"posted"}
+
+
+def test_two_socket_mode_replicas_behave_as_one(
+    standin: SlackStandIn, socket_replicas: list[subprocess.Popen]
+) -> None:
+    assert standin.socket.connections() == 2
+    behave_as_one(standin, SocketSender(standin))
+    answered = {d.acked_over for d in standin.socket.deliveries}
+    assert len(answered) == 2, "both replicas took envelopes"
+    assert all(d.acked_over == d.links[-1] for d in standin.socket.deliveries)
+
+
+def behave_as_one(standin: SlackStandIn, sender: Sends) -> None:
+    """Parallel creates in one channel, concurrent kudos over the quota, concurrent reactions:
+    one community, exactly the quota, exact counts."""
     typed = standin.typed
 
     # parallel creates in one channel: one community
@@ -166,19 +239,3 @@ def test_two_replicas_behave_as_one(
             return len(rows) if snippet.endorsements == len(rows) else -1
 
     standin.wait_for(lambda: endorsed() == len(fans), timeout=60)
-
-    # concurrent ticks: one post per slot
-    with db.session() as session:
-        [community] = session.exec(select(Community)).all()
-        community.created_at = FIRST_TICK.replace(day=1)
-        session.add(community)
-        for row in schedule.schedules_of(session=session, community_id=community.id or 0):
-            row.weekday, row.minute, row.updated_at = 0, 10 * 60, community.created_at
-            session.add(row)
-        session.commit()
-    tickers = start_tickers(FIRST_TICK, tick_env(engine, standin), tmp_path)
-    assert [t.wait() for t in tickers] == [0] * len(tickers)
-    with db.session() as session:
-        ledger = session.exec(select(ScheduledPost)).all()
-    assert Counter(r.kind for r in ledger) == dict.fromkeys((k.name for k in KINDS), 1)
-    assert {r.status for r in ledger} == {"posted"}

@@ -27,7 +27,12 @@ def action_ts() -> str:
     return f"{time.time():.6f}"
 
 
-def slash_command_body(
+def slash_command_body(command: str = "/cop", text: str = "", **fields: Any) -> str:
+    """The form-encoded body of a slash command (over HTTP), fields in Slack's order."""
+    return urlencode(slash_command_fields(command, text, **fields))
+
+
+def slash_command_fields(
     command: str = "/cop",
     text: str = "",
     *,
@@ -39,28 +44,32 @@ def slash_command_body(
     user_name: str | None = None,
     trigger_id: str | None = None,
     api_app_id: str = "A0001",
-) -> str:
-    """The form-encoded body of a slash command, fields in Slack's order."""
-    return urlencode(
-        {
-            "token": VERIFICATION_TOKEN,
-            "team_id": team_id,
-            "team_domain": DOMAIN,
-            "channel_id": channel_id,
-            "channel_name": channel_name,
-            "user_id": user_id,
-            "user_name": user_name or user_id.lower(),
-            "command": command,
-            "text": text,
-            "api_app_id": api_app_id,
-            "is_enterprise_install": "false",
-            "response_url": response_url,
-            "trigger_id": trigger_id or new_trigger_id(),
-        }
-    )
+) -> dict[str, str]:
+    """A slash command's fields, in Slack's order: form-encoded over HTTP, the `payload` of a
+    Socket Mode `slash_commands` envelope."""
+    return {
+        "token": VERIFICATION_TOKEN,
+        "team_id": team_id,
+        "team_domain": DOMAIN,
+        "channel_id": channel_id,
+        "channel_name": channel_name,
+        "user_id": user_id,
+        "user_name": user_name or user_id.lower(),
+        "command": command,
+        "text": text,
+        "api_app_id": api_app_id,
+        "is_enterprise_install": "false",
+        "response_url": response_url,
+        "trigger_id": trigger_id or new_trigger_id(),
+    }
 
 
-def event_body(
+def event_body(event: dict[str, Any], **fields: Any) -> str:
+    """The JSON event_callback envelope around `event` (over HTTP)."""
+    return json.dumps(event_callback(event, **fields))
+
+
+def event_callback(
     event: dict[str, Any],
     *,
     team_id: str = "T0001",
@@ -68,32 +77,31 @@ def event_body(
     event_time: int | None = None,
     api_app_id: str = "A0001",
     bot_user_id: str = "UCOPBOT",
-) -> str:
-    """The JSON event_callback envelope around `event`, authorized for the bot user."""
-    return json.dumps(
-        {
-            "token": VERIFICATION_TOKEN,
-            "team_id": team_id,
-            "context_team_id": team_id,
-            "context_enterprise_id": None,
-            "api_app_id": api_app_id,
-            "event": event,
-            "type": "event_callback",
-            "event_id": event_id or new_event_id(),
-            "event_time": event_time if event_time is not None else int(time.time()),
-            "authorizations": [
-                {
-                    "enterprise_id": None,
-                    "team_id": team_id,
-                    "user_id": bot_user_id,
-                    "is_bot": True,
-                    "is_enterprise_install": False,
-                }
-            ],
-            "is_ext_shared_channel": False,
-            "event_context": f"4-{uuid.uuid4().hex}",
-        }
-    )
+) -> dict[str, Any]:
+    """The event_callback envelope around `event`, authorized for the bot user: the body of an
+    Events API request, the `payload` of a Socket Mode `events_api` envelope."""
+    return {
+        "token": VERIFICATION_TOKEN,
+        "team_id": team_id,
+        "context_team_id": team_id,
+        "context_enterprise_id": None,
+        "api_app_id": api_app_id,
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id or new_event_id(),
+        "event_time": event_time if event_time is not None else int(time.time()),
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": team_id,
+                "user_id": bot_user_id,
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
+        "is_ext_shared_channel": False,
+        "event_context": f"4-{uuid.uuid4().hex}",
+    }
 
 
 def interactive_body(payload: dict[str, Any]) -> str:

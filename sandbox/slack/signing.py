@@ -10,19 +10,20 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from .payloads import (
-    event_body,
+    event_callback,
     interactive_body,
     new_event_id,
     new_trigger_id,
-    slash_command_body,
+    slash_command_fields,
 )
 
 if TYPE_CHECKING:
     from .standin import SlackStandIn
 
-__all__ = ["SentRequest", "SlackSender", "sign_request"]
+__all__ = ["SentRequest", "SlackSender", "command_fields", "event_fields", "sign_request"]
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -82,22 +83,18 @@ class SlackSender:
         timestamp: int | None = None,
     ) -> SentRequest:
         """`/cop <text>` typed by `user` in `channel`; its response_url lives on the stand-in."""
-        response_url = self.standin.new_response_url(channel, user=user)
-        trigger_id = trigger_id or new_trigger_id()
-        body = slash_command_body(
-            command,
+        fields = command_fields(
+            self.standin,
             text,
-            user_id=user,
-            channel_id=channel,
-            team_id=self.standin.team_id,
-            channel_name=channel_name or self._channel_name(channel),
-            user_name=user_name or self._user_name(user),
-            response_url=response_url,
+            user=user,
+            channel=channel,
+            command=command,
+            channel_name=channel_name,
+            user_name=user_name,
             trigger_id=trigger_id,
-            api_app_id=self.standin.app_id,
         )
-        sent = self._signed(body, FORM, timestamp)
-        sent.response_url, sent.trigger_id = response_url, trigger_id
+        sent = self._signed(urlencode(fields), FORM, timestamp)
+        sent.response_url, sent.trigger_id = fields["response_url"], fields["trigger_id"]
         return sent
 
     def event(
@@ -111,20 +108,12 @@ class SlackSender:
         timestamp: int | None = None,
     ) -> SentRequest:
         """An Events API delivery; retry_num makes it one of Slack's retries of `event_id`."""
-        event_id = event_id or new_event_id()
-        body = event_body(
-            event,
-            team_id=self.standin.team_id,
-            event_id=event_id,
-            event_time=event_time,
-            api_app_id=self.standin.app_id,
-            bot_user_id=self.standin.bot_user_id,
-        )
+        body = event_fields(self.standin, event, event_id=event_id, event_time=event_time)
         extra = {}
         if retry_num is not None:
             extra = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
-        sent = self._signed(body, JSON, timestamp, extra)
-        sent.event_id = event_id
+        sent = self._signed(json.dumps(body), JSON, timestamp, extra)
+        sent.event_id = body["event_id"]
         return sent
 
     def interactive(self, payload: dict[str, Any], *, timestamp: int | None = None) -> SentRequest:
@@ -154,13 +143,60 @@ class SlackSender:
         headers = sign_request(body, self.signing_secret, timestamp, content_type=content_type)
         return self.post_raw(body, {**headers, **(extra or {})})
 
-    def _channel_name(self, channel: str) -> str:
-        with self.standin.lock:
-            known = self.standin.channels.get(channel)
-            if known is None:
-                return "privategroup" if channel.startswith("G") else "unknown"
-            return "directmessage" if known.is_im else known.name
 
-    def _user_name(self, user: str) -> str:
-        found = self.standin.user(user)
-        return str(found["name"]) if found else user.lower()
+def command_fields(
+    standin: SlackStandIn,
+    text: str,
+    *,
+    user: str,
+    channel: str,
+    command: str = "/cop",
+    channel_name: str | None = None,
+    user_name: str | None = None,
+    trigger_id: str | None = None,
+) -> dict[str, str]:
+    """The fields of `command text` typed by `user` in `channel` of the stand-in's workspace,
+    with a new response_url on the stand-in (over HTTP or in a Socket Mode envelope)."""
+    return slash_command_fields(
+        command,
+        text,
+        user_id=user,
+        channel_id=channel,
+        team_id=standin.team_id,
+        channel_name=channel_name or _channel_name(standin, channel),
+        user_name=user_name or _user_name(standin, user),
+        response_url=standin.new_response_url(channel, user=user),
+        trigger_id=trigger_id or new_trigger_id(),
+        api_app_id=standin.app_id,
+    )
+
+
+def event_fields(
+    standin: SlackStandIn,
+    event: dict[str, Any],
+    *,
+    event_id: str | None = None,
+    event_time: int | None = None,
+) -> dict[str, Any]:
+    """The event_callback around `event`, for the stand-in's workspace, app and bot."""
+    return event_callback(
+        event,
+        team_id=standin.team_id,
+        event_id=event_id or new_event_id(),
+        event_time=event_time,
+        api_app_id=standin.app_id,
+        bot_user_id=standin.bot_user_id,
+    )
+
+
+def _channel_name(standin: SlackStandIn, channel: str) -> str:
+    with standin.lock:
+        known = standin.channels.get(channel)
+        if known is None:
+            return "privategroup" if channel.startswith("G") else "unknown"
+        return "directmessage" if known.is_im else known.name
+
+
+def _user_name(standin: SlackStandIn, user: str) -> str:
+    found = standin.user(user)
+    return str(found["name"]) if found else user.lower()

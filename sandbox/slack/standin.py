@@ -38,6 +38,7 @@ from .limits import Clock, RateLimit
 from .params import Handler
 from .payloads import new_trigger_id
 from .shapes import Actor
+from .socket_mode import SocketMode
 from .state import Workspace
 from .wire import Answer, Failure, bearer, failure_answer, parse_args, uploaded_bytes
 
@@ -97,6 +98,7 @@ class SlackStandIn(Workspace):
         self._wanted_port = port
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self.socket = SocketMode(self)  # apps.connections.open and its websocket
 
     # ----- lifecycle ---------------------------------------------------------------------
     def start(self) -> SlackStandIn:
@@ -112,6 +114,7 @@ class SlackStandIn(Workspace):
         return self
 
     def stop(self) -> None:
+        self.socket.stop()
         server, thread, self._server, self._thread = self._server, self._thread, None, None
         if server is not None:
             server.shutdown()
@@ -318,6 +321,11 @@ class SlackStandIn(Workspace):
         return answer
 
     def _answer(self, method: str, token: str | None, args: dict[str, Any]) -> dict[str, Any]:
+        if method == "apps.connections.open":
+            try:
+                return {"ok": True, **self.socket.open(token)}
+            except SlackError as exc:
+                return exc.body()
         handler = METHODS.get(method)
         if handler is None:
             return {"ok": False, "error": "unknown_method", "req_method": method}
@@ -337,6 +345,8 @@ class SlackStandIn(Workspace):
             return Actor(token or "", self.team_id, "")
         if not token:
             raise SlackError("not_authed")
+        if token == self.socket.app_token:  # an app-level token opens connections, nothing else
+            raise SlackError("not_allowed_token_type")
         actor = self.actor_for(token)
         if actor is None:
             raise SlackError("invalid_auth")
