@@ -15,7 +15,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
 from bot.errors import EXPIRED_FORM, WILL_FINISH
@@ -27,6 +26,7 @@ from storage import db, inbox, knowledge, kudos
 from storage.clock import utcnow
 from storage.models import InboxEvent, Kudos, Snippet
 from storage.models.base import PENDING_POST
+from tests.bot.test_inbox import database_down
 from tests.harness import Copbot
 
 
@@ -47,10 +47,6 @@ def dies_once(real: Callable[..., Any], *, after: bool = False) -> Callable[...,
         return real(*args, **kwargs)
 
     return call
-
-
-def database_down(*args: Any, **kwargs: Any) -> Any:
-    raise OperationalError("INSERT …", {}, ConnectionRefusedError("connection refused"))
 
 
 def requests() -> list[tuple[str, str, int]]:
