@@ -306,6 +306,14 @@ def test_private_channels_and_other_peoples_dms_stay_private(runner: SandboxRunn
 
 
 def test_the_clock_says_when_several_posts_are_due_together(page: PageClient) -> None:
+    # a Thursday noon: the week's prompt is behind, its digests (Friday 16:00) come next,
+    # whatever day the test runs on (on a Monday morning the prompt would come first)
+    now = utcnow()
+    thursday = (now + timedelta(days=(3 - now.weekday()) % 7 + 7)).replace(
+        hour=12, minute=0, second=0, microsecond=0
+    )
+    assert page.runner.sandbox is not None
+    page.runner.sandbox.ticker(page.runner.clock.move_to(thursday))  # the missed ones are skipped
     page.send("/cop create Coffee Club — brewing better coffee", channel=RANDOM)
     page.wait_for(lambda: page.state(RANDOM)["messages"][-1]["is_bot"])
     label = page.state()["next_post"]["label"]
