@@ -1,22 +1,22 @@
-"""create_app(): the Bolt App with its client, stores, middleware, error handler and listeners."""
+"""create_app(): the Bolt App with its client, stores, middleware, error handler and listeners;
+create_door(): that app behind its door (bot/door.py), which is what copbot serves."""
 
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Executor, ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 
 from bot.config import Settings
+from bot.door import Door
 from bot.errors import handle_error
-from bot.inbox import record_events
-from bot.middleware import client_middleware, settings_middleware
+from bot.middleware import client_middleware, not_taken_in, settings_middleware
 from bot.slack_client import make_client
+from bot.work import Pools
 from handlers import register_handlers
 from storage.installations import installation_store, state_store
 
-LISTENER_THREADS = 16
 # Kept in step with manifest.yml by tests/test_manifest.py.
 BOT_SCOPES = (
     "app_mentions:read",
@@ -34,12 +34,24 @@ BOT_SCOPES = (
 )
 
 
-def create_app(settings: Settings, *, listener_executor: Executor | None = None) -> App:
-    """Build the Bolt App; the database must already be configured (storage.db.configure).
+def create_door(settings: Settings) -> Door:
+    """The Bolt app behind its door, with this process's work lanes; the database must
+    already be configured (storage.db.configure).
 
     Args:
         settings: the loaded configuration.
-        listener_executor: runs listeners after ack(); tests pass one they can wait on.
+    """
+    return Door(create_app(settings), Pools(settings.work_threads))
+
+
+def create_app(settings: Settings) -> App:
+    """Build the Bolt App; the database must already be configured (storage.db.configure).
+
+    Its listeners run in the thread that dispatches to it (process_before_response): the
+    door has answered Slack already, and dispatches from a work lane (bot/door.py).
+
+    Args:
+        settings: the loaded configuration.
     """
     client = make_client(
         token=settings.slack_bot_token,
@@ -53,13 +65,13 @@ def create_app(settings: Settings, *, listener_executor: Executor | None = None)
         signing_secret=settings.slack_signing_secret,
         oauth_settings=_oauth_settings(settings) if settings.oauth_enabled else None,
         logger=logger,
-        listener_executor=listener_executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS),
+        process_before_response=True,
         # Bolt's dev-mode check for unhandled requests logs suggestions meant for humans only.
         raise_error_for_unhandled_request=False,
     )
     app.middleware(settings_middleware(settings))
     app.middleware(client_middleware(client))
-    app.middleware(record_events)
+    app.middleware(not_taken_in)
     app.error(handle_error)
     register_handlers(app)
     return app

@@ -91,9 +91,17 @@ def prepare_database(settings: Settings) -> None:
     from storage.migrate import prepare_database as prepare
 
     try:
-        prepare(settings.database_url)
+        prepare(settings.database_url, pool_size=pool_size(settings))
     except DatabaseUnusable as exc:
         raise StartupError(str(exc)) from None
+
+
+def pool_size(settings: Settings) -> int:
+    """Database connections for one process: its work lanes' threads and a few more."""
+    from bot.work import FORM_THREADS
+    from storage.db import pool_size_for
+
+    return pool_size_for(2 * settings.work_threads + FORM_THREADS)
 
 
 def parse_now(text: str) -> datetime:
@@ -132,62 +140,107 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """copbot run [--http] [--port N]."""
+    prepare_database(settings)
+    if settings.socket_mode and not args.http:
+        return run_socket_mode(settings)
+    return run_http(settings, host=args.host, port=args.port or settings.port)
+
+
+def build_door(settings: Settings) -> Any:
+    """The app behind its door (bot.app.create_door); StartupError when Slack refuses."""
     from slack_bolt.error import BoltError
     from slack_sdk.errors import SlackClientError
 
-    from bot.app import create_app
+    from bot.app import create_door
 
-    prepare_database(settings)
     try:
-        app = create_app(settings)
+        return create_door(settings)
     except BoltError as exc:
         raise StartupError(f"Slack refused the bot token (SLACK_BOT_TOKEN): {exc}") from None
     except (SlackClientError, OSError) as exc:
         raise StartupError(
             f"cannot reach Slack at SLACK_API_URL ({settings.slack_api_url}): {exc}"
         ) from None
-    from bot.inbox import redo_due
+
+
+def start_scheduler(settings: Settings, door: Any) -> Any:
+    """This process's scheduled jobs, started: the tick, repairs, maintenance, and the
+    inbox's dropped work handed to `door` again."""
     from scheduler.clients import clients_for
     from scheduler.runner import build_scheduler
 
-    scheduler = build_scheduler(settings, clients_for(settings), redo=lambda: redo_due(app))
+    scheduler = build_scheduler(settings, clients_for(settings), redo=door.redo_due)
     scheduler.start()
+    return scheduler
+
+
+def run_socket_mode(settings: Settings) -> int:
+    """Listen to Slack over Socket Mode until SIGTERM or Ctrl-C."""
+    from slack_sdk.errors import SlackApiError
+
+    from bot.server import WORK_FINISH_SECONDS
+    from bot.socket_mode import DoorSocketModeHandler
+
+    door = build_door(settings)
+    scheduler = start_scheduler(settings, door)
     # SIGTERM (docker stop, systemd, Kubernetes) stops it as Ctrl-C does: cleanly, exit 0.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    assert settings.slack_app_token is not None
+    handler = DoorSocketModeHandler(door, settings.slack_app_token)
+    log.info("copbot connecting to Slack in Socket Mode")
     try:
-        serve(app, settings, args)
+        handler.start()
+    except SlackApiError as exc:
+        code = exc.response.get("error") if exc.response is not None else None
+        raise StartupError(
+            f"Slack refused the app token (SLACK_APP_TOKEN): {code or exc}"
+        ) from None
     except KeyboardInterrupt:
         log.info("stopping")
     finally:
+        handler.close()
+        door.close(wait=WORK_FINISH_SECONDS)
         scheduler.shutdown(wait=False)
+    log.info("stopped")
     return 0
 
 
-def serve(app: Any, settings: Settings, args: argparse.Namespace) -> None:
-    """Listen to Slack until interrupted: Socket Mode, or HTTP on the chosen port."""
-    if settings.socket_mode and not args.http:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+def run_http(settings: Settings, *, host: str, port: int) -> int:
+    """Serve HTTP with gunicorn (bot/server.py) until SIGTERM or Ctrl-C."""
+    from bot.http import CopbotWSGI
+    from bot.server import WORK_FINISH_SECONDS, CopbotServer, Served
+    from storage import db
 
-        log.info("copbot connecting to Slack in Socket Mode")
-        handler = SocketModeHandler(app, settings.slack_app_token)
-        try:
-            handler.start()
-        finally:
-            handler.close()
-        return
-    from bot.http import make_http_server
+    build_door(settings)  # the token is checked here, once, not in each worker
+    db.get_engine().dispose()  # no pooled connection crosses the fork to the workers
 
-    server = make_http_server(
-        app,
-        signing_secret=settings.slack_signing_secret,
-        host=args.host,
-        port=args.port or settings.port,
+    def build() -> Served:
+        db.configure(settings.database_url, pool_size=pool_size(settings))  # this worker's
+        door = build_door(settings)
+        scheduler = start_scheduler(settings, door)
+
+        def stop() -> None:
+            door.close(wait=WORK_FINISH_SECONDS)
+            scheduler.shutdown(wait=False)
+
+        return Served(CopbotWSGI(door, settings.slack_signing_secret), stop)
+
+    log.info(
+        "copbot listening on http://%s:%s/slack/events (%s workers × %s threads)",
+        host,
+        port,
+        settings.http_workers,
+        settings.http_threads,
     )
-    log.info("copbot listening on http://%s:%s/slack/events", args.host, server.server_port)
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()
+    CopbotServer(
+        build,
+        host=host,
+        port=port,
+        workers=settings.http_workers,
+        threads=settings.http_threads,
+        log_level=settings.log_level,
+    ).run()
+    return 0
 
 
 def cmd_sandbox(args: argparse.Namespace, settings: SandboxSettings) -> int:

@@ -42,6 +42,11 @@ class Settings:
     slack_timeout: int = 15
     log_level: str = "INFO"
     port: int = 3000
+    # HTTP mode's server (bot/server.py): worker processes, and request threads in each
+    http_workers: int = 2
+    http_threads: int = 16
+    # threads of each work lane that runs listeners (bot/work.py), in every process
+    work_threads: int = 8
 
     @property
     def oauth_enabled(self) -> bool:
@@ -204,4 +209,7 @@ def load_settings(
         slack_timeout=read.integer("COP_SLACK_TIMEOUT", 15, low=1, high=120),
         log_level=log_level,
         port=read.integer("PORT", 3000, low=1, high=65535),
+        http_workers=read.integer("COP_HTTP_WORKERS", 2, low=1, high=64),
+        http_threads=read.integer("COP_HTTP_THREADS", 16, low=1, high=256),
+        work_threads=read.integer("COP_WORK_THREADS", 8, low=1, high=64),
     )

@@ -11,16 +11,8 @@ from slack_bolt.kwargs_injection.args import Args
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.inbox import (
-    NOT_TAKEN_IN,
-    REFUSED_IN_FORM,
-    NotRecorded,
-    RecordingAck,
-    Replayed,
-    held,
-    request_key,
-    settle,
-)
+from bot.door import ANSWER, Answer
+from bot.inbox import request_key, settle
 from bot.private import tell_requester
 
 SOMETHING_WENT_WRONG = (
@@ -81,11 +73,9 @@ def guarded(listener: Callable[..., Any]) -> Callable[[Args], None]:
     it (slack_bolt/listener/thread_runner.py), so a quick CopError after ack() made Bolt answer
     Slack 404 three seconds later. Handling the error inside the listener keeps the ack intact.
     The wrapped function stays plain and importable, and gets whatever of Bolt's arguments it
-    names (`args: Args` carries them all). A command's or interaction's `ack` is a
-    bot.inbox.RecordingAck, which writes it to the inbox before Slack gets its 200 (a replay
-    stops there). While it runs, the inbox keeps its lease (bot.inbox.held); afterwards the
-    inbox learns it was handled (bot.inbox.settle), or, when the database failed, that it is
-    to be handled again.
+    names (`args: Args` carries them all). A form's `ack` also hands its answer to the request
+    thread waiting for it (bot.door.Answer). Afterwards the inbox learns the work was handled
+    (bot.inbox.settle), or, when the database failed, that it is to be handled again.
 
     Raises:
         TypeError: at registration, when the listener asks for something Bolt never injects.
@@ -97,17 +87,11 @@ def guarded(listener: Callable[..., Any]) -> Callable[[Args], None]:
 
     def run(args: Args) -> None:
         given = {name: getattr(args, name) for name in wanted}
-        if "ack" in given and request_key(args.body):  # a command or interaction: ack records it
-            given["ack"] = RecordingAck(args.ack, args.body, args.context)
+        answer = args.context.get(ANSWER)
+        if "ack" in given and isinstance(answer, Answer):
+            given["ack"] = _Answering(args.ack, answer)
         try:
-            with held(args.context):
-                listener(**given)
-        except Replayed:
-            return
-        except NotRecorded:
-            if not args.context.get(REFUSED_IN_FORM):
-                tell_requester(args.body, args.client, NOT_TAKEN_IN, args.logger)
-            return
+            listener(**given)
         except Exception as error:  # every error reaches handle_error, which logs our bugs in full
             if args.ack is not None and getattr(args.ack, "response", None) is None:
                 args.ack()
@@ -124,3 +108,21 @@ def guarded(listener: Callable[..., Any]) -> Callable[[Args], None]:
     run.__name__ = run.__qualname__ = listener.__name__
     run.__doc__ = listener.__doc__
     return run
+
+
+class _Answering:
+    """A form listener's ack(): Bolt's, whose answer also goes at once to the request thread
+    that waits for it (the listener goes on with its work after)."""
+
+    def __init__(self, ack: Any, answer: Answer) -> None:
+        self._ack = ack
+        self._answer = answer
+
+    @property
+    def response(self) -> Any:
+        return getattr(self._ack, "response", None)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        response = self._ack(*args, **kwargs)
+        self._answer.give(response)
+        return response

@@ -36,6 +36,14 @@ class Refusal:
     body: bytes = b""
 
 
+@dataclass(frozen=True)
+class Admitted:
+    """A signed, readable request: its payload parsed, and its body as text."""
+
+    body: dict[str, Any]
+    text: str
+
+
 TOO_LARGE = Refusal("413 Payload Too Large")
 UNSIGNED = Refusal("401 Unauthorized")
 MALFORMED = Refusal("400 Bad Request")
@@ -56,18 +64,20 @@ class Gate:
         length = (content_length or "0").strip() or "0"
         return not _LENGTH.fullmatch(length) or int(length) > MAX_BODY_BYTES
 
-    def refusal(
+    def admit(
         self, *, body: bytes, timestamp: str | None, signature: str | None, content_type: str
-    ) -> Refusal | None:
-        """None when the request is Slack's and readable; else why not (nothing is logged
-        for unsigned requests: anyone can send them)."""
+    ) -> Admitted | Refusal:
+        """The request as copbot reads it when it is Slack's and readable; else why not
+        (nothing is logged for unsigned requests: anyone can send them)."""
         if not self.signed(body, timestamp, signature):
             log.debug("refused an unsigned request (%d bytes)", len(body))
             return UNSIGNED
-        if not well_formed(body, content_type):
+        text = body.decode("utf-8")  # signed() has decoded it once already
+        parsed = readable(text, content_type)
+        if parsed is None:
             log.warning("refused a signed request whose body is not Slack's JSON or form")
             return MALFORMED
-        return None
+        return Admitted(parsed, text)
 
     def signed(self, body: bytes, timestamp: str | None, signature: str | None) -> bool:
         if not (timestamp and signature):
@@ -81,15 +91,16 @@ class Gate:
         return self.verifier.is_valid(text, timestamp, signature)
 
 
-def well_formed(body: bytes, content_type: str) -> bool:
-    """A body copbot can read (`slack_body`): an object whose strings are all Unicode."""
+def readable(text: str, content_type: str) -> dict[str, Any] | None:
+    """What Slack sent (`slack_body`) when copbot can read it: an object whose strings are
+    all Unicode, shaped as Slack shapes it; None otherwise."""
     try:
-        parsed = slack_body(body.decode("utf-8"), content_type)
+        parsed = slack_body(text, content_type)
         # a lone surrogate ("\\ud800") parses, then fails in the database or the Web API client
         json.dumps(parsed, ensure_ascii=False).encode("utf-8")
     except (ValueError, RecursionError):  # deep nesting raises RecursionError, not ValueError
-        return False
-    return isinstance(parsed, dict) and shaped_like_slack(parsed)
+        return None
+    return parsed if isinstance(parsed, dict) and shaped_like_slack(parsed) else None
 
 
 # The parts of each payload that Slack always sends and Bolt reads without looking first.

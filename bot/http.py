@@ -1,12 +1,14 @@
-"""HTTP mode: a small threaded WSGI server for /slack/events, /healthz and the OAuth pages.
+"""HTTP mode's WSGI app (/slack/events, /healthz, the OAuth pages) and a light server for it.
 
-Everything posted to /slack/events passes bot/gate.py first: bounded, signed, well formed.
+Everything posted to /slack/events passes bot/gate.py first (bounded, signed, well formed),
+then the door (bot/door.py), which records it and answers. Production serves this app with
+gunicorn (bot/server.py); the sandbox, the tests and the benchmarks with `make_http_server`,
+a threaded wsgiref server in their own process, on a free port, whose app they can reach.
 """
 
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import logging
 import socket
@@ -16,13 +18,15 @@ from socketserver import ThreadingMixIn
 from typing import TYPE_CHECKING, Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
-from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt import BoltContext, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from slack_bolt.request.internals import build_context
 
 from bot import __version__
-from bot.gate import TOO_LARGE, Gate, Refusal, slack_body
+from bot.door import Door
+from bot.gate import TOO_LARGE, Admitted, Gate, Refusal
 from storage import db
 
 if TYPE_CHECKING:
@@ -41,10 +45,12 @@ log = logging.getLogger("copbot.http")
 
 
 class CopbotWSGI:
-    """Routes GET /healthz itself and everything else to Bolt's WSGI adapter."""
+    """Routes GET /healthz itself, Slack's requests through the gate to the door, and the
+    OAuth pages to Bolt's WSGI adapter."""
 
-    def __init__(self, app: App, signing_secret: str) -> None:
-        self.slack = _SlackHandler(app, path=EVENTS_PATH)
+    def __init__(self, door: Door, signing_secret: str) -> None:
+        self.door = door
+        self.slack = SlackRequestHandler(door.app, path=EVENTS_PATH)
         self.gate = Gate(signing_secret)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -52,12 +58,16 @@ class CopbotWSGI:
         if path == HEALTH_PATH and method == "GET":
             return self.health(start_response)
         if path == EVENTS_PATH and method == "POST":
-            refusal = self.admit(environ)
-            if refusal is not None:
-                return self.refuse(start_response, refusal)
+            admitted = self.admit(environ)
+            if isinstance(admitted, Refusal):
+                return self.refuse(start_response, admitted)
+            response = self.door.receive(
+                admitted.body, raw=admitted.text, inline=lambda: self.inline(environ, admitted)
+            )
+            return self.respond(start_response, response)
         return self.slack(environ, start_response)
 
-    def admit(self, environ: WSGIEnvironment) -> Refusal | None:
+    def admit(self, environ: WSGIEnvironment) -> Admitted | Refusal:
         """Read the body (if it is not too large) and let the gate judge the request."""
         if self.gate.too_large(environ.get("CONTENT_LENGTH")):
             return TOO_LARGE
@@ -66,13 +76,34 @@ class CopbotWSGI:
             body = environ["wsgi.input"].read(length) if length else b""
         except OSError:  # the sender went away (or too slow: the read timed out)
             return Refusal("400 Bad Request")
-        environ["wsgi.input"] = io.BytesIO(body)  # Bolt reads it again
-        return self.gate.refusal(
+        return self.gate.admit(
             body=body,
             timestamp=environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"),
             signature=environ.get("HTTP_X_SLACK_SIGNATURE"),
             content_type=environ.get("CONTENT_TYPE") or "",
         )
+
+    def inline(self, environ: WSGIEnvironment, admitted: Admitted) -> BoltResponse:
+        """Hand Bolt what the door leaves to it (url_verification, ssl_check), as read by the
+        gate: Bolt's own parse_body returns {} for a form that merely contains the word
+        "payload" (`/cop share validate the payload`)."""
+        request = BoltRequest(
+            body=admitted.text,
+            query=environ.get("QUERY_STRING"),
+            headers=WsgiHttpRequest(environ).get_headers(),
+        )
+        if request.body != admitted.body:
+            request.body = admitted.body
+            request.context = build_context(BoltContext({}), admitted.body)
+        return self.door.app.dispatch(request)
+
+    @staticmethod
+    def respond(start_response: StartResponse, response: BoltResponse) -> Iterable[bytes]:
+        answer = WsgiHttpResponse(
+            status=response.status, headers=response.headers, body=response.body
+        )
+        start_response(answer.status, answer.get_headers())
+        return answer.get_body()
 
     @staticmethod
     def refuse(start_response: StartResponse, refusal: Refusal) -> Iterable[bytes]:
@@ -91,21 +122,6 @@ class CopbotWSGI:
             status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
         )
         return [body]
-
-
-class _SlackHandler(SlackRequestHandler):
-    """Bolt's WSGI adapter, with the body read as `bot.gate.slack_body` reads it."""
-
-    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
-        bolt_request = BoltRequest(
-            body=request.get_body(), query=request.query_string, headers=request.get_headers()
-        )
-        # the gate has already read this body the same way, so it parses
-        body = slack_body(bolt_request.raw_body, bolt_request.content_type)
-        if body != bolt_request.body:  # a command whose text says "payload", say
-            bolt_request.body = body
-            bolt_request.context = build_context(BoltContext({}), body)
-        return self.app.dispatch(bolt_request)
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
@@ -129,7 +145,7 @@ class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
         super().process_request(request, client_address)
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
-        deadline = threading.Timer(self.request_deadline, _cut, args=(request,))
+        deadline = threading.Timer(self.request_deadline, cut, args=(request,))
         deadline.daemon = True
         deadline.start()
         try:
@@ -139,7 +155,7 @@ class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
             self._slots.release()
 
 
-def _cut(connection: socket.socket) -> None:
+def cut(connection: socket.socket) -> None:
     """End a connection that outlived the deadline: its thread's next read or write fails."""
     with contextlib.suppress(OSError):
         connection.shutdown(socket.SHUT_RDWR)
@@ -156,7 +172,7 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 def make_http_server(
-    app: App,
+    door: Door,
     *,
     signing_secret: str,
     host: str = "0.0.0.0",
@@ -164,10 +180,10 @@ def make_http_server(
     request_deadline: float = REQUEST_DEADLINE_SECONDS,
     max_connections: int = MAX_CONNECTIONS,
 ) -> WSGIServer:
-    """A threaded HTTP server for `app`; call serve_forever() (or shutdown()) on it.
+    """A threaded HTTP server for `door`; call serve_forever() (or shutdown()) on it.
 
     Args:
-        app: the Bolt app from create_app().
+        door: the door of the Bolt app (bot.app.create_door).
         signing_secret: SLACK_SIGNING_SECRET, for the gate in front of Bolt.
         host: interface to bind; "127.0.0.1" in tests.
         port: TCP port, 0 for any free one.
@@ -180,5 +196,5 @@ def make_http_server(
         request_deadline=request_deadline,
         max_connections=max_connections,
     )
-    server.set_app(CopbotWSGI(app, signing_secret))
+    server.set_app(CopbotWSGI(door, signing_secret))
     return server

@@ -1,19 +1,12 @@
-"""The inbox at the door: what Slack sends recorded before Slack is answered, settled once
-handled, and handled again when it was dropped (a crash, a database failure mid-work).
+"""The inbox's rules for what copbot was sent: its keys, its leases, and settling it.
 
-An Events API delivery is written by `record_events`, Bolt middleware, before the listener
-runs (a 503 when it cannot, so Slack delivers it again); one already handled or in hand is
-skipped. A slash command or an interaction is written by its listener's `ack()`
-(`RecordingAck`, put in place by bot.errors.guarded) just before Slack gets its 200: Slack
-never sends those again, and one whose 200 never went out was shown to the person as failed,
-so only what was acknowledged is worth doing again. One whose trigger_id was seen is a
-replay of a signed request and is skipped.
-
-`held` keeps the lease while the listener runs, however slowly Slack answers it, so no process
-takes over work that is merely slow. `settle` runs after each listener (guarded calls both):
-the work is done, unless the database failed, in which case it stays pending and `redo_due`
-(a job of `copbot run` in every process, every scheduler.runner.REDO_SECONDS) hands it to the
-app again once its lease has run out. A command handed in again answers through its
+Every event, command and interaction is written to the inbox (storage/inbox.py) by the door
+(bot/door.py) before Slack is answered, then handled on a work pool. While it waits and while
+its listener runs, this process renews its lease (`hold` and `drop`), however slowly Slack
+answers, so no process takes over work that is merely queued or slow. `settle` runs after each
+listener (bot.errors.guarded calls it): the work is done, unless the database failed, in which
+case it stays pending and the door's `redo_due` (a job of `copbot run` in every process)
+hands it in again once its lease has run out. A command handed in again answers through its
 response_url, which Slack keeps for 30 minutes.
 """
 
@@ -26,12 +19,9 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 
 from storage import db, inbox
@@ -46,68 +36,8 @@ RENEWALS_PER_LEASE = 4
 MAX_ATTEMPTS = 5
 # how far back a second handling looks for the first one's post (it comes within minutes)
 REDONE_WITHIN = timedelta(hours=1)
-HELD = "copbot_inbox_event"  # context key: the event this request is handling
-REPLAY = "copbot_inbox_replay"  # context key: set when redo_due hands an event in again
-REFUSED_IN_FORM = "copbot_inbox_refused_in_form"  # context key: the form itself said so
-NOT_TAKEN_IN = (
-    ":warning: copbot couldn't take that in just now (its database didn't answer), so "
-    "nothing was done. Please try again in a moment."
-)
-NOT_TAKEN_IN_FIELD = "copbot couldn't save this just now. Please submit again in a moment."
-
-
-def record_events(
-    req: BoltRequest, body: dict[str, Any], context: BoltContext, next: Callable[[], None]
-) -> BoltResponse | None:
-    """Record an Events API delivery before it is acknowledged, and skip one seen already.
-    A command or interaction is recorded later, by its ack() (`RecordingAck`)."""
-    replayed = context.get(REPLAY)
-    if replayed:  # redo_due holds it already
-        context[HELD] = replayed
-        next()
-        return None
-    event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-    if event_id:
-        return _record_event(req, body, context, next, str(event_id))
-    next()
-    return None
-
-
-def _record_event(
-    req: BoltRequest,
-    body: dict[str, Any],
-    context: BoltContext,
-    next: Callable[[], None],
-    event_id: str,
-) -> BoltResponse | None:
-    envelope = req.raw_body or json.dumps(body)
-    try:
-        with db.session() as session:
-            outcome = inbox.receive(
-                session=session,
-                event_id=event_id,
-                team_id=str(body.get("team_id") or ""),
-                body=envelope,
-                lease_until=utcnow() + LEASE,
-            )
-    except SQLAlchemyError as exc:
-        log.warning("event %s not recorded (%s): Slack will send it again", event_id, _name(exc))
-        return BoltResponse(status=503, body="")
-    if outcome == inbox.SEEN:
-        log.info("skipping re-delivered event %s", event_id)
-        return BoltResponse(status=200, body="")
-    context[HELD] = event_id
-    next()
-    return None
-
-
-class NotRecorded(Exception):
-    """A command or interaction could not be written to the inbox: it is not done, and the
-    person is told so (Slack never sends it again)."""
-
-
-class Replayed(Exception):
-    """A command or interaction whose trigger_id was seen before: a replay, not done again."""
+HELD = "copbot_inbox_event"  # context key: the inbox key of the work a listener handles
+REPLAY = "copbot_inbox_replay"  # context key: set when redo_due hands work in again
 
 
 def request_key(body: dict[str, Any]) -> str | None:
@@ -163,70 +93,6 @@ def handed_in_again(context: Any) -> bool:
     return bool(context is not None and context.get(REPLAY))
 
 
-class RecordingAck:
-    """A listener's ack(), which first writes its command or interaction to the inbox.
-
-    Raises NotRecorded (after acknowledging, so Slack shows no error of its own) when the
-    database cannot take it, and Replayed when it was seen before. A request handed in again
-    by redo_due is held already and only acknowledged.
-    """
-
-    def __init__(self, ack: Any, body: dict[str, Any], context: BoltContext) -> None:
-        self._ack = ack
-        self._body = body
-        self._context = context
-
-    @property
-    def response(self) -> Any:
-        return getattr(self._ack, "response", None)
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        key = request_key(self._body)
-        if key and not self._context.get(HELD):
-            self._record(key)
-        return self._ack(*args, **kwargs)
-
-    def _record(self, key: str) -> None:
-        try:
-            with db.session() as session:
-                outcome = inbox.receive(
-                    session=session,
-                    event_id=key,
-                    team_id=str(self._context.team_id or ""),
-                    body=json.dumps(self._body),
-                    lease_until=utcnow() + LEASE,
-                    asked=what_was_asked(self._body),
-                )
-        except SQLAlchemyError as exc:
-            log.warning("request %s not recorded (%s): not done", key[:28], _name(exc))
-            self._refuse()
-            raise NotRecorded() from exc
-        if outcome == inbox.SEEN:
-            log.info("skipping a replayed request (%s)", key[:28])
-            self._ack()
-            raise Replayed()
-        self._context[HELD] = key
-        _LEASES.hold(key)
-
-    def _refuse(self) -> None:
-        """Acknowledge what was not taken in: a form stays open, saying so under a field."""
-        view = self._body.get("view") if self._body.get("type") == "view_submission" else None
-        blocks = view.get("blocks") if isinstance(view, dict) else None
-        field = next(
-            (
-                b.get("block_id")
-                for b in blocks or []
-                if isinstance(b, dict) and b.get("type") == "input" and b.get("block_id")
-            ),
-            None,
-        )
-        if field:
-            self._ack(response_action="errors", errors={field: NOT_TAKEN_IN_FIELD})
-            self._context[REFUSED_IN_FORM] = True
-        else:
-            self._ack()
-
-
 class _Leases:
     """The events this process is handling, their leases renewed together by one thread.
 
@@ -280,7 +146,7 @@ class _Leases:
                         session=session, event_ids=due, lease_until=utcnow() + LEASE
                     )
             except SQLAlchemyError as exc:  # the next round may get through; settle says the rest
-                log.warning("leases of %s events not renewed (%s)", len(due), _name(exc))
+                log.warning("leases of %s events not renewed (%s)", len(due), error_name(exc))
             with self._lock:  # renewed, or tried: the next round is a fraction of a lease away
                 for event_id in due:
                     if event_id in self._since:
@@ -290,19 +156,14 @@ class _Leases:
 _LEASES = _Leases()
 
 
-@contextmanager
-def held(context: Any) -> Iterator[None]:
-    """While a listener handles the work of `context`, its lease is renewed (`_Leases`):
-    from the start for an event, from its ack() for a command or interaction."""
-    taken = context.get(HELD) if context is not None else None
-    if taken:
-        _LEASES.hold(str(taken))
-    try:
-        yield
-    finally:
-        held_now = context.get(HELD) if context is not None else None
-        if held_now:  # an event's from the start, or what RecordingAck took
-            _LEASES.drop(str(held_now))
+def hold(key: str) -> None:
+    """This process answers for `key` (queued or running): its lease is renewed until `drop`."""
+    _LEASES.hold(key)
+
+
+def drop(key: str) -> None:
+    """This process no longer answers for `key` (handled, or given back)."""
+    _LEASES.drop(key)
 
 
 def transient(error: BaseException) -> bool:
@@ -319,54 +180,19 @@ def settle(context: Any, error: BaseException | None = None) -> bool:
     if not event_id:
         return False
     if error is not None and transient(error):
-        log.warning("event %s will be handled again: %s", event_id, _name(error))
+        log.warning("event %s will be handled again: %s", event_id, error_name(error))
         return True
     try:
         with db.session() as session:
             inbox.mark_done(session=session, event_id=event_id)
     except SQLAlchemyError as exc:
-        log.warning("event %s handled, not marked (%s): it will be again", event_id, _name(exc))
+        log.warning(
+            "event %s handled, not marked (%s): it will be again", event_id, error_name(exc)
+        )
         return error is None
     return False
 
 
-def redo_due(app: App, *, now: datetime | None = None) -> int:
-    """Hand the app every pending event whose lease ran out; returns how many.
-
-    Args:
-        app: the Bolt app (its listeners run as for a delivery from Slack).
-        now: the current time, for tests.
-    """
-    now = now or utcnow()
-    try:
-        with db.session() as session:
-            due = inbox.take_due(
-                session=session, now=now, lease_until=now + LEASE, max_attempts=MAX_ATTEMPTS
-            )
-    except SQLAlchemyError as exc:
-        log.warning("pending events not read (%s): next time", _name(exc))
-        return 0
-    for item in due:
-        if item.event_id.startswith("trigger ") and _asked_again(item.event_id):
-            log.info("%s: its person asked again, so it is not done twice", item.event_id[:28])
-            continue
-        log.info("handling event %s again (attempt %s)", item.event_id, item.attempts)
-        request = BoltRequest(body=item.body, mode="socket_mode", context={REPLAY: item.event_id})
-        response = app.dispatch(request)
-        if response.status == 404:  # no listener for it: nothing to do, ever
-            settle({HELD: item.event_id})
-    return len(due)
-
-
-def _asked_again(event_id: str) -> bool:
-    try:
-        with db.session() as session:
-            return inbox.asked_again(session=session, event_id=event_id)
-    except SQLAlchemyError as exc:  # handled again, as if nobody had asked twice
-        log.warning("could not compare %s (%s)", event_id[:28], _name(exc))
-        return False
-
-
-def _name(error: BaseException) -> str:
+def error_name(error: BaseException) -> str:
     cause = getattr(error, "orig", None) or error
     return type(cause).__name__

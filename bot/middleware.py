@@ -1,14 +1,17 @@
-"""Global middleware: the one Settings object and copbot's Web API client for every listener
-(the inbox is bot/inbox.py)."""
+"""Global middleware: the one Settings object and copbot's Web API client for every listener,
+and the word to a person whose request the inbox could not take in (bot/door.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from logging import Logger
 from typing import Any
 
-from slack_bolt import BoltContext
+from slack_bolt import BoltContext, BoltResponse
 
 from bot.config import Settings
+from bot.door import NOT_TAKEN, NOT_TAKEN_IN
+from bot.private import tell_requester
 from bot.slack_client import CopbotWebClient
 
 
@@ -38,3 +41,15 @@ def client_middleware(app_client: CopbotWebClient) -> Callable[..., Any]:
         next()
 
     return attach_client
+
+
+def not_taken_in(
+    context: BoltContext, body: dict[str, Any], logger: Logger, next: Callable[[], None]
+) -> BoltResponse | None:
+    """A button or shortcut the inbox could not take in: its person hears so, through the
+    workspace's client, and no listener runs."""
+    if not context.get(NOT_TAKEN):
+        next()
+        return None
+    tell_requester(body, context["client"], NOT_TAKEN_IN, logger)
+    return BoltResponse(status=200, body="")

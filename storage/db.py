@@ -14,30 +14,39 @@ from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-# Listener threads (16) and scheduler workers; none holds a connection while it waits on Slack
-# (release_idle), so these are the most used at once, not the most in flight.
-POOL_SIZE = 20
-POOL_OVERFLOW = 20
+# Connections kept beside the work threads': the inbox's writer and lease renewal, the
+# scheduler's jobs and tick workers, health checks. Nobody holds one while waiting on Slack
+# (release_idle), so threads are the most used at once, not the most in flight.
+POOL_SPARE = 12
+POOL_OVERFLOW = 8
+DEFAULT_POOL_SIZE = 20
+
+
+def pool_size_for(work_threads: int) -> int:
+    """Connections for a process whose work lanes have `work_threads` threads in all."""
+    return work_threads + POOL_SPARE
+
 
 _engine: Engine | None = None
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
     """Build an engine for `url` with the per-database settings copbot relies on.
 
     Args:
         url: a SQLAlchemy URL, `sqlite:///path` or `postgresql+psycopg://...`.
+        pool_size: connections kept open (pool_size_for the process's work threads).
     """
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-            pool_size=POOL_SIZE,
+            pool_size=pool_size,
             max_overflow=POOL_OVERFLOW,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=POOL_OVERFLOW)
 
 
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
@@ -57,16 +66,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def configure(url: str) -> Engine:
+def configure(url: str, *, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
     """Create the process-wide engine (replacing and disposing any previous one).
 
     Args:
         url: the database URL from Settings.database_url.
+        pool_size: connections kept open (pool_size_for the process's work threads).
     """
     global _engine
     if _engine is not None:
         _engine.dispose()
-    _engine = make_engine(url)
+    _engine = make_engine(url, pool_size=pool_size)
     return _engine
 
 

@@ -23,12 +23,33 @@ from sqlmodel import Session, col, select
 from storage.clock import utcnow
 from storage.models import InboxEvent
 from storage.models.events import INBOX_DONE, INBOX_FAILED, INBOX_PENDING
-from storage.upsert import insert_if_absent
+from storage.upsert import insert_new
 
 KEPT = timedelta(hours=24)  # handled events are remembered this long (Slack retries for ~1 h)
 FRESH = "fresh"  # first delivery: handle it
 RETAKEN = "retaken"  # delivered again after its holder let the lease run out: handle it
 SEEN = "seen"  # handled, or being handled: skip it
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """One delivery to record: its key, workspace, envelope and lease.
+
+    Args:
+        event_id: Slack's event_id, or "trigger <trigger_id>" for a command or interaction.
+        team_id: the workspace of the envelope.
+        body: the envelope as received.
+        lease_until: until when the receiver answers for handling it.
+        asked: a command's or interaction's who, where and what (the same when asked again).
+        attempts: 1 when the receiver handles it now, 0 when it leaves it for later.
+    """
+
+    event_id: str
+    team_id: str
+    body: str
+    lease_until: datetime
+    asked: str | None = None
+    attempts: int = 1
 
 
 def receive(
@@ -50,35 +71,55 @@ def receive(
         lease_until: until when the caller answers for handling it.
         asked: a command's or interaction's who, where and what (the same when asked again).
     """
+    arrival = Arrival(event_id, team_id, body, lease_until, asked)
+    return receive_many(session=session, arrivals=[arrival])[0]
+
+
+def receive_many(*, session: Session, arrivals: Sequence[Arrival]) -> list[str]:
+    """Record deliveries in one transaction (one INSERT for all of them); for each, in order,
+    FRESH or RETAKEN when the caller should handle it, SEEN to skip. Of two arrivals with
+    the same key, only the first can be FRESH.
+
+    Args:
+        session: the open session (committed here: the rows exist before Slack is answered).
+        arrivals: what came in, oldest first.
+    """
+    if not arrivals:
+        return []
     now = utcnow()
-    fresh = insert_if_absent(
-        session=session,
-        model=InboxEvent,
-        values={
-            "event_id": event_id[:64],
-            "team_id": team_id[:32],
-            "body": body,
+    rows = [
+        {
+            "event_id": a.event_id[:64],
+            "team_id": a.team_id[:32],
+            "body": a.body,
             "status": INBOX_PENDING,
-            "attempts": 1,
-            "lease_until": lease_until,
+            "attempts": a.attempts,
+            "lease_until": a.lease_until,
             "received_at": now,
-            "asked": asked,
-        },
-    )
-    session.commit()
-    if fresh:
-        return FRESH
-    retaken = session.execute(
-        update(InboxEvent)
-        .where(
-            col(InboxEvent.event_id) == event_id[:64],
-            col(InboxEvent.status) == INBOX_PENDING,
-            col(InboxEvent.lease_until) < now,
+            "asked": a.asked,
+        }
+        for a in arrivals
+    ]
+    inserted = set(insert_new(session=session, model=InboxEvent, rows=rows, key="event_id"))
+    outcomes = []
+    for arrival, row in zip(arrivals, rows, strict=True):
+        key = row["event_id"]
+        if key in inserted:
+            inserted.discard(key)  # a second arrival of the same key in this batch is not new
+            outcomes.append(FRESH)
+            continue
+        retaken = session.execute(
+            update(InboxEvent)
+            .where(
+                col(InboxEvent.event_id) == key,
+                col(InboxEvent.status) == INBOX_PENDING,
+                col(InboxEvent.lease_until) < now,
+            )
+            .values(attempts=InboxEvent.attempts + 1, lease_until=arrival.lease_until)
         )
-        .values(attempts=InboxEvent.attempts + 1, lease_until=lease_until)
-    )
+        outcomes.append(RETAKEN if retaken.rowcount else SEEN)  # type: ignore[attr-defined]
     session.commit()
-    return RETAKEN if retaken.rowcount else SEEN  # type: ignore[attr-defined]
+    return outcomes
 
 
 def extend_leases(*, session: Session, event_ids: Sequence[str], lease_until: datetime) -> int:
@@ -96,6 +137,26 @@ def extend_leases(*, session: Session, event_ids: Sequence[str], lease_until: da
             col(InboxEvent.event_id).in_(list(event_ids)), col(InboxEvent.status) == INBOX_PENDING
         )
         .values(lease_until=lease_until)
+    )
+    session.commit()
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def release(*, session: Session, event_ids: Sequence[str], now: datetime) -> int:
+    """Pending work this process took and never started (it is stopping): any process may
+    take it at once, as the attempt it never made. Returns how many were still pending.
+
+    Args:
+        session: the open session (committed here).
+        event_ids: the keys given back.
+        now: the current time.
+    """
+    result = session.execute(
+        update(InboxEvent)
+        .where(
+            col(InboxEvent.event_id).in_(list(event_ids)), col(InboxEvent.status) == INBOX_PENDING
+        )
+        .values(lease_until=now, attempts=InboxEvent.attempts - 1)
     )
     session.commit()
     return int(result.rowcount)  # type: ignore[attr-defined]

@@ -79,17 +79,18 @@ class DatabaseUnusable(Exception):
     """The database cannot be reached or migrated; the message is one line for the operator."""
 
 
-def prepare_database(url: str) -> Engine:
+def prepare_database(url: str, *, pool_size: int = db.DEFAULT_POOL_SIZE) -> Engine:
     """Configure the process-wide engine for `url` and bring its schema up to date.
 
     Args:
         url: Settings.database_url.
+        pool_size: connections kept open (storage.db.pool_size_for the work threads).
 
     Raises:
         DatabaseUnusable: the database cannot be opened or migrated.
     """
     try:
-        engine = db.configure(url)
+        engine = db.configure(url, pool_size=pool_size)
         upgrade(engine)
     except (SQLAlchemyError, OSError) as exc:
         cause = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]

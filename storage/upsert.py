@@ -63,3 +63,27 @@ def insert_if_absent(*, session: Session, model: type[SQLModel], values: dict[st
     )
     # RETURNING yields a row only when this statement inserted one (rowcount is unreliable here).
     return session.execute(statement).first() is not None
+
+
+def insert_new(
+    *, session: Session, model: type[SQLModel], rows: Sequence[dict[str, Any]], key: str
+) -> list[Any]:
+    """Insert many rows in one statement, skipping those a unique constraint already holds
+    (another row of `rows` with the same key included: the first one wins).
+
+    Args:
+        session: the open session (the caller commits).
+        model: the table model.
+        rows: column values, each with the same columns.
+        key: a column with a unique constraint.
+
+    Returns:
+        The `key` of every row this statement inserted.
+    """
+    if not rows:
+        return []
+    table = model.__table__  # type: ignore[attr-defined]
+    statement = (
+        _insert(session)(table).values(list(rows)).on_conflict_do_nothing().returning(table.c[key])
+    )
+    return list(session.execute(statement).scalars())

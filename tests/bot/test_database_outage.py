@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from bot.inbox import LEASE, redo_due
+from bot.inbox import LEASE
 from sandbox.slack import SlackStandIn, reaction_event
 from storage import db
 from storage.clock import utcnow
@@ -73,7 +73,7 @@ def test_an_outage_loses_nothing_and_doubles_nothing(
                 resent = copbot.sender.event(event, event_id=event_id, retry_num=1)
                 assert resent.status == 200, event_id
         copbot.wait_idle()
-        redo_due(copbot.app, now=utcnow() + LEASE + timedelta(seconds=1))
+        copbot.door.redo_due(now=utcnow() + LEASE + timedelta(seconds=1))
         copbot.wait_idle()
 
     with db.session() as session:

@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from bot.door import NOT_TAKEN_IN, NOT_TAKEN_IN_FIELD
 from bot.errors import EXPIRED_FORM, WILL_FINISH
-from bot.inbox import LEASE, NOT_TAKEN_IN, NOT_TAKEN_IN_FIELD, redo_due
+from bot.inbox import LEASE
 from handlers.commands import kudos as kudos_command
 from handlers.shared import knowledge as shared_knowledge
 from sandbox.slack import state_value, view_submission_payload
@@ -56,7 +57,7 @@ def requests() -> list[tuple[str, str, int]]:
 
 
 def redo_later(copbot: Copbot) -> int:
-    taken = redo_due(copbot.app, now=utcnow() + LEASE + timedelta(seconds=1))
+    taken = copbot.door.redo_due(now=utcnow() + LEASE + timedelta(seconds=1))
     copbot.wait_idle()
     return taken
 
@@ -207,10 +208,11 @@ def test_a_command_the_database_cannot_take_in_is_not_done_and_the_person_told(
 ) -> None:
     copbot.cop("/cop create Python Guild")
     with monkeypatch.context() as patch:
-        patch.setattr(inbox, "receive", database_down)
+        patch.setattr(inbox, "receive_many", database_down)
         sent = kudos_command_sent(copbot)
     assert sent.status == 200  # Slack shows no error of its own: copbot says what happened
-    assert NOT_TAKEN_IN in responses_to(copbot, sent.response_url)
+    assert sent.json() == {"response_type": "ephemeral", "text": NOT_TAKEN_IN}
+    assert responses_to(copbot, sent.response_url) == ""
     assert kudos_posts(copbot) == [] and kudos_rows() == []
     assert redo_later(copbot) == 0
 
@@ -232,7 +234,7 @@ def test_a_form_the_database_cannot_take_in_stays_open_saying_so(
     )
     before = requests()
     with monkeypatch.context() as patch:
-        patch.setattr(inbox, "receive", database_down)
+        patch.setattr(inbox, "receive_many", database_down)
         answer = copbot.interactive(submission)
     assert answer.status == 200
     assert answer.json() == {"response_action": "errors", "errors": {"name": NOT_TAKEN_IN_FIELD}}

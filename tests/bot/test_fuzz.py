@@ -226,7 +226,7 @@ def test_slack_shaped_requests_with_any_values_get_an_answer_not_a_traceback(
     copbot.wait_idle()
     assert sent.status < 500, (sent.status, sent.body)
     assert _tracebacks(caplog) == []
-    assert copbot.executor.errors == []
+    assert copbot.errors == []
 
 
 @pytest.mark.slow

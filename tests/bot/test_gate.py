@@ -53,7 +53,7 @@ def _assert_nothing_happened(
     copbot.wait_idle()
     assert copbot.standin.calls == [] and copbot.standin.responses == []
     assert _rows() == before
-    assert copbot.executor.errors == []
+    assert copbot.errors == []
     loud = [r for r in caplog.records if r.levelno >= logging.INFO]
     assert loud == [], [r.getMessage() for r in loud]
 
@@ -244,7 +244,7 @@ def strict_server(copbot: Copbot, **limits: Any) -> Iterator[tuple[str, int]]:
     from bot.http import make_http_server
 
     server = make_http_server(
-        copbot.app, signing_secret=SIGNING_SECRET, host="127.0.0.1", port=0, **limits
+        copbot.door, signing_secret=SIGNING_SECRET, host="127.0.0.1", port=0, **limits
     )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

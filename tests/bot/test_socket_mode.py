@@ -246,4 +246,5 @@ def test_sigterm_stops_it_cleanly(
     python_guild(standin)
     assert stop(socket_copbot) == 0
     standin.socket.wait_for_connections(0)
-    assert "stopping" in (tmp_path / "copbot.log").read_text().splitlines()[-1]
+    lines = (tmp_path / "copbot.log").read_text().splitlines()
+    assert "stopping" in "".join(lines) and lines[-1].endswith("copbot: stopped")

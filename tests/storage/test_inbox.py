@@ -51,6 +51,31 @@ def test_a_redelivery_after_the_lease_ran_out_is_handled_again(engine: Engine) -
     assert receive("Ev1") == inbox.SEEN  # retaken: the new lease runs
 
 
+def test_a_batch_is_recorded_in_one_go_each_arrival_with_its_own_outcome(engine: Engine) -> None:
+    receive("Ev1")  # in hand elsewhere
+    with db.session() as session:
+        inbox.receive(
+            session=session, event_id="Ev2", team_id="T1", body="{}", lease_until=utcnow()
+        )
+    now = utcnow()
+    arrivals = [
+        inbox.Arrival("Ev3", "T1", '{"n": 3}', now + LEASE),
+        inbox.Arrival("Ev1", "T1", "{}", now + LEASE),  # held: seen
+        inbox.Arrival("Ev2", "T1", "{}", now + LEASE),  # its lease ran out: taken again
+        inbox.Arrival("Ev3", "T1", '{"n": 3}', now + LEASE),  # Slack's retry in the same batch
+        inbox.Arrival("trigger 1.2.3", "T2", '{"c": 1}', now, asked="a" * 32),
+    ]
+    with db.session() as session:
+        outcomes = inbox.receive_many(session=session, arrivals=arrivals)
+    assert outcomes == [inbox.FRESH, inbox.SEEN, inbox.RETAKEN, inbox.SEEN, inbox.FRESH]
+    assert (row("Ev3").body, row("Ev3").attempts) == ('{"n": 3}', 1)
+    assert row("Ev2").attempts == 2
+    command = row("trigger 1.2.3")
+    assert (command.team_id, command.asked, command.status) == ("T2", "a" * 32, "pending")
+    with db.session() as session:
+        assert inbox.receive_many(session=session, arrivals=[]) == []
+
+
 def test_dropped_events_are_taken_once_by_one_of_many_takers(engine: Engine) -> None:
     for i in range(30):
         receive(f"Ev{i}")

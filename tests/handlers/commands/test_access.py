@@ -34,7 +34,7 @@ def test_facilitators_subcommands_refuse_everyone_else(
     copbot.cop("/cop create Python Guild")
     refused = copbot.cop(f"/cop {subcommand.name}", user="UBOB")
     assert f"Only facilitators of *Python Guild* can {subcommand.action}" in refused
-    assert copbot.executor.errors == []
+    assert copbot.errors == []
 
 
 @pytest.mark.parametrize("subcommand", BY_AUDIENCE[MEMBERS], ids=_ids)

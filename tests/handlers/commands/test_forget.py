@@ -158,4 +158,4 @@ def test_a_removed_reply_stays_removed_when_copbot_reads_the_thread_again(
             select(ChannelMessage).where(ChannelMessage.user_id == "UBOB")
         ).all()
         assert not session.exec(select(UserProfile).where(UserProfile.user_id == "UBOB")).all()
-    assert copbot.executor.errors == []
+    assert copbot.errors == []

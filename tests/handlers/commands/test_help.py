@@ -38,4 +38,4 @@ def test_strange_input_is_answered_not_crashed(copbot: Copbot) -> None:
     reply = copbot.cop(weird)
     assert "I don't know" in reply
     assert "<!channel>" not in reply.text  # escaped, never a real ping
-    assert copbot.executor.errors == []
+    assert copbot.errors == []

@@ -112,7 +112,7 @@ def test_long_knowledge_is_cut_to_block_kit_limits(copbot: Copbot) -> None:
     assert all(len(b.get("text", {}).get("text", "")) <= 3000 for b in post["blocks"])
     assert snippet_at(post["ts"]).text == long_text.strip()  # nothing is lost in storage
     found = copbot.cop("/cop search profiling")
-    assert "…" in found and copbot.executor.errors == []
+    assert "…" in found and copbot.errors == []
 
 
 def test_experts_are_ranked_by_what_they_shared_and_endorsed(copbot: Copbot) -> None:

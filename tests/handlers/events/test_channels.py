@@ -43,4 +43,4 @@ def test_removing_copbot_pauses_and_people_leaving_do_not(copbot: Copbot) -> Non
 
 def test_channels_that_are_no_community_are_ignored(copbot: Copbot) -> None:
     copbot.event({"type": "channel_archive", "channel": "CRANDOM", "user": "UBOB"})
-    assert copbot.standin.calls_to("chat.postMessage") == [] and copbot.executor.errors == []
+    assert copbot.standin.calls_to("chat.postMessage") == [] and copbot.errors == []

@@ -44,5 +44,5 @@ def test_bots_do_not_become_members(copbot: Copbot) -> None:
 def test_events_for_unknown_channels_are_ignored(copbot: Copbot) -> None:
     assert copbot.event(_joined("UCAROL", channel="CUNKNOWN")).status == 200
     assert copbot.event(_left("UCAROL", channel="CUNKNOWN")).status == 200
-    assert copbot.executor.errors == []
+    assert copbot.errors == []
     assert copbot.standin.calls_to("chat.postMessage") == []

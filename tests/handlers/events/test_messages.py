@@ -118,7 +118,7 @@ def test_edits_of_uncaptured_messages_only_touch_the_cache(copbot: Copbot) -> No
     ts = copbot.say("typo")
     copbot.event(_changed(ts, "fixed"))
     assert _cached(ts).text == "fixed" and snippet_at(ts) is None
-    assert copbot.executor.errors == []
+    assert copbot.errors == []
 
 
 def test_a_thread_kept_without_its_authors_learns_them_on_the_next_change_in_it(

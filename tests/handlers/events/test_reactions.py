@@ -77,7 +77,7 @@ def test_other_emoji_and_unknown_channels_do_nothing(copbot: Copbot) -> None:
     other = copbot.say("a tip in random", channel="CRANDOM")
     copbot.react(other, channel="CRANDOM")
     assert snippet_at(ts) is None and snippet_at(other, "CRANDOM") is None
-    assert copbot.executor.errors == []
+    assert copbot.errors == []
 
 
 def test_bot_messages_and_joins_are_not_knowledge(copbot: Copbot) -> None:

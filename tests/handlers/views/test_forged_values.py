@@ -49,7 +49,7 @@ def test_a_forged_schedule_value_is_refused_in_the_form(
     assert set(answer["errors"]) <= {
         f"{k}_{f}" for k in ("prompt", "digest", "kudos") for f in ("day", "time")
     }
-    assert copbot.executor.errors == []
+    assert copbot.errors == []
     assert "Mondays at 10:00" in copbot.cop("/cop info")  # nothing was changed
 
 
@@ -95,7 +95,7 @@ def test_forged_button_values_get_a_friendly_answer(
             response_url=copbot.standin.new_response_url("CPYTHON", user="UALICE"),
         )
     )
-    assert copbot.executor.errors == []
+    assert copbot.errors == []
     replies = [str(r["body"]) for r in copbot.standin.responses]
     assert not any("something went wrong" in r for r in replies), replies
 
@@ -109,7 +109,7 @@ def test_null_view_fields_are_answered_not_crashed(copbot: Copbot) -> None:
         payload["view"]["private_metadata"] = None
         sent = copbot.interactive(payload)
         assert sent.status == 200, callback
-    assert copbot.executor.errors == []
+    assert copbot.errors == []
     replies = [str(r["body"]) for r in copbot.standin.responses]
     assert not any("something went wrong" in r for r in replies), replies
 
