@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import ThreadWorker
 
@@ -87,7 +88,7 @@ class CopbotServer(BaseApplication):
             "keepalive": KEEPALIVE_SECONDS,
             "preload_app": False,  # each worker builds its app after the fork
             "accesslog": None,  # one line per request is noise at Slack's volume
-            "errorlog": "-",
+            "logger_class": "bot.server.CopbotLogs",
             "loglevel": log_level.lower(),
             "control_socket_disable": True,  # one per user: two copbots on a host would clash
             "proc_name": "copbot",
@@ -109,6 +110,16 @@ class CopbotServer(BaseApplication):
         if self._served is not None:
             self._served.stop()
             self._served = None
+
+
+class CopbotLogs(glogging.Logger):
+    """gunicorn's own lines in copbot's format: they go to the handler bot.logs set up."""
+
+    def setup(self, cfg: Any) -> None:
+        self.cfg = cfg
+        self.error_log.setLevel(self.LOG_LEVELS.get(cfg.loglevel.lower(), logging.INFO))
+        self.error_log.propagate = True
+        self.access_log.disabled = True
 
 
 class CopbotWorker(ThreadWorker):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -79,8 +81,21 @@ def copbot_env(engine: Engine, standin: SlackStandIn) -> dict[str, str]:
     return env
 
 
+def kill(process: subprocess.Popen) -> None:
+    """SIGKILL a `copbot run` and every process it started (gunicorn's workers too): a
+    crash, not a stop (a worker whose master died alone would stop gracefully)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+
+
 def _spawn(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen:
     with (cwd / "copbot.log").open("a") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", *args], env=env, cwd=cwd, stdout=log, stderr=log
+            [sys.executable, "-m", "bot.cli", *args],
+            env=env,
+            cwd=cwd,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,  # its own process group, for kill()
         )

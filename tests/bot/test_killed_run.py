@@ -27,7 +27,7 @@ from storage import db
 from storage.clock import utcnow
 from storage.models import Endorsement, InboxEvent, Kudos, Snippet
 from tests.harness import SIGNING_SECRET, running_copbot, settings_for
-from tests.processes import free_port, start_copbot
+from tests.processes import free_port, kill, start_copbot
 from tests.storage.knowledge_helpers import make_community
 from tests.test_replicas import settle
 
@@ -83,8 +83,7 @@ def test_copbot_killed_mid_work_loses_and_doubles_nothing(
         thread.start()
         time.sleep(0.01)
     standin.wait_for(lambda: len(standin.calls_to("conversations.history")) >= EVENTS // 4)
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
+    kill(process)
     for thread in threads:
         thread.join()
     acknowledged = {e for e, status in answered.items() if status == 200}
@@ -148,8 +147,7 @@ def test_copbot_killed_mid_command_thanks_exactly_once(
         thread.start()
         time.sleep(0.02)
     standin.wait_for(lambda: len(standin.calls_to("chat.postMessage")) >= COMMANDS // 4, timeout=30)
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
+    kill(process)
     for thread in threads:
         thread.join()
     acknowledged = {i for i, status in answered.items() if status == 200}
