@@ -47,6 +47,7 @@ class Delivery:
     envelope: dict[str, Any]
     links: list[int] = field(default_factory=list)  # the connection of each attempt
     sent_at: float = 0.0
+    acked_at: float | None = None  # time.monotonic() when the ack came back
     ack: dict[str, Any] | None = None
     acked_over: int | None = None  # the connection the ack came back over
     acked: threading.Event = field(default_factory=threading.Event)
@@ -120,6 +121,19 @@ class SocketMode:
         """An `interactive` envelope: block_actions, view_submission, shortcut, ..."""
         responding = payload.get("type") in RESPONDING
         envelope = {"type": "interactive", "accepts_response_payload": responding}
+        return self._deliver(envelope, payload, wait)
+
+    def send_payload(self, kind: str, payload: dict[str, Any], *, wait: bool = True) -> Delivery:
+        """An envelope of `kind` (events_api, slash_commands, interactive) around a payload
+        built beforehand (event_fields, command_fields, an interaction): what a load
+        generator sends, ready-made, at its scheduled time."""
+        if kind == "events_api":
+            envelope: dict[str, Any] = {"type": kind, "accepts_response_payload": False}
+            envelope.update(retry_attempt=0, retry_reason="")
+        elif kind == "slash_commands":
+            envelope = {"type": kind, "accepts_response_payload": True}
+        else:
+            envelope = {"type": kind, "accepts_response_payload": payload.get("type") in RESPONDING}
         return self._deliver(envelope, payload, wait)
 
     def connections(self) -> int:
@@ -247,6 +261,7 @@ class SocketMode:
                 return
             del self._pending[envelope_id]
             delivery.ack, delivery.acked_over = ack, link.id
+            delivery.acked_at = time.monotonic()
             self.acks.append(ack)
         delivery.acked.set()
 

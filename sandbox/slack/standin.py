@@ -412,6 +412,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     # Non-daemon request threads are joined by server_close(): stop() leaves no thread behind.
     daemon_threads = False
+    # socketserver's default listen backlog is 5: under load (bench/load.py) the kernel would
+    # drop the app's connections and its client would retry them seconds later
+    request_queue_size = 1024
 
     def __init__(self, standin: SlackStandIn, port: int = 0) -> None:
         self.standin = standin
