@@ -1,0 +1,462 @@
+"""Load: copbot under Slack's mixed, signed traffic over real HTTP (and Socket Mode), against a
+bare Bolt app on the same server in the same run (issue 15).
+
+    .venv/bin/python -m bench.load                                   # everything (~25 min)
+    .venv/bin/python -m bench.load --seconds 5 --levels 50,200 --targets sqlite   # quick
+
+For each target (copbot on SQLite; on PostgreSQL; two replicas on one PostgreSQL database,
+requests alternated; in Socket Mode on SQLite) and its baseline (bench/bare.py, served the same
+way), level by level, the baseline then copbot: open loop at each rate, then a closed loop;
+then CPU per request, one kind at a time. copbot's backlog (inbox rows still pending) must
+drain before the next step. Afterwards every request's effect is checked: none lost, none
+doubled. Prints Markdown tables and one verdict per target. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from bench import load_effects, loadgen, standin_process
+from bench.load_procs import Remote, Server, start_bare, start_copbot
+from bench.load_report import (
+    Phase,
+    TargetResult,
+    cpu_table,
+    effects_table,
+    load_table,
+    verdict,
+)
+from bench.load_traffic import KINDS, Meta, Request, Traffic
+from bench.load_world import SIGNING_SECRET, World, database, make_world, seed_database
+from bench.loadgen import Outcome
+from bot.config import Settings, normalise_database_url
+from storage import db
+
+PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+WARMUP = (25.0, 2.0)  # a rate and seconds, before the first level
+
+
+@dataclass(frozen=True)
+class Target:
+    key: str
+    name: str
+    postgresql: bool = False
+    replicas: int = 1
+    socket_mode: bool = False
+
+
+TARGETS = {
+    "sqlite": Target("sqlite", "SQLite"),
+    "postgresql": Target("postgresql", "PostgreSQL", postgresql=True),
+    "replicas": Target("replicas", "PostgreSQL, 2 replicas", postgresql=True, replicas=2),
+    "socket": Target("socket", "Socket Mode, SQLite", socket_mode=True),
+}
+
+
+# ----- sending: over HTTP from the load generator, or over Socket Mode from the stand-in -------
+class Driver:
+    def open(
+        self, requests: list[Request], rate: float, timeout: float
+    ) -> tuple[list[Outcome], float]:
+        raise NotImplementedError
+
+    def closed(
+        self, requests: list[Request], clients: int, seconds: float, timeout: float
+    ) -> tuple[list[Outcome], float]:
+        raise NotImplementedError
+
+
+class HttpDriver(Driver):
+    def __init__(self, generator: Remote, addresses: list[tuple[str, int]]) -> None:
+        self.generator, self.addresses = generator, addresses
+
+    def open(
+        self, requests: list[Request], rate: float, timeout: float
+    ) -> tuple[list[Outcome], float]:
+        data = [r.http(SIGNING_SECRET) for r in requests]
+        answer = self.generator.call(
+            "open", requests=data, rate=rate, addresses=self.addresses, timeout=timeout
+        )
+        return answer["outcomes"], answer["cpu"]
+
+    def closed(
+        self, requests: list[Request], clients: int, seconds: float, timeout: float
+    ) -> tuple[list[Outcome], float]:
+        data = [r.http(SIGNING_SECRET) for r in requests]
+        answer = self.generator.call(
+            "closed",
+            requests=data,
+            clients=clients,
+            seconds=seconds,
+            addresses=self.addresses,
+            timeout=timeout,
+        )
+        return answer["outcomes"], answer["cpu"]
+
+
+class SocketDriver(Driver):
+    def __init__(self, standin: Remote) -> None:
+        self.standin = standin
+
+    def open(
+        self, requests: list[Request], rate: float, timeout: float
+    ) -> tuple[list[Outcome], float]:
+        items = [(r.envelope, r.payload) for r in requests]
+        answer = self.standin.call("socket", items=items, rate=rate, timeout=timeout)
+        return answer["outcomes"], answer["cpu"]
+
+    def closed(
+        self, requests: list[Request], clients: int, seconds: float, timeout: float
+    ) -> tuple[list[Outcome], float]:
+        items = [(r.envelope, r.payload) for r in requests]
+        answer = self.standin.call(
+            "socket", items=items, clients=clients, seconds=seconds, timeout=timeout
+        )
+        return answer["outcomes"], answer["cpu"]
+
+
+@dataclass
+class Under:
+    """An app under load: its servers, its traffic, how to reach it, its backlog."""
+
+    app: str  # "copbot" or "bare"
+    servers: list[Server]
+    traffic: Traffic
+    driver: Driver
+    standin: Remote
+    pending: Callable[[], int] | None = None
+    sent: list[tuple[Meta, int]] = field(default_factory=list)
+
+    def cpu(self) -> float:
+        return sum(server.cpu() for server in self.servers)
+
+
+# ----- one target ------------------------------------------------------------------------------
+class Bench:
+    def __init__(self, args: argparse.Namespace, world: World, workdir: Path) -> None:
+        self.args, self.world, self.workdir = args, world, workdir
+        defaults = Settings(slack_signing_secret=SIGNING_SECRET)
+        self.workers = args.workers or defaults.http_workers
+        self.threads = args.threads or defaults.http_threads
+        self.generator: Remote | None = None
+
+    def copbot_settings(self) -> dict[str, str]:
+        settings = {"LOG_LEVEL": self.args.log_level, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
+        if self.args.workers:
+            settings["COP_HTTP_WORKERS"] = str(self.args.workers)
+        if self.args.threads:
+            settings["COP_HTTP_THREADS"] = str(self.args.threads)
+        if self.args.work_threads:
+            settings["COP_WORK_THREADS"] = str(self.args.work_threads)
+        return settings
+
+    def http_generator(self) -> Remote:
+        if self.generator is None:
+            self.generator = Remote(loadgen.serve, name="bench-loadgen")
+        return self.generator
+
+    def run(self, target: Target) -> TargetResult:
+        result = TargetResult(target.name)
+        server = self.args.database_url if target.postgresql else None
+        with ExitStack() as stack:
+            url = stack.enter_context(database(server, self.workdir, target.key))
+            engine = db.make_engine(url, pool_size=2)
+            stack.callback(engine.dispose)
+            seed_database(engine, self.world)
+            unders = [] if self.args.skip_baseline else [self.start(stack, target, "bare", url)]
+            copbot = self.start(stack, target, "copbot", url)
+            copbot.pending = lambda: pending(engine)
+            unders.append(copbot)
+            self.phases(result, target, unders)
+            self.drain(copbot, self.args.drain_timeout)
+            result.effects = load_effects.check(engine, copbot.sent, copbot.standin.call("counts"))
+            result.standin_failures = dict(copbot.standin.call("counts")["failed"])
+            for under in unders:
+                result.memory[under.app] = self.memory(under)
+            for under in unders:
+                for server in under.servers:
+                    code = server.stop()
+                    if code not in (0, None):
+                        result.log_problems.append(f"{server.name} exited with {code}")
+            for server in copbot.servers:
+                result.log_problems.extend(log_problems(server.log))
+        return result
+
+    def start(self, stack: ExitStack, target: Target, app: str, url: str) -> Under:
+        standin = Remote(standin_process.serve, self.world, name=f"bench-standin-{app}")
+        stack.callback(standin.stop)
+        hello = standin.hello
+        servers: list[Server] = []
+        for i in range(target.replicas):
+            name = f"{target.key}-{app}-{i + 1}"
+            if app == "copbot":
+                server = start_copbot(
+                    name,
+                    self.workdir,
+                    database_url=url,
+                    hello=hello,
+                    socket_mode=target.socket_mode,
+                    settings=self.copbot_settings(),
+                )
+            else:
+                server = start_bare(
+                    name,
+                    self.workdir,
+                    hello=hello,
+                    socket_mode=target.socket_mode,
+                    workers=self.workers,
+                    threads=self.threads,
+                )
+            stack.callback(server.stop)
+            if target.socket_mode:
+                server.wait_socket(lambda: int(standin.call("connections")["connections"]))
+            else:
+                server.wait_http()  # one at a time: the first replica migrates
+            servers.append(server)
+
+        def urls(pairs: list[tuple[str, str]]) -> list[str]:
+            return list(standin.call("response_urls", pairs=pairs)["urls"]) if pairs else []
+
+        seed = self.args.seed + (0 if app == "copbot" else 1000)
+        traffic = Traffic(self.world, seed, urls)
+        driver: Driver = (
+            SocketDriver(standin)
+            if target.socket_mode
+            else HttpDriver(self.http_generator(), [s.address for s in servers])
+        )
+        return Under(app, servers, traffic, driver, standin)
+
+    # ----- the phases ----------------------------------------------------------------------
+    def phases(self, result: TargetResult, target: Target, unders: list[Under]) -> None:
+        args = self.args
+        for under in unders:
+            self.open_level(under, *WARMUP)  # imports, caches and pools warm, not measured
+        for level in args.levels:
+            for under in unders:
+                phase = self.open_level(under, level, args.seconds)
+                self.report(result, target, phase)
+        if args.closed_seconds > 0:
+            for under in unders:
+                pool = under.traffic.mix(int(args.closed_cap * args.closed_seconds))
+                outcomes, cpu = under.driver.closed(
+                    pool, args.clients, args.closed_seconds, args.timeout
+                )
+                phase = Phase(under.app, None, args.closed_seconds, outcomes, cpu)
+                self.record(under, pool, phase)
+                self.report(result, target, phase)
+        if args.kind_requests > 0:
+            for under in unders:
+                result.cpu_ms[under.app] = self.cpu_by_kind(under)
+                print(
+                    f"  {target.name} {under.app:<6} CPU ms per request: "
+                    + ", ".join(f"{k} {v:.1f}" for k, v in result.cpu_ms[under.app].items()),
+                    flush=True,
+                )
+
+    def open_level(self, under: Under, rate: float, seconds: float) -> Phase:
+        requests = under.traffic.mix(max(1, int(rate * seconds)))
+        outcomes, cpu = under.driver.open(requests, rate, self.args.timeout)
+        phase = Phase(under.app, rate, seconds, outcomes, cpu)
+        self.record(under, requests, phase)
+        return phase
+
+    def record(self, under: Under, requests: list[Request], phase: Phase) -> None:
+        """Keep what was sent (for the effects) and wait for copbot's backlog to drain."""
+        under.sent.extend(
+            (r.meta, o.status) for r, o in zip(requests, phase.outcomes, strict=False)
+        )
+        if under.pending is not None and phase.outcomes:
+            last_due = max(o.done - o.latency for o in phase.outcomes)
+            drained_at = self.drain(under, self.args.drain_timeout)
+            phase.drained = drained_at is not None
+            phase.drain = max(0.0, (drained_at or time.monotonic()) - last_due)
+
+    def drain(self, under: Under, timeout: float) -> float | None:
+        """When the inbox had no pending row (monotonic), or None after `timeout` seconds."""
+        assert under.pending is not None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if under.pending() == 0:
+                return time.monotonic()
+            time.sleep(0.2)
+        return None
+
+    def cpu_by_kind(self, under: Under) -> dict[str, float]:
+        """CPU ms per request of each kind sent alone at a moderate rate, the app's idle
+        CPU over the same time taken off."""
+        args = self.args
+        idle_from, idle_cpu = time.monotonic(), under.cpu()
+        time.sleep(3.0)
+        idle_rate = (under.cpu() - idle_cpu) / (time.monotonic() - idle_from)
+        per_kind = {}
+        for kind in KINDS:
+            requests = under.traffic.only(kind, args.kind_requests)
+            began, cpu = time.monotonic(), under.cpu()
+            outcomes, _ = under.driver.open(requests, args.kind_rate, args.timeout)
+            under.sent.extend((r.meta, o.status) for r, o in zip(requests, outcomes, strict=False))
+            if under.pending is not None:
+                self.drain(under, args.drain_timeout)
+            time.sleep(0.5)  # the last listeners' Web API calls, the bare app's lazy ones
+            used = under.cpu() - cpu - idle_rate * (time.monotonic() - began)
+            per_kind[kind] = max(0.0, used) / len(requests) * 1000
+        return per_kind
+
+    def memory(self, under: Under) -> tuple[int, int]:
+        peak = current = 0
+        for server in under.servers:
+            p, c = server.memory()
+            peak, current = peak + p, current + c
+        return peak, current
+
+    def report(self, result: TargetResult, target: Target, phase: Phase) -> None:
+        result.phases.append(phase)
+        drain = "" if phase.drain is None else f", drained in {phase.drain:.1f} s"
+        if not phase.drained:
+            drain = f", NOT drained after {phase.drain:.0f} s"
+        print(
+            f"  {target.name} {phase.app:<6} {phase.label:>7}: p50 {phase.percentile(0.5):.1f} "
+            f"p99 {phase.percentile(0.99):.1f} ms, {phase.throughput:.0f} ack'd/s, "
+            f"{phase.non_200} non-200 of {len(phase.outcomes)}, {phase.over_3s} over 3 s{drain} "
+            f"(sender late p99 {phase.lag_p99_ms:.1f} ms, sender CPU {phase.loadgen_cpu:.1f} s)",
+            flush=True,
+        )
+
+    def close(self) -> None:
+        if self.generator is not None:
+            self.generator.stop()
+
+
+def pending(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(
+            conn.execute(text("SELECT count(*) FROM inbox WHERE status = 'pending'")).scalar_one()
+        )
+
+
+PROBLEM = re.compile(r"\b(ERROR|CRITICAL|WARNING)\b|Traceback")
+STAMP = re.compile(r"^\S+T\S+\s+|\[\d+\]|\d+")
+
+
+def log_problems(log: Path) -> list[str]:
+    """The log's warnings and errors, alike ones counted together (digits blurred)."""
+    seen: Counter[str] = Counter()
+    for line in log.read_text(errors="replace").splitlines():
+        if PROBLEM.search(line):
+            seen[STAMP.sub("#", line.strip())[:200]] += 1
+    return [f"{log.name}: {n}× {line}" for line, n in seen.most_common(12)]
+
+
+# ----- the command line ------------------------------------------------------------------------
+def numbers(text_: str) -> list[float]:
+    return [float(x) for x in text_.split(",") if x.strip()]
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.load", description=(__doc__ or "").split("\n")[0]
+    )
+    add = parser.add_argument
+    add("--targets", default="sqlite,postgresql,replicas,socket", help="of " + ", ".join(TARGETS))
+    add("--levels", type=numbers, default=[50.0, 100.0, 200.0, 400.0], help="open-loop rates")
+    add("--seconds", type=float, default=15.0, help="per open-loop level (default 15)")
+    add("--closed-seconds", type=float, default=15.0, help="closed loop; 0 skips it")
+    add("--clients", type=int, default=16, help="closed-loop clients (default 16)")
+    add(
+        "--closed-cap",
+        type=float,
+        default=1500.0,
+        help="requests a second the closed loop's pool is made for",
+    )
+    add("--kind-requests", type=int, default=80, help="per kind for CPU per request; 0 skips")
+    add("--kind-rate", type=float, default=20.0, help="their rate (default 20/s)")
+    add("--timeout", type=float, default=10.0, help="the sender's timeout (default 10 s)")
+    add("--drain-timeout", type=float, default=240.0, help="longest wait for the backlog")
+    add("--skip-baseline", action="store_true", help="no bare Bolt app")
+    add("--database-url", default=PG_SERVER, help="the PostgreSQL server (throw-away databases)")
+    add("--workers", type=int, default=0, help="COP_HTTP_WORKERS (default copbot's)")
+    add("--threads", type=int, default=0, help="COP_HTTP_THREADS (default copbot's)")
+    add("--work-threads", type=int, default=0, help="COP_WORK_THREADS (default copbot's)")
+    add("--log-level", default="INFO", help="copbot's LOG_LEVEL")
+    add("--seed", type=int, default=7)
+    add("--keep", action="store_true", help="keep the work directory (logs, SQLite files)")
+    args = parser.parse_args(argv)
+    args.targets = [t.strip() for t in args.targets.split(",") if t.strip()]
+    unknown = [t for t in args.targets if t not in TARGETS]
+    if unknown:
+        parser.error(f"unknown target(s) {', '.join(unknown)}; known: {', '.join(TARGETS)}")
+    args.database_url = normalise_database_url(args.database_url)
+    return args
+
+
+@contextmanager
+def workdir(keep: bool) -> Iterator[Path]:
+    if keep:
+        path = Path(tempfile.mkdtemp(prefix="copbot-load-"))
+        print(f"work directory (kept): {path}")
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="copbot-load-") as tmp:
+        yield Path(tmp)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse_args(argv)
+    world = make_world(args.seed)
+    results: list[TargetResult] = []
+    with workdir(args.keep) as path:
+        bench = Bench(args, world, path)
+        try:
+            for key in args.targets:
+                target = TARGETS[key]
+                print(f"\n{target.name}", flush=True)
+                began = time.monotonic()
+                results.append(bench.run(target))
+                print(f"  ({time.monotonic() - began:.0f} s)", flush=True)
+        finally:
+            bench.close()
+    print_results(args, world, results)
+
+
+def print_results(args: argparse.Namespace, world: World, results: list[TargetResult]) -> None:
+    people = len(world.users)
+    print(
+        f"\n{len(world.channels)} communities, {people} people, "
+        f"{sum(len(m) for m in world.messages.values())} cached messages, "
+        f"{len(world.snippets)} snippets; {args.seconds:g} s a level, closed loop "
+        f"{args.clients} clients for {args.closed_seconds:g} s\n"
+    )
+    print(load_table(results))
+    if any(r.cpu_ms for r in results):
+        print(
+            "\nCPU ms per request, each kind alone at "
+            f"{args.kind_rate:g}/s; peak memory (VmHWM, all processes)\n"
+        )
+        print(cpu_table(results))
+    print("\nEffects (every request checked)\n")
+    print(effects_table(results))
+    for result in results:
+        assert result.effects is not None
+        inbox = ", ".join(f"{n} {s}" for s, n in sorted(result.effects.inbox.items()))
+        print(f"\n{result.name}: inbox {inbox}")
+        for name, n in sorted(result.standin_failures.items()):
+            print(f"  stand-in answered {n}× {name}")
+        for line in result.log_problems:
+            print(f"  {line}")
+    print()
+    for result in results:
+        print(verdict(result))
+
+
+if __name__ == "__main__":
+    main()
