@@ -15,7 +15,9 @@ doubled. Prints Markdown tables and one verdict per target. See bench/README.md.
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import subprocess
 import tempfile
 import time
 from collections import Counter
@@ -28,7 +30,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from bench import load_effects, loadgen, standin_process
-from bench.load_procs import Remote, Server, start_bare, start_copbot
+from bench.load_procs import ROOT, Remote, Server, start_bare, start_copbot
 from bench.load_report import (
     Phase,
     TargetResult,
@@ -248,13 +250,7 @@ class Bench:
                 self.report(result, target, phase)
         if args.closed_seconds > 0:
             for under in unders:
-                pool = under.traffic.mix(int(args.closed_cap * args.closed_seconds))
-                outcomes, cpu = under.driver.closed(
-                    pool, args.clients, args.closed_seconds, args.timeout
-                )
-                phase = Phase(under.app, None, args.closed_seconds, outcomes, cpu)
-                self.record(under, pool, phase)
-                self.report(result, target, phase)
+                self.report(result, target, self.closed_loop(under))
         if args.kind_requests > 0:
             for under in unders:
                 result.cpu_ms[under.app] = self.cpu_by_kind(under)
@@ -266,13 +262,28 @@ class Bench:
 
     def open_level(self, under: Under, rate: float, seconds: float) -> Phase:
         requests = under.traffic.mix(max(1, int(rate * seconds)))
-        outcomes, cpu = under.driver.open(requests, rate, self.args.timeout)
-        phase = Phase(under.app, rate, seconds, outcomes, cpu)
-        self.record(under, requests, phase)
+        began, cpu = time.monotonic(), under.cpu()
+        outcomes, sender_cpu = under.driver.open(requests, rate, self.args.timeout)
+        phase = Phase(under.app, rate, seconds, outcomes, sender_cpu)
+        self.record(under, requests, phase, began, cpu)
         return phase
 
-    def record(self, under: Under, requests: list[Request], phase: Phase) -> None:
-        """Keep what was sent (for the effects) and wait for copbot's backlog to drain."""
+    def closed_loop(self, under: Under) -> Phase:
+        args = self.args
+        pool = under.traffic.mix(int(args.closed_cap * args.closed_seconds))
+        began, cpu = time.monotonic(), under.cpu()
+        outcomes, sender_cpu = under.driver.closed(
+            pool, args.clients, args.closed_seconds, args.timeout
+        )
+        phase = Phase(under.app, None, args.closed_seconds, outcomes, sender_cpu)
+        self.record(under, pool, phase, began, cpu)
+        return phase
+
+    def record(
+        self, under: Under, requests: list[Request], phase: Phase, began: float, cpu: float
+    ) -> None:
+        """Keep what was sent (for the effects), wait for copbot's backlog to drain, and
+        count the CPU the app used from the start of the phase until then."""
         under.sent.extend(
             (r.meta, o.status) for r, o in zip(requests, phase.outcomes, strict=False)
         )
@@ -281,6 +292,7 @@ class Bench:
             drained_at = self.drain(under, self.args.drain_timeout)
             phase.drained = drained_at is not None
             phase.drain = max(0.0, (drained_at or time.monotonic()) - last_due)
+        phase.cores = (under.cpu() - cpu) / (time.monotonic() - began)
 
     def drain(self, under: Under, timeout: float) -> float | None:
         """When the inbox had no pending row (monotonic), or None after `timeout` seconds."""
@@ -327,7 +339,8 @@ class Bench:
         print(
             f"  {target.name} {phase.app:<6} {phase.label:>7}: p50 {phase.percentile(0.5):.1f} "
             f"p99 {phase.percentile(0.99):.1f} ms, {phase.throughput:.0f} ack'd/s, "
-            f"{phase.non_200} non-200 of {len(phase.outcomes)}, {phase.over_3s} over 3 s{drain} "
+            f"{phase.non_200} non-200 of {len(phase.outcomes)} {phase.failures()}, "
+            f"{phase.over_3s} over 3 s{drain}, {phase.cores or 0:.2f} cores busy "
             f"(sender late p99 {phase.lag_p99_ms:.1f} ms, sender CPU {phase.loadgen_cpu:.1f} s)",
             flush=True,
         )
@@ -410,8 +423,27 @@ def workdir(keep: bool) -> Iterator[Path]:
         yield Path(tmp)
 
 
+def machine() -> str:
+    """What is measured and where: the commit, any uncommitted change to copbot's code, the
+    CPUs and the load average (the machine may be shared)."""
+
+    def git(*words: str) -> str:
+        done = subprocess.run(["git", "-C", str(ROOT), *words], capture_output=True, text=True)
+        return done.stdout.strip()
+
+    code = "bot handlers storage scheduler sandbox".split()
+    changed = git("status", "--porcelain", "--", *code).splitlines()
+    dirty = f" + uncommitted changes to {len(changed)} files" if changed else ""
+    load = Path("/proc/loadavg").read_text().split()[:3]
+    return (
+        f"copbot {git('rev-parse', '--short', 'HEAD')}{dirty}; nproc {os.cpu_count()}; "
+        f"load average {' '.join(load)}"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
+    print(machine(), flush=True)
     world = make_world(args.seed)
     results: list[TargetResult] = []
     with workdir(args.keep) as path:
@@ -453,7 +485,7 @@ def print_results(args: argparse.Namespace, world: World, results: list[TargetRe
             print(f"  stand-in answered {n}× {name}")
         for line in result.log_problems:
             print(f"  {line}")
-    print()
+    print(f"\n{machine()}\n")
     for result in results:
         print(verdict(result))
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bench.load_effects import Effects
 from bench.load_traffic import KINDS
-from bench.loadgen import Outcome
+from bench.loadgen import NO_CONNECTION, TIMED_OUT, Outcome
 
 SLACK_SECONDS = 3.0  # Slack gives up on an answer after 3 seconds
 TARGET_LEVELS = (200, 400)
@@ -29,6 +30,7 @@ class Phase:
     loadgen_cpu: float = 0.0
     drain: float | None = None  # seconds from the last send until no inbox row was pending
     drained: bool = True
+    cores: float | None = None  # the app's CPU seconds over the phase (and drain), per second
 
     @property
     def label(self) -> str:
@@ -46,6 +48,12 @@ class Phase:
     @property
     def non_200(self) -> int:
         return sum(o.status != 200 for o in self.outcomes)
+
+    def failures(self) -> str:
+        """The non-200s by what they were: "503×3, timeout×40"."""
+        names = {TIMED_OUT: "timeout", NO_CONNECTION: "no connection"}
+        seen = Counter(names.get(o.status, str(o.status)) for o in self.outcomes if o.status != 200)
+        return ", ".join(f"{name}×{n}" for name, n in seen.most_common())
 
     @property
     def over_3s(self) -> int:
@@ -89,8 +97,8 @@ def _ms(value: float) -> str:
 def load_table(results: Sequence[TargetResult]) -> str:
     rows = [
         "| target | load | copbot p50 / p99 ack ms | bare p50 / p99 ms | copbot ack'd/s | "
-        "bare ack'd/s | copbot non-200 | over 3 s | backlog drained in |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "bare ack'd/s | copbot non-200 | over 3 s | backlog drained in | copbot CPU |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for result in results:
         for phase in [p for p in result.phases if p.app == "copbot"]:
@@ -103,11 +111,13 @@ def load_table(results: Sequence[TargetResult]) -> str:
             if not phase.drained:
                 drain = f"> {phase.drain:.0f} s (not drained)"
             load = phase.label if phase.rate is not None else "closed, 16 clients"
+            failures = f" ({phase.failures()})" if phase.non_200 else ""
+            cores = "–" if phase.cores is None else f"{phase.cores:.2f} cores"
             rows.append(
                 f"| {result.name} | {load} | {_ms(phase.percentile(0.5))} / "
                 f"{_ms(phase.percentile(0.99))} | {bare_lat} | {phase.throughput:.0f} | "
-                f"{bare_tput} | {phase.non_200} of {len(phase.outcomes)} | {phase.over_3s} | "
-                f"{drain} |"
+                f"{bare_tput} | {phase.non_200} of {len(phase.outcomes)}{failures} | "
+                f"{phase.over_3s} | {drain} | {cores} |"
             )
     return "\n".join(rows)
 

@@ -4,8 +4,9 @@ Open loop: request i is due at start + i / rate and sent then, on a new TCP conn
 Slack does), however many earlier ones are still waiting; its time to ack is counted from
 when it was due, so a server that falls behind is charged for the wait it causes (no
 coordinated omission). Closed loop: `clients` senders, each sending its next request as soon
-as the previous one is answered. A request not answered within `timeout` seconds counts as
-status 0, as does one whose connection failed. Requests go to the addresses in turn.
+as the previous one is answered. A request not answered within `timeout` seconds gets status
+TIMED_OUT (0), one whose connection failed (refused, reset, closed before an answer)
+NO_CONNECTION (1). Requests go to the addresses in turn.
 
 The parent talks to it over a multiprocessing Pipe (bench/load_procs.Remote): it sends a
 ("open" | "closed", kwargs) pair and gets back a list of Outcome tuples in request order.
@@ -20,9 +21,12 @@ from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from typing import Any, NamedTuple
 
+TIMED_OUT = 0  # the status of a request not answered within the timeout
+NO_CONNECTION = 1  # and of one whose connection failed
+
 
 class Outcome(NamedTuple):
-    """One request's fate: HTTP status (0: timeout or connection error), seconds from when it
+    """One request's fate: HTTP status (or TIMED_OUT, NO_CONNECTION), seconds from when it
     was due to its answer, seconds it was sent late, and when it was answered (monotonic)."""
 
     status: int
@@ -58,8 +62,10 @@ async def _one(address: tuple[str, int], data: bytes, due: float, timeout: float
     lag = loop.time() - due
     try:
         status = await asyncio.wait_for(_exchange(address, data), timeout)
-    except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError, IndexError):
-        status = 0
+    except TimeoutError:
+        status = TIMED_OUT
+    except (OSError, asyncio.IncompleteReadError, ValueError, IndexError):
+        status = NO_CONNECTION
     done = loop.time()
     return Outcome(status, done - due, max(0.0, lag), done)
 

@@ -20,7 +20,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from bench.load_world import World, seed_standin
-from bench.loadgen import Outcome
+from bench.loadgen import NO_CONNECTION, TIMED_OUT, Outcome
 from sandbox.slack import SlackStandIn
 from sandbox.slack.socket_mode import Delivery
 
@@ -116,11 +116,13 @@ def _send(standin: SlackStandIn, kind: str, payload: dict[str, Any]) -> Delivery
 
 
 def _outcome(delivery: Delivery | None, due: float, sent: float, timeout: float) -> Outcome:
-    if delivery is None or not delivery.acked.wait(max(0.0, due + timeout - time.monotonic())):
-        return Outcome(0, timeout, sent - due, time.monotonic())
+    if delivery is None:
+        return Outcome(NO_CONNECTION, time.monotonic() - due, sent - due, time.monotonic())
+    if not delivery.acked.wait(max(0.0, due + timeout - time.monotonic())):
+        return Outcome(TIMED_OUT, timeout, sent - due, time.monotonic())
     acked = delivery.acked_at or time.monotonic()
     if acked - due > timeout:  # acked, but after the sender gave up on it
-        return Outcome(0, timeout, sent - due, acked)
+        return Outcome(TIMED_OUT, timeout, sent - due, acked)
     return Outcome(ACK, acked - due, sent - due, acked)
 
 
