@@ -1,12 +1,13 @@
-"""Capture throughput: signed reaction_added events through copbot's app.dispatch, end to end.
+"""Capture throughput: signed reaction_added events through copbot's door, end to end.
 
     .venv/bin/python -m bench.capture [--events 500]
 
 Each event puts :bulb: on a different cached message of a community channel, so each one
-captures a snippet: middleware receipt, community lookup, snippet + tags + index, endorsement,
+captures a snippet: the inbox's receipt, community lookup, snippet + tags + index, endorsement,
 refresh, and the stand-in calls (chat.getPermalink, chat.postEphemeral). The clock stops when
 the last listener has finished. The baseline is a bare Bolt app whose only listener acks,
-given the same kind of requests in the same run.
+given the same kind of requests in the same run. (bench/load.py measures the whole server
+under load over HTTP; this one is the work of one kind of event, in one process.)
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ from slack_sdk import WebClient
 from sqlmodel import col, func, select
 
 from bench.search import message_text
-from bot.app import LISTENER_THREADS, create_app
+from bot.app import create_door
 from bot.config import Settings
-from sandbox.serve import TrackingExecutor
+from bot.door import Door
+from bot.work import BACKGROUND, WorkPool
 from sandbox.slack import SlackStandIn, event_body, reaction_event, sign_request
 from scheduler.kinds import default_slots
 from storage import communities, db, messages, migrate
@@ -59,11 +61,6 @@ def settings_for(standin: SlackStandIn, database_url: str) -> Settings:
         slack_api_url=standin.api_url,
         database_url=database_url,
     )
-
-
-def counting_executor() -> TrackingExecutor:
-    """Listeners on LISTENER_THREADS threads, as in production; wait_idle() waits for all."""
-    return TrackingExecutor(max_workers=LISTENER_THREADS)
 
 
 @contextmanager
@@ -133,15 +130,56 @@ def acknowledge(ack: Ack) -> None:
     ack()
 
 
-def copbot_app(settings: Settings, executor: TrackingExecutor) -> App:
-    return create_app(settings, listener_executor=executor)
+class Target:
+    """An app requests are given to, as its server would, and that can say when it is done."""
+
+    def give(self, request: BoltRequest) -> int:
+        raise NotImplementedError
+
+    def wait_idle(self) -> list[BaseException]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
 
 
-def bare_app(standin: SlackStandIn, executor: TrackingExecutor) -> App:
-    client = WebClient(base_url=standin.api_url, token=standin.bot_token)
-    app = App(signing_secret=SIGNING_SECRET, client=client, listener_executor=executor)
-    app.event("reaction_added")(acknowledge)
-    return app
+class Copbot(Target):
+    """copbot's door: records each request and answers; the work runs on its lanes."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.door: Door = create_door(settings)
+
+    def give(self, request: BoltRequest) -> int:
+        text = request.raw_body
+        inline = partial(self.door.app.dispatch, request)
+        return self.door.receive(request.body, raw=text, inline=inline).status
+
+    def wait_idle(self) -> list[BaseException]:
+        self.door.wait_idle()
+        return self.door.pools.errors
+
+    def close(self) -> None:
+        self.door.close(wait=30)
+
+
+class Bare(Target):
+    """A bare Bolt app whose listener only acks, on as many threads as copbot's lane."""
+
+    def __init__(self, standin: SlackStandIn, threads: int) -> None:
+        self.pool = WorkPool(BACKGROUND, threads)
+        client = WebClient(base_url=standin.api_url, token=standin.bot_token)
+        self.app = App(signing_secret=SIGNING_SECRET, client=client, listener_executor=self.pool)
+        self.app.event("reaction_added")(acknowledge)
+
+    def give(self, request: BoltRequest) -> int:
+        return self.app.dispatch(request).status
+
+    def wait_idle(self) -> list[BaseException]:
+        self.pool.wait_idle(30)
+        return self.pool.errors
+
+    def close(self) -> None:
+        self.pool.shutdown()
 
 
 @dataclass(frozen=True)
@@ -166,41 +204,38 @@ class Run:
         return statistics.quantiles(self.ack_ms, n=100, method="inclusive")[p - 1]
 
 
-def dispatch_all(
-    label: str, app: App, executor: TrackingExecutor, requests: list[BoltRequest]
-) -> Run:
-    """Dispatch every request, then wait until every listener has finished."""
+def dispatch_all(label: str, target: Target, requests: list[BoltRequest]) -> Run:
+    """Give every request, then wait until every listener has finished."""
     ack_ms = []
     began = time.perf_counter()
     for request in requests:
         sent = time.perf_counter()
-        response = app.dispatch(request)
+        status = target.give(request)
         ack_ms.append((time.perf_counter() - sent) * 1000)
-        if response.status != 200:
-            raise SystemExit(f"dispatch answered {response.status}: {response.body}")
-    executor.wait_idle()
-    if executor.errors:
-        raise SystemExit(f"a listener failed: {executor.errors[0]!r}")
+        if status != 200:
+            raise SystemExit(f"{label} answered {status}")
+    errors = target.wait_idle()
+    if errors:
+        raise SystemExit(f"a listener failed: {errors[0]!r}")
     return Run(label, time.perf_counter() - began, ack_ms)
 
 
-AppFactory = Callable[[TrackingExecutor], App]
-
-
 def timed_run(
-    label: str, make_app: AppFactory, standin: SlackStandIn, warm: list[str], timed: list[str]
+    label: str,
+    make_target: Callable[[], Target],
+    standin: SlackStandIn,
+    warm: list[str],
+    timed: list[str],
 ) -> Run:
-    """Warm an app up, then time `timed`; the stand-in's call log then holds the timed run only."""
-    executor = counting_executor()
+    """Warm a target up, then time `timed`; the stand-in's call log then holds the timed run
+    only."""
+    target = make_target()
     try:
-        app = make_app(executor)
-        warm_requests = signed_requests(standin, warm)
-        timed_requests = signed_requests(standin, timed)
-        dispatch_all("warm-up", app, executor, warm_requests)
+        dispatch_all("warm-up", target, signed_requests(standin, warm))
         standin.clear_calls()
-        return dispatch_all(label, app, executor, timed_requests)
+        return dispatch_all(label, target, signed_requests(standin, timed))
     finally:
-        executor.shutdown()
+        target.close()
 
 
 def captured(stamps: Sequence[str]) -> tuple[int, int]:
@@ -245,8 +280,9 @@ def run(events: int) -> bool:
         stamps = post_messages(standin, WARMUP + events, random.Random(11))
         warm, timed = stamps[:WARMUP], stamps[WARMUP:]
         settings = settings_for(standin, url)
-        bare = timed_run("bare Bolt", partial(bare_app, standin), standin, warm, timed)
-        copbot = timed_run("copbot", partial(copbot_app, settings), standin, warm, timed)
+        threads = settings.work_threads
+        bare = timed_run("bare Bolt", partial(Bare, standin, threads), standin, warm, timed)
+        copbot = timed_run("copbot", partial(Copbot, settings), standin, warm, timed)
         calls = Counter(call.method for call in standin.calls)
         return report(bare, copbot, calls, timed)
 
@@ -257,10 +293,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--events", type=int, default=500)
     args = parser.parse_args(argv)
-    print(
-        f"capturing {args.events} reaction_added events on SQLite"
-        f" with {LISTENER_THREADS} listener threads"
-    )
+    print(f"capturing {args.events} reaction_added events on SQLite")
     if not run(args.events):
         raise SystemExit(1)
 

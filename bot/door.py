@@ -36,13 +36,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.inbox import (
     HELD,
     LEASE,
+    MARKS,
     MAX_ATTEMPTS,
     REPLAY,
     drop,
     error_name,
     hold,
     request_key,
-    settle,
     what_was_asked,
 )
 from bot.recorder import NotRecorded, Recorder
@@ -216,7 +216,7 @@ class Door:
     def _work(self, key: str, body: dict[str, Any], replay: bool, answer: Answer | None) -> None:
         with self._lock:
             self._queued.discard(key)
-        context: dict[str, Any] = {HELD: key}
+        context: dict[str, Any] = {HELD: key, MARKS: self.recorder}
         if replay:
             context[REPLAY] = key
         if answer is not None:
@@ -226,7 +226,7 @@ class Door:
                 BoltRequest(body=body, mode="socket_mode", context=context)
             )
             if response.status == 404:  # no listener for it: nothing to do, ever
-                settle({HELD: key})
+                self.recorder.done(key)
             if answer is not None:
                 answer.give(response)
         finally:
@@ -276,7 +276,7 @@ class Door:
             except ValueError:
                 body = None
             if not isinstance(body, dict):  # nothing copbot wrote: it cannot be done
-                settle({HELD: item.event_id})
+                self.recorder.done(item.event_id)
                 continue
             log.info("handling %s again (attempt %s)", _short(item.event_id), item.attempts)
             self._start(item.event_id, body, lane=lane_of(body), replay=item.attempts > 1)
@@ -284,8 +284,11 @@ class Door:
 
     # ----- stopping ------------------------------------------------------------------------
     def wait_idle(self, timeout: float = 30.0) -> None:
-        """Block until every piece of work handed out has finished (tests, benchmarks)."""
+        """Block until every piece of work handed out has finished and is marked done
+        (tests, benchmarks)."""
         self.pools.wait_idle(timeout)
+        if not self.recorder.flush(timeout):
+            raise AssertionError(f"the inbox's marks not written after {timeout}s")
 
     def close(self, *, wait: float) -> None:
         """Stop: work not started yet goes back to the inbox, due at once (another replica,

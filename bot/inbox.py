@@ -38,6 +38,7 @@ MAX_ATTEMPTS = 5
 REDONE_WITHIN = timedelta(hours=1)
 HELD = "copbot_inbox_event"  # context key: the inbox key of the work a listener handles
 REPLAY = "copbot_inbox_replay"  # context key: set when redo_due hands work in again
+MARKS = "copbot_inbox_marks"  # context key: what marks work done (bot.recorder.Recorder)
 
 
 def request_key(body: dict[str, Any]) -> str | None:
@@ -174,22 +175,16 @@ def transient(error: BaseException) -> bool:
 
 
 def settle(context: Any, error: BaseException | None = None) -> bool:
-    """After a listener: its event is done, unless the database failed (then it will be
-    handled again). Returns True when it will be handled again, so nobody is told to retry."""
-    event_id = context.get(HELD) if context is not None else None
-    if not event_id:
+    """After a listener: its work is done (marked by the door's writer, `context[MARKS]`),
+    unless the database failed, in which case it will be handled again. Returns True when
+    it will be, so nobody is told to retry."""
+    key = context.get(HELD) if context is not None else None
+    if not key:
         return False
     if error is not None and transient(error):
-        log.warning("event %s will be handled again: %s", event_id, error_name(error))
+        log.warning("%s will be handled again: %s", key, error_name(error))
         return True
-    try:
-        with db.session() as session:
-            inbox.mark_done(session=session, event_id=event_id)
-    except SQLAlchemyError as exc:
-        log.warning(
-            "event %s handled, not marked (%s): it will be again", event_id, error_name(exc)
-        )
-        return error is None
+    context[MARKS].done(key)
     return False
 
 

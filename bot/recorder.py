@@ -6,6 +6,10 @@ one transaction (group commit): under load, a hundred acknowledgements cost one 
 one commit instead of a hundred writers queueing for SQLite's single write lock (or for a
 hundred PostgreSQL round trips). When nothing else is arriving a batch is one request, so a
 quiet copbot answers as soon as its row is written.
+
+The same writer marks handled work done, in one UPDATE for all that finished meanwhile;
+nobody waits for those marks. One lost with the process only means the work is handled
+again once its lease runs out, which has the effect of once (bot/inbox.py).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.inbox import error_name, transient
 from storage import db, inbox
 
 log = logging.getLogger("copbot.inbox")
@@ -41,11 +46,26 @@ class _Waiting:
     error: BaseException | None = None
 
 
+@dataclass
+class _Done:
+    key: str
+
+
+@dataclass
+class _Flush:
+    """Set once everything queued before it is written."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+_Item = _Waiting | _Done | _Flush
+
+
 class Recorder:
     """The one writer of arrivals in this process; `record` blocks until its row is in."""
 
     def __init__(self) -> None:
-        self._queue: queue.SimpleQueue[_Waiting | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
@@ -61,9 +81,21 @@ class Recorder:
         if not waiting.done.wait(WAIT_SECONDS):
             raise NotRecorded(f"the database took over {WAIT_SECONDS}s")
         if waiting.error is not None:
-            raise NotRecorded(_name(waiting.error)) from waiting.error
+            raise NotRecorded(error_name(waiting.error)) from waiting.error
         assert waiting.outcome is not None
         return waiting.outcome
+
+    def done(self, key: str) -> None:
+        """The work of `key` was handled: mark it so, with what else finishes meanwhile."""
+        self._ensure_running()
+        self._queue.put(_Done(key))
+
+    def flush(self, timeout: float = 30.0) -> bool:
+        """Block until everything queued so far is written; False if it took longer."""
+        flush = _Flush()
+        self._ensure_running()
+        self._queue.put(flush)
+        return flush.done.wait(timeout)
 
     def stop(self) -> None:
         """Let the writer finish what it holds and end (for a process shutting down)."""
@@ -96,18 +128,24 @@ class Recorder:
                     self._queue.put(None)  # stop after this batch
                     break
                 batch.append(more)
-            self._write(batch)
+            self._write([i for i in batch if isinstance(i, _Waiting)])
+            self._mark([i.key for i in batch if isinstance(i, _Done)])
+            for item in batch:
+                if isinstance(item, _Flush):
+                    item.done.set()
 
     def _write(self, batch: Sequence[_Waiting]) -> None:
+        if not batch:
+            return
         try:
             outcomes = _receive([w.arrival for w in batch])
         except SQLAlchemyError as exc:
-            if len(batch) > 1 and not _unreachable(exc):
+            if len(batch) > 1 and not transient(exc):
                 # one arrival the database refuses must not refuse the others with it
                 for waiting in batch:
                     self._write([waiting])
                 return
-            log.warning("%s arrivals not recorded (%s)", len(batch), _name(exc))
+            log.warning("%s arrivals not recorded (%s)", len(batch), error_name(exc))
             for waiting in batch:
                 waiting.error = exc
                 waiting.done.set()
@@ -116,18 +154,19 @@ class Recorder:
             waiting.outcome = outcome
             waiting.done.set()
 
+    @staticmethod
+    def _mark(keys: list[str]) -> None:
+        if not keys:
+            return
+        try:
+            with db.session() as session:
+                inbox.mark_done(session=session, event_id=keys)
+        except SQLAlchemyError as exc:  # their leases run out and they are handled again
+            log.warning(
+                "%s handled, not marked (%s): they will be again", len(keys), error_name(exc)
+            )
+
 
 def _receive(arrivals: list[inbox.Arrival]) -> list[str]:
     with db.session() as session:
         return inbox.receive_many(session=session, arrivals=arrivals)
-
-
-def _unreachable(error: SQLAlchemyError) -> bool:
-    from bot.inbox import transient
-
-    return transient(error)
-
-
-def _name(error: BaseException) -> str:
-    cause = getattr(error, "orig", None) or error
-    return type(cause).__name__

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, create_engine
 
+from storage.writers import Writers
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # Connections kept beside the work threads': the inbox's writer and lease renewal, the
 # scheduler's jobs and tick workers, health checks. Nobody holds one while waiting on Slack
@@ -45,6 +47,9 @@ def make_engine(url: str, *, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
             max_overflow=POOL_OVERFLOW,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        database = engine.url.database
+        path = database if database and database != ":memory:" else None
+        Writers(path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000).attach(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=POOL_OVERFLOW)
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, update
 from sqlmodel import Session, col, select
 
 from storage.clock import utcnow
@@ -162,15 +162,28 @@ def release(*, session: Session, event_ids: Sequence[str], now: datetime) -> int
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def mark_done(*, session: Session, event_id: str) -> None:
-    """The event was handled (committed here)."""
-    now = utcnow()
-    session.execute(
-        update(InboxEvent)
-        .where(col(InboxEvent.event_id) == event_id, col(InboxEvent.status) == INBOX_PENDING)
-        .values(status=INBOX_DONE, done_at=now, lease_until=None, error=None)
-    )
+def mark_done(*, session: Session, event_id: str | Sequence[str]) -> None:
+    """The work of these keys was handled (committed here).
+
+    Args:
+        session: the open session.
+        event_id: one key, or many (marked in one statement).
+    """
+    keys = [event_id] if isinstance(event_id, str) else list(event_id)
+    session.connection().execute(_MARK_DONE, {"keys": keys, "now": utcnow()})
     session.commit()
+
+
+_TABLE = InboxEvent.__table__  # type: ignore[attr-defined]
+# a Core statement built once: the ORM's bulk UPDATE costs more than the write itself
+_MARK_DONE = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.event_id.in_(bindparam("keys", expanding=True)),
+        _TABLE.c.status == INBOX_PENDING,
+    )
+    .values(status=INBOX_DONE, done_at=bindparam("now"), lease_until=None, error=None)
+)
 
 
 def asked_again(*, session: Session, event_id: str) -> bool:

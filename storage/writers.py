@@ -1,0 +1,116 @@
+"""One writer at a time on a SQLite file, handed over at once instead of by SQLite's backoff.
+
+SQLite lets one connection write at a time. A connection that finds the database locked
+sleeps in SQLite's busy handler (1, 2, 5, 10, 15, 20, 25 … 100 ms, up to the busy timeout)
+and tries again, so under load writers sleep far longer than the writes they wait for, and
+the unlucky ones starve. copbot therefore queues its own writers before SQLite sees them: a
+connection takes the writer's turn just before its first writing statement and gives it back
+when its transaction ends, so SQLite's lock is always free when copbot asks for it.
+
+The turn is a lock in this process (the next thread is woken the moment it is released) and,
+between processes (gunicorn's workers, `copbot scheduler tick`), an flock on a file beside the
+database, `<database>-writer`, polled at a millisecond while another process writes.
+Reads (WAL) never wait. A thread that already holds the turn on another connection does not
+queue behind itself: that connection meets SQLite's own lock as before, and its busy timeout.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+import time
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+
+HOLDS = "copbot_writer"  # connection record info key: this connection holds the turn
+# Statements that read: everything else (DML, DDL, BEGIN, SAVEPOINT) needs the turn.
+_READS = ("SELECT", "PRAGMA", "EXPLAIN")
+POLL_SECONDS = 0.001
+
+
+class Writers:
+    """The writer's turn for one SQLite file.
+
+    Args:
+        path: the database file, or None for a private in-memory database.
+        timeout: seconds a writer waits for its turn (SQLite's busy timeout).
+    """
+
+    def __init__(self, path: str | None, *, timeout: float) -> None:
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._owner: int | None = None
+        self._path = f"{path}-writer" if path else None
+        self._fd: int | None = None
+
+    def attach(self, engine: Engine) -> None:
+        """Queue `engine`'s writers on this turn."""
+        event.listen(engine, "before_cursor_execute", self._before_execute)
+        event.listen(engine, "commit", self._ended)
+        event.listen(engine, "rollback", self._ended)
+        event.listen(engine.pool, "reset", self._reset)
+        event.listen(engine.pool, "checkin", self._returned)
+        event.listen(engine.pool, "close", self._returned)
+        event.listen(engine.pool, "invalidate", self._invalidated)
+
+    def _before_execute(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if conn.info.get(HOLDS) or statement.lstrip()[:7].upper().startswith(_READS):
+            return
+        if self._owner == threading.get_ident():
+            return  # this thread writes on another connection: SQLite's lock decides
+        self._take()
+        conn.info[HOLDS] = True
+
+    def _ended(self, conn: Any) -> None:
+        if conn.info.pop(HOLDS, False):
+            self._give()
+
+    def _reset(self, dbapi_connection: Any, record: Any, reset_state: Any) -> None:
+        self._returned(dbapi_connection, record)
+
+    def _invalidated(self, dbapi_connection: Any, record: Any, exception: Any) -> None:
+        self._returned(dbapi_connection, record)
+
+    def _returned(self, dbapi_connection: Any, record: Any) -> None:
+        """The pool has the connection back (its transaction rolled back), or closed it."""
+        if record is not None and record.info.pop(HOLDS, False):
+            self._give()
+
+    def _take(self) -> None:
+        deadline = time.monotonic() + self.timeout
+        if not self._lock.acquire(timeout=self.timeout):
+            raise _locked()
+        try:
+            self._take_file(deadline)
+        except BaseException:
+            self._lock.release()
+            raise
+        self._owner = threading.get_ident()
+
+    def _take_file(self, deadline: float) -> None:
+        if self._path is None:
+            return
+        if self._fd is None:
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+        while True:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise _locked() from None
+                time.sleep(POLL_SECONDS)
+
+    def _give(self) -> None:
+        self._owner = None
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._lock.release()
+
+
+def _locked() -> OperationalError:
+    return OperationalError("writer's turn", {}, Exception("database is locked"))
