@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel
 
@@ -54,15 +56,20 @@ def insert_if_absent(*, session: Session, model: type[SQLModel], values: dict[st
     Returns:
         True when this call inserted the row, False when it was already there.
     """
-    table = model.__table__  # type: ignore[attr-defined]
-    statement = (
-        _insert(session)(table)
-        .values(**values)
-        .on_conflict_do_nothing()
-        .returning(*table.primary_key.columns)
-    )
+    connection = session.connection()
+    statement = _insert_if_absent(connection.dialect.name, model.__table__)  # type: ignore[attr-defined]
     # RETURNING yields a row only when this statement inserted one (rowcount is unreliable here).
-    return session.execute(statement).first() is not None
+    return connection.execute(statement, values).first() is not None
+
+
+@functools.cache
+def _insert_if_absent(dialect: str, table: Table) -> Any:
+    """One statement per table, built once and given its values when run: building it per
+    row and running it through the ORM cost more than the insert itself."""
+    insert = _INSERTS.get(dialect)
+    if insert is None:
+        raise NotImplementedError(f"copbot runs on SQLite or PostgreSQL, not {dialect}")
+    return insert(table).on_conflict_do_nothing().returning(*table.primary_key.columns)
 
 
 def insert_new(

@@ -16,6 +16,7 @@ queue behind itself: that connection meets SQLite's own lock as before, and its 
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import threading
@@ -50,8 +51,8 @@ class Writers:
     def attach(self, engine: Engine) -> None:
         """Queue `engine`'s writers on this turn."""
         event.listen(engine, "before_cursor_execute", self._before_execute)
-        event.listen(engine, "commit", self._ended)
-        event.listen(engine, "rollback", self._ended)
+        event.listen(engine, "commit", self._committed)
+        event.listen(engine, "rollback", self._rolled_back)
         event.listen(engine.pool, "reset", self._reset)
         event.listen(engine.pool, "checkin", self._returned)
         event.listen(engine.pool, "close", self._returned)
@@ -65,8 +66,22 @@ class Writers:
         self._take()
         conn.info[HOLDS] = True
 
-    def _ended(self, conn: Any) -> None:
-        if conn.info.pop(HOLDS, False):
+    def _committed(self, conn: Any) -> None:
+        self._end(conn, "commit")
+
+    def _rolled_back(self, conn: Any) -> None:
+        self._end(conn, "rollback")
+
+    def _end(self, conn: Any, how: str) -> None:
+        """SQLAlchemy tells of a commit (or rollback) before it makes it: the turn is given
+        back only once SQLite's transaction is over, so it is ended here, first (SQLAlchemy's
+        own call then finds no transaction open, which sqlite3 takes as a no-op)."""
+        if not conn.info.get(HOLDS):
+            return
+        try:
+            getattr(conn.connection.dbapi_connection, how)()
+        finally:
+            conn.info.pop(HOLDS, None)
             self._give()
 
     def _reset(self, dbapi_connection: Any, record: Any, reset_state: Any) -> None:
@@ -76,8 +91,14 @@ class Writers:
         self._returned(dbapi_connection, record)
 
     def _returned(self, dbapi_connection: Any, record: Any) -> None:
-        """The pool has the connection back (its transaction rolled back), or closed it."""
-        if record is not None and record.info.pop(HOLDS, False):
+        """The pool takes the connection back, or closes it, with its transaction still open
+        (the pool then rolls it back): rolled back here first, as in `_end`."""
+        if record is None or not record.info.pop(HOLDS, False):
+            return
+        try:
+            with contextlib.suppress(Exception):  # a connection being closed may be broken
+                dbapi_connection.rollback()
+        finally:
             self._give()
 
     def _take(self) -> None:
