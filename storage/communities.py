@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -169,23 +169,44 @@ def community_by_name(*, session: Session, team_id: str, name: str) -> Community
 
 def community_for_channel(*, session: Session, team_id: str, channel_id: str) -> Community | None:
     """The community that lives in `channel_id`, if any (the oldest when several share it)."""
-    query = (
-        select(Community)
-        .join(CommunityChannel, col(CommunityChannel.community_id) == col(Community.id))
-        .where(CommunityChannel.team_id == team_id, CommunityChannel.channel_id == channel_id)
-        .order_by(col(Community.id))
-    )
-    return session.exec(query).first()
+    found = {"team_id": team_id, "channel_id": channel_id}
+    return session.exec(_COMMUNITY_OF_CHANNEL, params=found).first()
 
 
 def channel_binding(*, session: Session, team_id: str, channel_id: str) -> CommunityChannel | None:
     """How `channel_id` is bound to a community (its privacy, name), if it is."""
-    query = (
-        select(CommunityChannel)
-        .where(CommunityChannel.team_id == team_id, CommunityChannel.channel_id == channel_id)
-        .order_by(col(CommunityChannel.id))
+    found = {"team_id": team_id, "channel_id": channel_id}
+    return session.exec(_BINDING_OF_CHANNEL, params=found).first()
+
+
+# Statements of the hot paths (every message and reaction), built once: building a query per
+# call cost more than running it.
+_COMMUNITY_OF_CHANNEL = (
+    select(Community)
+    .join(CommunityChannel, col(CommunityChannel.community_id) == col(Community.id))
+    .where(
+        CommunityChannel.team_id == bindparam("team_id"),
+        CommunityChannel.channel_id == bindparam("channel_id"),
     )
-    return session.exec(query).first()
+    .order_by(col(Community.id))
+)
+_BINDING_OF_CHANNEL = (
+    select(CommunityChannel)
+    .where(
+        CommunityChannel.team_id == bindparam("team_id"),
+        CommunityChannel.channel_id == bindparam("channel_id"),
+    )
+    .order_by(col(CommunityChannel.id))
+)
+_FACILITATORS = (
+    select(Member.user_id)
+    .where(
+        Member.community_id == bindparam("community_id"),
+        Member.role == ROLE_FACILITATOR,
+        col(Member.left_at).is_(None),
+    )
+    .order_by(col(Member.joined_at))
+)
 
 
 def get_community(*, session: Session, team_id: str, community_id: int) -> Community | None:
@@ -358,16 +379,7 @@ def _require_another_facilitator(session: Session, community: Community, user_id
 
 def facilitator_ids(*, session: Session, community_id: int) -> list[str]:
     """User ids of the community's current facilitators, earliest first."""
-    query = (
-        select(Member.user_id)
-        .where(
-            Member.community_id == community_id,
-            Member.role == ROLE_FACILITATOR,
-            col(Member.left_at).is_(None),
-        )
-        .order_by(col(Member.joined_at))
-    )
-    return list(session.exec(query))
+    return list(session.exec(_FACILITATORS, params={"community_id": community_id}))
 
 
 @dataclass(frozen=True)

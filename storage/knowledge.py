@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, delete, select
 
 from storage.clock import utcnow
@@ -54,12 +54,23 @@ def get_snippet(
     *, session: Session, team_id: str, channel_id: str, message_ts: str
 ) -> Snippet | None:
     """The snippet captured from a message, if any (whatever its status)."""
-    query = select(Snippet).where(
-        Snippet.team_id == team_id,
-        Snippet.channel_id == channel_id,
-        Snippet.message_ts == message_ts,
-    )
-    return session.exec(query).first()
+    found = {"team_id": team_id, "channel_id": channel_id, "message_ts": message_ts}
+    return session.exec(_SNIPPET_OF_MESSAGE, params=found).first()
+
+
+# Statements of the hot paths (every reaction), built once: building a query per call cost
+# more than running it.
+_SNIPPET_OF_MESSAGE = select(Snippet).where(
+    Snippet.team_id == bindparam("team_id"),
+    Snippet.channel_id == bindparam("channel_id"),
+    Snippet.message_ts == bindparam("message_ts"),
+)
+_ENDORSERS = (
+    select(Endorsement.user_id, func.min(Endorsement.created_at))
+    .where(Endorsement.snippet_id == bindparam("snippet_id"), Endorsement.emoji != "")
+    .group_by(col(Endorsement.user_id))
+    .order_by(func.min(Endorsement.created_at))
+)
 
 
 def snippet_by_id(*, session: Session, team_id: str, snippet_id: int) -> Snippet | None:
@@ -229,13 +240,7 @@ def remove_endorsement(*, session: Session, snippet: Snippet, user_id: str, emoj
 
 def endorser_ids(*, session: Session, snippet: Snippet) -> list[str]:
     """Distinct people who reacted to its message with a knowledge emoji, earliest first."""
-    query = (
-        select(Endorsement.user_id, func.min(Endorsement.created_at))
-        .where(Endorsement.snippet_id == snippet.id, Endorsement.emoji != "")
-        .group_by(col(Endorsement.user_id))
-        .order_by(func.min(Endorsement.created_at))
-    )
-    return [user_id for user_id, _ in session.exec(query)]
+    return [user_id for user_id, _ in session.exec(_ENDORSERS, params={"snippet_id": snippet.id})]
 
 
 def refresh_snippet(

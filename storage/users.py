@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from storage.clock import utcnow
@@ -25,10 +26,8 @@ def cached_profile(
         user_id: whose profile.
         now: the current time, for tests.
     """
-    query = select(UserProfile).where(
-        UserProfile.team_id == team_id, UserProfile.user_id == user_id
-    )
-    profile = session.exec(query).first()
+    found = {"team_id": team_id, "user_id": user_id}
+    profile = session.exec(_PROFILE, params=found).first()
     if profile is None or profile.fetched_at < (now or utcnow()) - PROFILE_TTL:
         return None
     return profile
@@ -50,10 +49,18 @@ def cached_profiles(
     if not wanted:
         return {}
     cutoff = (now or utcnow()) - PROFILE_TTL
-    query = select(UserProfile).where(
-        UserProfile.team_id == team_id, col(UserProfile.user_id).in_(wanted)
-    )
-    return {p.user_id: p for p in session.exec(query) if p.fetched_at >= cutoff}
+    found = {"team_id": team_id, "user_ids": wanted}
+    return {p.user_id: p for p in session.exec(_PROFILES, params=found) if p.fetched_at >= cutoff}
+
+
+# Read for nearly every request (names, roles), so built once.
+_PROFILE = select(UserProfile).where(
+    UserProfile.team_id == bindparam("team_id"), UserProfile.user_id == bindparam("user_id")
+)
+_PROFILES = select(UserProfile).where(
+    UserProfile.team_id == bindparam("team_id"),
+    col(UserProfile.user_id).in_(bindparam("user_ids", expanding=True)),
+)
 
 
 def save_profile(*, session: Session, team_id: str, user: dict[str, object]) -> UserProfile:
@@ -121,10 +128,8 @@ def set_muted(*, session: Session, team_id: str, user_id: str, muted: bool) -> b
         user_id: who.
         muted: True to mute copbot, False to hear from it again.
     """
-    query = select(UserProfile).where(
-        UserProfile.team_id == team_id, UserProfile.user_id == user_id
-    )
-    profile = session.exec(query).first()
+    found = {"team_id": team_id, "user_id": user_id}
+    profile = session.exec(_PROFILE, params=found).first()
     if profile is None:
         # not looked up yet: a stale fetched_at makes the next look-up refresh the rest
         profile = UserProfile(

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from bot.errors import CopError
 from bot.lookups import user_profile
-from storage import communities
+from storage import communities, users
 from storage.models import ROLE_FACILITATOR, Community
 
 
@@ -37,8 +37,22 @@ def facilitating(
 def facilitators_among(
     session: Session, client: WebClient, community: Community, user_ids: Iterable[str]
 ) -> set[str]:
-    """Which of `user_ids` are facilitators of `community`."""
-    return {u for u in set(user_ids) if is_facilitator(session, client, community, u)}
+    """Which of `user_ids` are facilitators of `community` (as is_facilitator says for each),
+    with the roster and their cached profiles read once for them all."""
+    assert community.id is not None
+    wanted = set(user_ids)
+    found = wanted & set(communities.facilitator_ids(session=session, community_id=community.id))
+    others = wanted - found
+    if not others:
+        return found
+    cached = users.cached_profiles(session=session, team_id=community.team_id, user_ids=others)
+    for user_id in others:
+        profile = cached.get(user_id) or user_profile(
+            client, session, team_id=community.team_id, user_id=user_id
+        )
+        if profile and (profile.is_admin or profile.is_owner):
+            found.add(user_id)
+    return found
 
 
 def require_facilitator(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from storage import communities, db
 from tests.handlers.knowledge_helpers import snippet_at, tags_at
@@ -238,3 +240,33 @@ def test_a_forward_with_a_comment_not_in_the_cache_is_read_from_history(copbot: 
     text = snippet_at(ts).text
     assert text.startswith("<@UALICE> see this\n\n&gt; Use uv for speed\n— <@UCAROL>, ")
     assert snippet_at(ts).title == "@Alice Liddell see this"
+
+
+def test_an_endorsement_reads_as_much_for_the_twelfth_endorser_as_for_the_second(
+    copbot: Copbot, engine: Engine
+) -> None:
+    """Who among the endorsers facilitates is read once for them all, not once each."""
+    _guild(copbot)
+    people = [f"UPEER{i:02d}" for i in range(12)]
+    for user in people:
+        copbot.standin.add_user(user, user.lower())
+    copbot.standin.set_members("CPYTHON", [*copbot.standin.channel_members("CPYTHON"), *people])
+    ts = copbot.say("Use ruff for linting and formatting", user="UBOB")
+    seen: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        seen.append(statement)
+
+    counts = []
+    for user in people:
+        seen.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            copbot.react(ts, user=user)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        counts.append(len(seen))
+    snippet = snippet_at(ts)
+    assert snippet is not None and snippet.endorsements == 12
+    assert counts[2] == counts[-1], counts
+    assert len(copbot.standin.calls_to("users.info")) <= len(people)  # each profile once
