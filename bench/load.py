@@ -30,7 +30,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from bench import load_effects, loadgen, standin_process
-from bench.load_procs import ROOT, Remote, Server, start_bare, start_copbot
+from bench.load_procs import ROOT, Remote, Server, cpu_seconds, start_bare, start_copbot
 from bench.load_report import (
     Phase,
     TargetResult,
@@ -142,6 +142,9 @@ class Under:
 
     def cpu(self) -> float:
         return sum(server.cpu() for server in self.servers)
+
+    def standin_cpu(self) -> float:
+        return cpu_seconds(self.standin.pid)
 
 
 # ----- one target ------------------------------------------------------------------------------
@@ -262,25 +265,25 @@ class Bench:
 
     def open_level(self, under: Under, rate: float, seconds: float) -> Phase:
         requests = under.traffic.mix(max(1, int(rate * seconds)))
-        began, cpu = time.monotonic(), under.cpu()
+        began, cpu, slack = time.monotonic(), under.cpu(), under.standin_cpu()
         outcomes, sender_cpu = under.driver.open(requests, rate, self.args.timeout)
         phase = Phase(under.app, rate, seconds, outcomes, sender_cpu)
-        self.record(under, requests, phase, began, cpu)
+        self.record(under, requests, phase, (began, cpu, slack))
         return phase
 
     def closed_loop(self, under: Under) -> Phase:
         args = self.args
         pool = under.traffic.mix(int(args.closed_cap * args.closed_seconds))
-        began, cpu = time.monotonic(), under.cpu()
+        began, cpu, slack = time.monotonic(), under.cpu(), under.standin_cpu()
         outcomes, sender_cpu = under.driver.closed(
             pool, args.clients, args.closed_seconds, args.timeout
         )
         phase = Phase(under.app, None, args.closed_seconds, outcomes, sender_cpu)
-        self.record(under, pool, phase, began, cpu)
+        self.record(under, pool, phase, (began, cpu, slack))
         return phase
 
     def record(
-        self, under: Under, requests: list[Request], phase: Phase, began: float, cpu: float
+        self, under: Under, requests: list[Request], phase: Phase, start: tuple[float, ...]
     ) -> None:
         """Keep what was sent (for the effects), wait for copbot's backlog to drain, and
         count the CPU the app used from the start of the phase until then."""
@@ -292,7 +295,10 @@ class Bench:
             drained_at = self.drain(under, self.args.drain_timeout)
             phase.drained = drained_at is not None
             phase.drain = max(0.0, (drained_at or time.monotonic()) - last_due)
-        phase.cores = (under.cpu() - cpu) / (time.monotonic() - began)
+        began, cpu, slack = start
+        elapsed = time.monotonic() - began
+        phase.cores = (under.cpu() - cpu) / elapsed
+        phase.standin_cores = (under.standin_cpu() - slack) / elapsed
 
     def drain(self, under: Under, timeout: float) -> float | None:
         """When the inbox had no pending row (monotonic), or None after `timeout` seconds."""
@@ -333,14 +339,16 @@ class Bench:
 
     def report(self, result: TargetResult, target: Target, phase: Phase) -> None:
         result.phases.append(phase)
+        failures = f" ({phase.failures()})" if phase.non_200 else ""
         drain = "" if phase.drain is None else f", drained in {phase.drain:.1f} s"
         if not phase.drained:
             drain = f", NOT drained after {phase.drain:.0f} s"
         print(
             f"  {target.name} {phase.app:<6} {phase.label:>7}: p50 {phase.percentile(0.5):.1f} "
             f"p99 {phase.percentile(0.99):.1f} ms, {phase.throughput:.0f} ack'd/s, "
-            f"{phase.non_200} non-200 of {len(phase.outcomes)} {phase.failures()}, "
-            f"{phase.over_3s} over 3 s{drain}, {phase.cores or 0:.2f} cores busy "
+            f"{phase.non_200} non-200 of {len(phase.outcomes)}{failures}, "
+            f"{phase.over_3s} over 3 s{drain}, {phase.cores or 0:.2f} cores busy, "
+            f"stand-in {phase.standin_cores:.2f} "
             f"(sender late p99 {phase.lag_p99_ms:.1f} ms, sender CPU {phase.loadgen_cpu:.1f} s)",
             flush=True,
         )

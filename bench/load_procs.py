@@ -34,6 +34,10 @@ class Remote:
         child.close()
         self.hello: dict[str, Any] = self.conn.recv()
 
+    @property
+    def pid(self) -> int:
+        return int(self.process.pid or 0)
+
     def call(self, what: str, **kwargs: Any) -> dict[str, Any]:
         self.conn.send((what, kwargs))
         answer: dict[str, Any] = self.conn.recv()

@@ -31,6 +31,7 @@ class Phase:
     drain: float | None = None  # seconds from the last send until no inbox row was pending
     drained: bool = True
     cores: float | None = None  # the app's CPU seconds over the phase (and drain), per second
+    standin_cores: float = 0.0  # the same for its Slack stand-in (is Slack the bottleneck?)
 
     @property
     def label(self) -> str:
