@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import subprocess
 import tempfile
 import time
@@ -47,6 +48,8 @@ from storage import db
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 WARMUP = (25.0, 2.0)  # a rate and seconds, before the first level
+HTTP_QUIET = 1.0  # seconds with nothing pending nor new in the inbox: the backlog is drained
+SOCKET_QUIET = 4.0  # longer than the stand-in's re-sending of unacked events (3 s)
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,8 @@ class Under:
     traffic: Traffic
     driver: Driver
     standin: Remote
-    pending: Callable[[], int] | None = None
+    socket_mode: bool = False
+    pending: Callable[[], tuple[int, int]] | None = None
     sent: list[tuple[Meta, int]] = field(default_factory=list)
 
     def cpu(self) -> float:
@@ -240,7 +244,7 @@ class Bench:
             if target.socket_mode
             else HttpDriver(self.http_generator(), [s.address for s in servers])
         )
-        return Under(app, servers, traffic, driver, standin)
+        return Under(app, servers, traffic, driver, standin, target.socket_mode)
 
     # ----- the phases ----------------------------------------------------------------------
     def phases(self, result: TargetResult, target: Target, unders: list[Under]) -> None:
@@ -301,12 +305,23 @@ class Bench:
         phase.standin_cores = (under.standin_cpu() - slack) / elapsed
 
     def drain(self, under: Under, timeout: float) -> float | None:
-        """When the inbox had no pending row (monotonic), or None after `timeout` seconds."""
+        """When the inbox last had no pending row and then took in nothing new for `quiet`
+        seconds (monotonic), or None after `timeout`. The quiet time counts requests still on
+        their way in: in Socket Mode, envelopes unread in copbot's websocket, and Slack's
+        re-sending of unacked ones after 3 s."""
         assert under.pending is not None
+        quiet = SOCKET_QUIET if under.socket_mode else HTTP_QUIET
         deadline = time.monotonic() + timeout
+        idle_since: float | None = None
+        seen = -1
         while time.monotonic() < deadline:
-            if under.pending() == 0:
-                return time.monotonic()
+            waiting, total = under.pending()
+            now = time.monotonic()
+            if waiting or total != seen:
+                idle_since = None if waiting else now
+            elif idle_since is not None and now - idle_since >= quiet:
+                return idle_since
+            seen = total
             time.sleep(0.2)
         return None
 
@@ -358,11 +373,12 @@ class Bench:
             self.generator.stop()
 
 
-def pending(engine: Engine) -> int:
+def pending(engine: Engine) -> tuple[int, int]:
+    """The inbox's rows still pending, and all its rows."""
+    sql = "SELECT sum(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), count(*) FROM inbox"
     with engine.connect() as conn:
-        return int(
-            conn.execute(text("SELECT count(*) FROM inbox WHERE status = 'pending'")).scalar_one()
-        )
+        waiting, total = conn.execute(text(sql)).one()
+    return int(waiting or 0), int(total)
 
 
 PROBLEM = re.compile(r"\b(ERROR|CRITICAL|WARNING)\b|Traceback")
@@ -451,6 +467,9 @@ def machine() -> str:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
+    # Ctrl-C, or kill, stops every process this started (a shell's `&` ignores SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     print(machine(), flush=True)
     world = make_world(args.seed)
     results: list[TargetResult] = []
