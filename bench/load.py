@@ -159,6 +159,7 @@ class Bench:
         self.workers = args.workers or defaults.http_workers
         self.threads = args.threads or defaults.http_threads
         self.generator: Remote | None = None
+        self.left = 0  # inbox rows pending at the last look
 
     def copbot_settings(self) -> dict[str, str]:
         settings = {"LOG_LEVEL": self.args.log_level, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
@@ -316,10 +317,13 @@ class Bench:
         seen = -1
         while time.monotonic() < deadline:
             waiting, total = under.pending()
+            self.left = waiting
             now = time.monotonic()
-            if waiting or total != seen:
-                idle_since = None if waiting else now
-            elif idle_since is not None and now - idle_since >= quiet:
+            if waiting:
+                idle_since = None
+            elif total != seen or idle_since is None:
+                idle_since = now
+            elif now - idle_since >= quiet:
                 return idle_since
             seen = total
             time.sleep(0.2)
@@ -357,7 +361,7 @@ class Bench:
         failures = f" ({phase.failures()})" if phase.non_200 else ""
         drain = "" if phase.drain is None else f", drained in {phase.drain:.1f} s"
         if not phase.drained:
-            drain = f", NOT drained after {phase.drain:.0f} s"
+            drain = f", NOT drained after {phase.drain:.0f} s ({self.left} pending)"
         print(
             f"  {target.name} {phase.app:<6} {phase.label:>7}: p50 {phase.percentile(0.5):.1f} "
             f"p99 {phase.percentile(0.99):.1f} ms, {phase.throughput:.0f} ack'd/s, "
