@@ -31,7 +31,15 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from bench import load_effects, loadgen, standin_process
-from bench.load_procs import ROOT, Remote, Server, cpu_seconds, start_bare, start_copbot
+from bench.load_procs import (
+    ROOT,
+    Remote,
+    Server,
+    cpu_seconds,
+    machine_busy,
+    start_bare,
+    start_copbot,
+)
 from bench.load_report import (
     Phase,
     TargetResult,
@@ -270,21 +278,31 @@ class Bench:
 
     def open_level(self, under: Under, rate: float, seconds: float) -> Phase:
         requests = under.traffic.mix(max(1, int(rate * seconds)))
-        began, cpu, slack = time.monotonic(), under.cpu(), under.standin_cpu()
+        began, cpu, slack, busy = (
+            time.monotonic(),
+            under.cpu(),
+            under.standin_cpu(),
+            machine_busy(),
+        )
         outcomes, sender_cpu = under.driver.open(requests, rate, self.args.timeout)
         phase = Phase(under.app, rate, seconds, outcomes, sender_cpu)
-        self.record(under, requests, phase, (began, cpu, slack))
+        self.record(under, requests, phase, (began, cpu, slack, busy))
         return phase
 
     def closed_loop(self, under: Under) -> Phase:
         args = self.args
         pool = under.traffic.mix(int(args.closed_cap * args.closed_seconds))
-        began, cpu, slack = time.monotonic(), under.cpu(), under.standin_cpu()
+        began, cpu, slack, busy = (
+            time.monotonic(),
+            under.cpu(),
+            under.standin_cpu(),
+            machine_busy(),
+        )
         outcomes, sender_cpu = under.driver.closed(
             pool, args.clients, args.closed_seconds, args.timeout
         )
         phase = Phase(under.app, None, args.closed_seconds, outcomes, sender_cpu)
-        self.record(under, pool, phase, (began, cpu, slack))
+        self.record(under, pool, phase, (began, cpu, slack, busy))
         return phase
 
     def record(
@@ -300,10 +318,11 @@ class Bench:
             drained_at = self.drain(under, self.args.drain_timeout)
             phase.drained = drained_at is not None
             phase.drain = max(0.0, (drained_at or time.monotonic()) - last_due)
-        began, cpu, slack = start
+        began, cpu, slack, busy = start
         elapsed = time.monotonic() - began
         phase.cores = (under.cpu() - cpu) / elapsed
         phase.standin_cores = (under.standin_cpu() - slack) / elapsed
+        phase.machine_cores = (machine_busy() - busy) / elapsed
 
     def drain(self, under: Under, timeout: float) -> float | None:
         """When the inbox last had no pending row and then took in nothing new for `quiet`
@@ -367,7 +386,7 @@ class Bench:
             f"p99 {phase.percentile(0.99):.1f} ms, {phase.throughput:.0f} ack'd/s, "
             f"{phase.non_200} non-200 of {len(phase.outcomes)}{failures}, "
             f"{phase.over_3s} over 3 s{drain}, {phase.cores or 0:.2f} cores busy, "
-            f"stand-in {phase.standin_cores:.2f} "
+            f"stand-in {phase.standin_cores:.2f}, machine {phase.machine_cores:.2f} "
             f"(sender late p99 {phase.lag_p99_ms:.1f} ms, sender CPU {phase.loadgen_cpu:.1f} s)",
             flush=True,
         )

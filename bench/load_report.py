@@ -32,6 +32,7 @@ class Phase:
     drained: bool = True
     cores: float | None = None  # the app's CPU seconds over the phase (and drain), per second
     standin_cores: float = 0.0  # the same for its Slack stand-in (is Slack the bottleneck?)
+    machine_cores: float = 0.0  # and for the whole machine, whoever used it
 
     @property
     def label(self) -> str:
@@ -98,8 +99,9 @@ def _ms(value: float) -> str:
 def load_table(results: Sequence[TargetResult]) -> str:
     rows = [
         "| target | load | copbot p50 / p99 ack ms | bare p50 / p99 ms | copbot ack'd/s | "
-        "bare ack'd/s | copbot non-200 | over 3 s | backlog drained in | copbot CPU |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "bare ack'd/s | copbot non-200 | over 3 s | backlog drained in | copbot CPU | "
+        "machine CPU |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for result in results:
         for phase in [p for p in result.phases if p.app == "copbot"]:
@@ -118,7 +120,7 @@ def load_table(results: Sequence[TargetResult]) -> str:
                 f"| {result.name} | {load} | {_ms(phase.percentile(0.5))} / "
                 f"{_ms(phase.percentile(0.99))} | {bare_lat} | {phase.throughput:.0f} | "
                 f"{bare_tput} | {phase.non_200} of {len(phase.outcomes)}{failures} | "
-                f"{phase.over_3s} | {drain} | {cores} |"
+                f"{phase.over_3s} | {drain} | {cores} | {phase.machine_cores:.2f} cores |"
             )
     return "\n".join(rows)
 
