@@ -71,26 +71,3 @@ def _insert_if_absent(dialect: str, table: Table) -> Any:
         raise NotImplementedError(f"copbot runs on SQLite or PostgreSQL, not {dialect}")
     return insert(table).on_conflict_do_nothing().returning(*table.primary_key.columns)
 
-
-def insert_new(
-    *, session: Session, model: type[SQLModel], rows: Sequence[dict[str, Any]], key: str
-) -> list[Any]:
-    """Insert many rows in one statement, skipping those a unique constraint already holds
-    (another row of `rows` with the same key included: the first one wins).
-
-    Args:
-        session: the open session (the caller commits).
-        model: the table model.
-        rows: column values, each with the same columns.
-        key: a column with a unique constraint.
-
-    Returns:
-        The `key` of every row this statement inserted.
-    """
-    if not rows:
-        return []
-    table = model.__table__  # type: ignore[attr-defined]
-    statement = (
-        _insert(session)(table).values(list(rows)).on_conflict_do_nothing().returning(table.c[key])
-    )
-    return list(session.execute(statement).scalars())
