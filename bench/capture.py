@@ -156,7 +156,7 @@ class Copbot(Target):
 
     def wait_idle(self) -> list[BaseException]:
         self.door.wait_idle()
-        return self.door.pools.errors
+        return self.door.worker.pools.errors
 
     def close(self) -> None:
         self.door.close(wait=30)

@@ -1,5 +1,6 @@
 """create_app(): the Bolt App with its client, stores, middleware, error handler and listeners;
-create_door(): that app behind its door (bot/door.py), which is what copbot serves."""
+create_worker(): that app with its work lanes (bot/worker.py); create_door(): a worker behind
+its door (bot/door.py), which is what copbot serves."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from bot.errors import handle_error
 from bot.middleware import client_middleware, not_taken_in, settings_middleware
 from bot.slack_client import make_client
 from bot.work import Pools
+from bot.worker import Worker
 from handlers import register_handlers
 from storage.installations import installation_store, state_store
 
@@ -34,14 +36,20 @@ BOT_SCOPES = (
 )
 
 
-def create_door(settings: Settings) -> Door:
-    """The Bolt app behind its door, with this process's work lanes; the database must
-    already be configured (storage.db.configure).
+def create_door(settings: Settings, *, local: bool = True) -> Door:
+    """The Bolt app behind its door, with this process's worker; the database must already
+    be configured (storage.db.configure).
 
     Args:
         settings: the loaded configuration.
+        local: whether this process does the work too (else work processes take it).
     """
-    return Door(create_app(settings), Pools(settings.work_threads))
+    return Door(create_worker(settings), local=local)
+
+
+def create_worker(settings: Settings) -> Worker:
+    """The Bolt app with this process's work lanes, for a work process (or a door's)."""
+    return Worker(create_app(settings), Pools(settings.work_threads))
 
 
 def create_app(settings: Settings) -> App:

@@ -21,12 +21,9 @@ from bot.config import (
     slack_unconfigured,
 )
 from bot.logs import configure_logging
+from bot.startup import StartupError, prepare_database
 
 log = logging.getLogger("copbot")
-
-
-class StartupError(Exception):
-    """Start-up cannot go on; the message is the one line the operator sees."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,17 +31,22 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="run copbot (Socket Mode when SLACK_APP_TOKEN is set)")
-    run.add_argument(
-        "--http", action="store_true", help="serve HTTP even if SLACK_APP_TOKEN is set"
-    )
-    run.add_argument("--port", type=int, default=None, help="HTTP port (default: PORT or 3000)")
-    run.add_argument("--host", default="0.0.0.0", help="HTTP interface to bind (default 0.0.0.0)")
+    _where(run)
     run.add_argument(
         "--sandbox-if-unconfigured",
         action="store_true",
         help="with no Slack settings at all, start the sandbox instead (what `make run` does)",
     )
     run.set_defaults(handler=cmd_run)
+
+    door = sub.add_parser(
+        "door", help="only answer Slack, leaving the work to `copbot work` processes"
+    )
+    _where(door)
+    door.set_defaults(handler=cmd_door)
+
+    work = sub.add_parser("work", help="only do the work the door leaves (and scheduled posts)")
+    work.set_defaults(handler=cmd_work)
 
     sandbox = sub.add_parser(
         "sandbox", help="try copbot in a local Slack stand-in with a web page (no Slack needed)"
@@ -85,23 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def prepare_database(settings: Settings) -> None:
-    """Configure the engine and apply migrations; StartupError when the database is unusable."""
-    from storage.migrate import DatabaseUnusable
-    from storage.migrate import prepare_database as prepare
-
-    try:
-        prepare(settings.database_url, pool_size=pool_size(settings))
-    except DatabaseUnusable as exc:
-        raise StartupError(str(exc)) from None
-
-
-def pool_size(settings: Settings) -> int:
-    """Database connections for one process: its work lanes' threads and a few more."""
-    from bot.work import FORM_THREADS
-    from storage.db import pool_size_for
-
-    return pool_size_for(2 * settings.work_threads + FORM_THREADS)
+def _where(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--http", action="store_true", help="serve HTTP even if SLACK_APP_TOKEN is set"
+    )
+    command.add_argument("--port", type=int, default=None, help="HTTP port (default: PORT or 3000)")
+    command.add_argument(
+        "--host", default="0.0.0.0", help="HTTP interface to bind (default 0.0.0.0)"
+    )
 
 
 def parse_now(text: str) -> datetime:
@@ -139,108 +132,29 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    """copbot run [--http] [--port N]."""
+    """copbot run [--http] [--port N] [--host H]."""
+    from bot import processes
+
+    prepare_database(settings)  # migrated once, before any other process starts
+    port = args.port or settings.port
+    return processes.run(settings, http=args.http, host=args.host, port=port)
+
+
+def cmd_door(args: argparse.Namespace, settings: Settings) -> int:
+    """copbot door [--http] [--port N] [--host H]."""
+    from bot import processes
+
     prepare_database(settings)
-    if settings.socket_mode and not args.http:
-        return run_socket_mode(settings)
-    return run_http(settings, host=args.host, port=args.port or settings.port)
+    port = args.port or settings.port
+    return processes.door(settings, http=args.http, host=args.host, port=port, local=False)
 
 
-def build_door(settings: Settings) -> Any:
-    """The app behind its door (bot.app.create_door); StartupError when Slack refuses."""
-    from slack_bolt.error import BoltError
-    from slack_sdk.errors import SlackClientError
+def cmd_work(args: argparse.Namespace, settings: Settings) -> int:
+    """copbot work."""
+    from bot import processes
 
-    from bot.app import create_door
-
-    try:
-        return create_door(settings)
-    except BoltError as exc:
-        raise StartupError(f"Slack refused the bot token (SLACK_BOT_TOKEN): {exc}") from None
-    except (SlackClientError, OSError) as exc:
-        raise StartupError(
-            f"cannot reach Slack at SLACK_API_URL ({settings.slack_api_url}): {exc}"
-        ) from None
-
-
-def start_scheduler(settings: Settings, door: Any) -> Any:
-    """This process's scheduled jobs, started: the tick, repairs, maintenance, and the
-    inbox's dropped work handed to `door` again."""
-    from scheduler.clients import clients_for
-    from scheduler.runner import build_scheduler
-
-    scheduler = build_scheduler(settings, clients_for(settings), redo=door.redo_due)
-    scheduler.start()
-    return scheduler
-
-
-def run_socket_mode(settings: Settings) -> int:
-    """Listen to Slack over Socket Mode until SIGTERM or Ctrl-C."""
-    from slack_sdk.errors import SlackApiError
-
-    from bot.server import WORK_FINISH_SECONDS
-    from bot.socket_mode import DoorSocketModeHandler
-
-    door = build_door(settings)
-    scheduler = start_scheduler(settings, door)
-    # SIGTERM (docker stop, systemd, Kubernetes) stops it as Ctrl-C does: cleanly, exit 0.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    assert settings.slack_app_token is not None
-    handler = DoorSocketModeHandler(door, settings.slack_app_token)
-    log.info("copbot connecting to Slack in Socket Mode")
-    try:
-        handler.start()
-    except SlackApiError as exc:
-        code = exc.response.get("error") if exc.response is not None else None
-        raise StartupError(
-            f"Slack refused the app token (SLACK_APP_TOKEN): {code or exc}"
-        ) from None
-    except KeyboardInterrupt:
-        log.info("stopping")
-    finally:
-        handler.close()
-        door.close(wait=WORK_FINISH_SECONDS)
-        scheduler.shutdown(wait=False)
-    log.info("stopped")
-    return 0
-
-
-def run_http(settings: Settings, *, host: str, port: int) -> int:
-    """Serve HTTP with gunicorn (bot/server.py) until SIGTERM or Ctrl-C."""
-    from bot.http import CopbotWSGI
-    from bot.server import WORK_FINISH_SECONDS, CopbotServer, Served
-    from storage import db
-
-    build_door(settings)  # the token is checked here, once, not in each worker
-    db.get_engine().dispose()  # no pooled connection crosses the fork to the workers
-
-    def build() -> Served:
-        db.configure(settings.database_url, pool_size=pool_size(settings))  # this worker's
-        door = build_door(settings)
-        scheduler = start_scheduler(settings, door)
-
-        def stop() -> None:
-            door.close(wait=WORK_FINISH_SECONDS)
-            scheduler.shutdown(wait=False)
-
-        return Served(CopbotWSGI(door, settings.slack_signing_secret), stop)
-
-    log.info(
-        "copbot listening on http://%s:%s/slack/events (%s workers × %s threads)",
-        host,
-        port,
-        settings.http_workers,
-        settings.http_threads,
-    )
-    CopbotServer(
-        build,
-        host=host,
-        port=port,
-        workers=settings.http_workers,
-        threads=settings.http_threads,
-        log_level=settings.log_level,
-    ).run()
-    return 0
+    prepare_database(settings)
+    return processes.work(settings)
 
 
 def cmd_sandbox(args: argparse.Namespace, settings: SandboxSettings) -> int:

@@ -47,6 +47,8 @@ class Settings:
     http_threads: int = 16
     # threads of each work lane that runs listeners (bot/work.py), in every process
     work_threads: int = 8
+    # processes doing the work beside the door (bot/processes.py); 0: the door does it
+    work_processes: int = 2
 
     @property
     def oauth_enabled(self) -> bool:
@@ -212,4 +214,5 @@ def load_settings(
         http_workers=read.integer("COP_HTTP_WORKERS", 2, low=1, high=64),
         http_threads=read.integer("COP_HTTP_THREADS", 16, low=1, high=256),
         work_threads=read.integer("COP_WORK_THREADS", 8, low=1, high=64),
+        work_processes=read.integer("COP_WORK_PROCESSES", 2, low=0, high=64),
     )

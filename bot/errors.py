@@ -11,9 +11,9 @@ from slack_bolt.kwargs_injection.args import Args
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.door import ANSWER, Answer
 from bot.inbox import request_key, settle
 from bot.private import tell_requester
+from bot.worker import ANSWER, Answer
 
 SOMETHING_WENT_WRONG = (
     ":warning: Sorry, something went wrong on copbot's side and nothing was changed. "
@@ -74,7 +74,7 @@ def guarded(listener: Callable[..., Any]) -> Callable[[Args], None]:
     Slack 404 three seconds later. Handling the error inside the listener keeps the ack intact.
     The wrapped function stays plain and importable, and gets whatever of Bolt's arguments it
     names (`args: Args` carries them all). A form's `ack` also hands its answer to the request
-    thread waiting for it (bot.door.Answer). Afterwards the inbox learns the work was handled
+    thread waiting for it (bot.worker.Answer). Afterwards the inbox learns the work was handled
     (bot.inbox.settle), or, when the database failed, that it is to be handled again.
 
     Raises:

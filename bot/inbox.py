@@ -1,13 +1,13 @@
 """The inbox's rules for what copbot was sent: its keys, its leases, and settling it.
 
 Every event, command and interaction is written to the inbox (storage/inbox.py) by the door
-(bot/door.py) before Slack is answered, then handled on a work pool. While it waits and while
-its listener runs, this process renews its lease (`hold` and `drop`), however slowly Slack
-answers, so no process takes over work that is merely queued or slow. `settle` runs after each
-listener (bot.errors.guarded calls it): the work is done, unless the database failed, in which
-case it stays pending and the door's `redo_due` (a job of `copbot run` in every process)
-hands it in again once its lease has run out. A command handed in again answers through its
-response_url, which Slack keeps for 30 minutes.
+(bot/door.py) before Slack is answered, then handled on a worker's lane (bot/worker.py).
+While it waits in a lane and while its listener runs, that process renews its lease (`hold`
+and `drop`), however slowly Slack answers, so no process takes over work that is merely
+queued or slow. `settle` runs after each listener (bot.errors.guarded calls it): the work is
+done, unless the database failed, in which case it stays pending and a worker hands it in
+again once its lease has run out (`Worker.take_due`). A command handed in again answers
+through its response_url, which Slack keeps for 30 minutes.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ MAX_ATTEMPTS = 5
 # how far back a second handling looks for the first one's post (it comes within minutes)
 REDONE_WITHIN = timedelta(hours=1)
 HELD = "copbot_inbox_event"  # context key: the inbox key of the work a listener handles
-REPLAY = "copbot_inbox_replay"  # context key: set when redo_due hands work in again
+REPLAY = "copbot_inbox_replay"  # context key: set when work is handed in a second time
 MARKS = "copbot_inbox_marks"  # context key: what marks work done (bot.recorder.Recorder)
 
 
@@ -90,7 +90,7 @@ def _part(body: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 def handed_in_again(context: Any) -> bool:
-    """Whether this is redo_due handing in work an earlier handling dropped."""
+    """Whether this handling follows an earlier one that was dropped mid-work."""
     return bool(context is not None and context.get(REPLAY))
 
 
@@ -99,7 +99,7 @@ class _Leases:
 
     A listener waiting on a slow or rate-limited Slack can run longer than LEASE (each call
     waits out Retry-After up to 30 s, and times out after 15 s, and is tried again); without
-    renewal another process (or this one's redo_due) would hand the event in a second time
+    renewal another process (or this one's worker) would hand the event in a second time
     while the first handling is still sending its welcome or its answer. One thread sleeps
     until the oldest held event has had a fraction of its lease, then renews in one statement
     every event that has; most events are done before they cost it anything.

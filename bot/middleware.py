@@ -10,9 +10,10 @@ from typing import Any
 from slack_bolt import BoltContext, BoltResponse
 
 from bot.config import Settings
-from bot.door import NOT_TAKEN, NOT_TAKEN_IN
+from bot.door import NOT_TAKEN_IN
 from bot.private import tell_requester
 from bot.slack_client import CopbotWebClient
+from bot.worker import NOT_TAKEN
 
 
 def settings_middleware(settings: Settings) -> Callable[..., Any]:

@@ -1,12 +1,12 @@
-"""HTTP mode in production: copbot served by gunicorn's threaded workers (`gthread`).
+"""HTTP mode in production: copbot's door served by gunicorn's threaded workers (`gthread`).
 
-`copbot run --http` migrates the database and checks the token in the master process, then
-gunicorn forks COP_HTTP_WORKERS workers. Each worker builds its own engine, Bolt app, door,
-work lanes and scheduler after the fork (nothing with a thread or a connection crosses a
-fork), serves /slack/events, /healthz and the OAuth pages with COP_HTTP_THREADS request
-threads, and on SIGTERM stops taking connections, answers the requests it holds, gives work it
-never started back to the inbox, lets running work finish, and stops its scheduler; the master
-then exits 0. Every worker runs the scheduler: the ledger makes each post once, whoever ticks.
+`copbot door --http` (which `copbot run` starts) checks the token in the master process, then
+gunicorn forks COP_HTTP_WORKERS workers. Each worker builds its own engine, Bolt app and door
+after the fork (nothing with a thread or a connection crosses a fork), serves /slack/events,
+/healthz and the OAuth pages with COP_HTTP_THREADS request threads, and on SIGTERM stops
+taking connections and answers the requests it holds; the master then exits 0. When the door
+does the work too (COP_WORK_PROCESSES=0) each worker also runs its lanes and the scheduler,
+gives work it never started back to the inbox and lets running work finish.
 
 The sandbox, the tests and the benchmarks serve the same WSGI app (bot/http.py) with the light
 server there instead: one process they can start on a free port and look inside.
@@ -33,7 +33,6 @@ log = logging.getLogger("copbot.server")
 
 WORKER_TIMEOUT_SECONDS = 30  # a worker silent this long is killed and replaced by the master
 GRACEFUL_SECONDS = 30  # after SIGTERM, what a worker may take to finish before it is killed
-WORK_FINISH_SECONDS = 20  # of which running work gets this long once requests are answered
 KEEPALIVE_SECONDS = 5
 
 

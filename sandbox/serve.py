@@ -63,4 +63,4 @@ class ServedApp:
     @property
     def errors(self) -> list[BaseException]:
         """What copbot's work raised: nothing, unless copbot has a bug (listeners catch theirs)."""
-        return self.door.pools.errors
+        return self.door.worker.pools.errors

@@ -40,7 +40,7 @@ def build_scheduler(
     Args:
         settings: the loaded configuration.
         client_for: Web API clients by workspace; without it only maintenance runs.
-        redo: handles the inbox's dropped events again (bot.inbox.redo_due on the app),
+        redo: hands the inbox's dropped work in again (bot.worker.Worker.take_due),
             every REDO_SECONDS.
     """
     scheduler = BackgroundScheduler(

@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from storage.clock import utcnow
 from storage.models import InboxEvent
-from storage.models.events import INBOX_DONE, INBOX_FAILED, INBOX_PENDING
+from storage.models.events import INBOX_DONE, INBOX_FAILED, INBOX_PENDING, LANE_BACKGROUND
 
 KEPT = timedelta(hours=24)  # handled events are remembered this long (Slack retries for ~1 h)
 FRESH = "fresh"  # first delivery: handle it
@@ -43,6 +43,7 @@ class Arrival:
         lease_until: until when the receiver answers for handling it.
         asked: a command's or interaction's who, where and what (the same when asked again).
         attempts: 1 when the receiver handles it now, 0 when it leaves it for later.
+        lane: the work lane that handles it (bot/work.py).
     """
 
     event_id: str
@@ -51,6 +52,7 @@ class Arrival:
     lease_until: datetime
     asked: str | None = None
     attempts: int = 1
+    lane: str = LANE_BACKGROUND
 
 
 def receive(
@@ -98,6 +100,7 @@ def receive_many(*, session: Session, arrivals: Sequence[Arrival]) -> list[str]:
             "lease_until": a.lease_until,
             "received_at": now,
             "asked": a.asked,
+            "lane": a.lane,
         }
         for a in arrivals
     ]
@@ -132,6 +135,7 @@ _COLUMNS = (
     "lease_until",
     "received_at",
     "asked",
+    "lane",
 )
 _INSERT = f"INSERT INTO inbox ({', '.join(_COLUMNS)}) VALUES "
 
@@ -261,19 +265,44 @@ def asked_again(*, session: Session, event_id: str) -> bool:
 
 @dataclass(frozen=True)
 class Due:
-    """A pending event to handle again."""
+    """Pending work to handle (again)."""
 
     event_id: str
     body: str
     attempts: int
+    lane: str = LANE_BACKGROUND
+
+
+def due_lanes(*, session: Session, now: datetime) -> set[str]:
+    """The lanes with pending work whose lease ran out (or that waits for a taker): a read,
+    so a work process with nothing to do costs the database no write.
+
+    Args:
+        session: the open session.
+        now: the current time.
+    """
+    return set(session.exec(_DUE_LANES, params={"now": now}))
+
+
+_DUE_LANES = (
+    select(InboxEvent.lane)
+    .where(col(InboxEvent.status) == INBOX_PENDING, col(InboxEvent.lease_until) < bindparam("now"))
+    .distinct()
+)
 
 
 def take_due(
-    *, session: Session, now: datetime, lease_until: datetime, max_attempts: int, limit: int = 50
+    *,
+    session: Session,
+    now: datetime,
+    lease_until: datetime,
+    max_attempts: int,
+    limit: int = 50,
+    lane: str | None = None,
 ) -> list[Due]:
-    """Take pending events whose lease ran out, oldest first; others' takes are skipped.
+    """Take pending work whose lease ran out, oldest first; others' takes are skipped.
 
-    An event already tried `max_attempts` times is marked failed instead (and logged by the
+    Work already tried `max_attempts` times is marked failed instead (and logged by the
     caller through its error). On PostgreSQL the rows are locked with SKIP LOCKED, so any
     number of processes take disjoint sets; on SQLite the conditional update does the same.
 
@@ -283,8 +312,11 @@ def take_due(
         lease_until: the lease of what this call takes.
         max_attempts: attempts allowed in all.
         limit: the most taken at once.
+        lane: only this lane's work (None: any lane's).
     """
-    expired = (col(InboxEvent.status) == INBOX_PENDING, col(InboxEvent.lease_until) < now)
+    expired = [col(InboxEvent.status) == INBOX_PENDING, col(InboxEvent.lease_until) < now]
+    if lane is not None:
+        expired.append(col(InboxEvent.lane) == lane)
     session.execute(
         update(InboxEvent)
         .where(*expired, col(InboxEvent.attempts) >= max_attempts)
@@ -301,10 +333,15 @@ def take_due(
         update(InboxEvent)
         .where(col(InboxEvent.id).in_(ids), *expired)
         .values(attempts=InboxEvent.attempts + 1, lease_until=lease_until)
-        .returning(col(InboxEvent.event_id), col(InboxEvent.body), col(InboxEvent.attempts))
+        .returning(
+            col(InboxEvent.event_id),
+            col(InboxEvent.body),
+            col(InboxEvent.attempts),
+            col(InboxEvent.lane),
+        )
     ).all()
     session.commit()
-    return [Due(event_id, body, attempts) for event_id, body, attempts in taken]
+    return [Due(key, body, attempts, lane) for key, body, attempts, lane in taken]
 
 
 def purge_inbox(*, session: Session, now: datetime | None = None) -> int:

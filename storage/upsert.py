@@ -70,4 +70,3 @@ def _insert_if_absent(dialect: str, table: Table) -> Any:
     if insert is None:
         raise NotImplementedError(f"copbot runs on SQLite or PostgreSQL, not {dialect}")
     return insert(table).on_conflict_do_nothing().returning(*table.primary_key.columns)
-

@@ -35,7 +35,7 @@ class Invocation:
     # the community of this channel, once the router admitted the caller to it
     community: Community | None = None
     # the same for every handling of this command (bot.inbox.request_token), and whether
-    # this handling is redo_due's, after an earlier one was dropped mid-work
+    # this handling is a second one, after an earlier one was dropped mid-work
     token: str = ""
     redone: bool = False
 

@@ -59,7 +59,7 @@ def run_kudos(inv: Invocation) -> None:
             reason=request.reason,
             emoji=(community.kudos_emojis or ["raised_hands"])[0],
         )
-        # the same placeholder in every handling of this command, so a second one (redo_due,
+        # the same placeholder in every handling of this command, so a second one (take_due,
         # after a crash mid-work) finds what the first recorded and posted
         pending = PENDING_POST + inv.token
         if inv.redone and _posted_before(session, inv, pending, names):

@@ -13,6 +13,7 @@ from storage.models.base import created_field, pk_field, when_field
 INBOX_PENDING = "pending"  # recorded; being handled, or to be handled again
 INBOX_DONE = "done"  # handled (kept a day: a re-delivery is recognised and skipped)
 INBOX_FAILED = "failed"  # given up after its attempts (kept for operators, then purged)
+LANE_BACKGROUND = "background"  # bot.work.BACKGROUND: what nobody waits on
 
 
 class InboxEvent(SQLModel, table=True):
@@ -24,6 +25,7 @@ class InboxEvent(SQLModel, table=True):
         Index("ix_inbox_status_lease_until", "status", "lease_until"),
         Index("ix_inbox_received_at", "received_at"),
         Index("ix_inbox_team_id_asked", "team_id", "asked"),
+        Index("ix_inbox_status_lane_lease_until", "status", "lane", "lease_until"),
     )
 
     id: int | None = pk_field()
@@ -41,3 +43,8 @@ class InboxEvent(SQLModel, table=True):
     # a command's or interaction's who, where and what (bot.inbox.what_was_asked): the same
     # when the person asks again after seeing it fail, so it is not then done twice
     asked: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
+    # which work lane handles it (bot/work.py): work left here is taken lane by lane
+    lane: str = Field(
+        default=LANE_BACKGROUND,
+        sa_column=Column(String(16), nullable=False, server_default=LANE_BACKGROUND),
+    )

@@ -73,7 +73,7 @@ def test_an_outage_loses_nothing_and_doubles_nothing(
                 resent = copbot.sender.event(event, event_id=event_id, retry_num=1)
                 assert resent.status == 200, event_id
         copbot.wait_idle()
-        copbot.door.redo_due(now=utcnow() + LEASE + timedelta(seconds=1))
+        copbot.door.worker.take_due(now=utcnow() + LEASE + timedelta(seconds=1))
         copbot.wait_idle()
 
     with db.session() as session:

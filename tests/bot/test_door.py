@@ -15,6 +15,7 @@ import pytest
 from sqlmodel import select
 
 from bot import door as door_module
+from bot import worker as worker_module
 from bot.door import NOT_TAKEN_IN
 from handlers.events import messages as message_events
 from sandbox.slack import block_actions_payload, message_event, state_value, view_submission_payload
@@ -75,7 +76,7 @@ def test_events_are_answered_before_their_work_and_a_command_never_waits_behind_
     copbot: Copbot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     copbot.cop("/cop create Python Guild")
-    threads = copbot.door.pools["background"].threads
+    threads = copbot.door.worker.pools["background"].threads
     with messages_held(monkeypatch) as started:
         sent = [post(copbot, i) for i in range(threads + 4)]  # more than the lane's threads
         assert {status for _, status in sent} == {200}  # while every listener still waits
@@ -105,7 +106,7 @@ def test_a_form_is_answered_with_its_listeners_errors_while_events_wait(
         values={"name": {"name_input": state_value("   ")}, "domain": {"domain_input": {}}},
     )
     with messages_held(monkeypatch):
-        for i in range(copbot.door.pools["background"].threads + 4):
+        for i in range(copbot.door.worker.pools["background"].threads + 4):
             post(copbot, i)
         answer = copbot.sender.interactive(submission)
         assert answer.status == 200
@@ -138,7 +139,7 @@ def test_work_beyond_a_lanes_queue_waits_in_the_inbox_and_is_done_once(
     copbot: Copbot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     copbot.cop("/cop create Python Guild")
-    monkeypatch.setattr(door_module, "MAX_QUEUED", 3)
+    monkeypatch.setattr(worker_module, "MAX_QUEUED", 3)
     with messages_held(monkeypatch) as started:
         sent = [post(copbot, i) for i in range(8)]
         assert {status for _, status in sent} == {200}
@@ -156,7 +157,7 @@ def test_a_stopping_copbot_gives_work_it_never_started_back_to_the_inbox(
     copbot: Copbot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     copbot.cop("/cop create Python Guild")
-    threads = copbot.door.pools["background"].threads
+    threads = copbot.door.worker.pools["background"].threads
     with messages_held(monkeypatch) as started:
         sent = [post(copbot, i) for i in range(threads + 3)]
         wait_until(lambda: len(started) == threads)
@@ -166,7 +167,7 @@ def test_a_stopping_copbot_gives_work_it_never_started_back_to_the_inbox(
     copbot.door.wait_idle()  # the running ones finish
     settings = settings_for(copbot.standin, str(db.get_engine().url))
     with running_copbot(copbot.standin, settings) as replica:
-        assert replica.door.redo_due() == 3
+        assert replica.door.worker.take_due() == 3
         replica.wait_idle()
     assert cached() == sorted(ts for ts, _ in sent)
     assert {(status, attempts) for status, attempts in rows().values()} == {("done", 1)}

@@ -57,7 +57,7 @@ def requests() -> list[tuple[str, str, int]]:
 
 
 def redo_later(copbot: Copbot) -> int:
-    taken = copbot.door.redo_due(now=utcnow() + LEASE + timedelta(seconds=1))
+    taken = copbot.door.worker.take_due(now=utcnow() + LEASE + timedelta(seconds=1))
     copbot.wait_idle()
     return taken
 

@@ -98,12 +98,12 @@ def test_work_the_database_failed_during_is_done_again_later_and_only_once(
     assert ("Ev0003", "pending", 1) in inbox_rows()
     # nobody was told to try again: copbot will
     assert not any("try again" in e["text"] for e in copbot.standin.ephemerals)
-    assert copbot.door.redo_due(now=utcnow() + LEASE / 2) == 0  # its lease still runs
-    assert copbot.door.redo_due(now=utcnow() + LEASE + timedelta(seconds=1)) == 1
+    assert copbot.door.worker.take_due(now=utcnow() + LEASE / 2) == 0  # its lease still runs
+    assert copbot.door.worker.take_due(now=utcnow() + LEASE + timedelta(seconds=1)) == 1
     copbot.wait_idle()
     assert endorsements() == [(ts, "UALICE")]
     assert ("Ev0003", "done", 2) in inbox_rows()
-    assert copbot.door.redo_due(now=utcnow() + 3 * LEASE) == 0
+    assert copbot.door.worker.take_due(now=utcnow() + 3 * LEASE) == 0
     assert endorsements() == [(ts, "UALICE")]
 
 
@@ -160,7 +160,7 @@ def test_an_event_whose_listener_is_merely_slow_is_not_handed_in_again(
     assert copbot.sender.event(joined, event_id="Ev0005").status == 200
     end = time.monotonic() + 4
     while time.monotonic() < end:  # every process's redo job, while the welcome is in hand
-        copbot.door.redo_due()
+        copbot.door.worker.take_due()
         time.sleep(0.1)
     copbot.wait_idle()
     assert [e["user"] for e in copbot.standin.ephemerals] == ["UCAROL"]
@@ -195,7 +195,7 @@ def test_a_capture_handled_again_still_tells_its_curator(
     with db.session() as session:
         assert [s.message_ts for s in session.exec(select(Snippet))] == [ts]
     assert copbot.standin.ephemerals == []
-    assert copbot.door.redo_due(now=utcnow() + LEASE + timedelta(seconds=1)) == 1
+    assert copbot.door.worker.take_due(now=utcnow() + LEASE + timedelta(seconds=1)) == 1
     copbot.wait_idle()
     assert [e["user"] for e in copbot.standin.ephemerals] == ["UALICE"]
     assert endorsements() == [(ts, "UALICE")]

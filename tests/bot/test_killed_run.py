@@ -43,7 +43,7 @@ def redo_dropped_work(engine: Engine, standin: SlackStandIn) -> None:
     second copbot in the test: any replica may), and wait until the inbox has none pending."""
     settings = settings_for(standin, engine.url.render_as_string(hide_password=False))
     with running_copbot(standin, settings) as replica:
-        replica.door.redo_due(now=utcnow() + LEASE + timedelta(seconds=1))
+        replica.door.worker.take_due(now=utcnow() + LEASE + timedelta(seconds=1))
         replica.wait_idle()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -128,3 +128,32 @@ def test_handled_events_older_than_a_day_are_purged_pending_ones_never(engine: E
         assert inbox.purge_inbox(session=session, now=utcnow() + timedelta(hours=25)) == 1
     assert receive("Ev1") == inbox.FRESH
     assert row("Ev2").status == "pending"
+
+
+def test_work_left_for_takers_is_found_by_a_read_and_taken_lane_by_lane(engine: Engine) -> None:
+    now = utcnow()
+    left = [
+        inbox.Arrival(f"Ev{i}", "T1", "{}", now, attempts=0, lane="background") for i in range(3)
+    ]
+    left.append(inbox.Arrival("trigger 1.2", "T1", "{}", now, attempts=0, lane="interactive"))
+    left.append(inbox.Arrival("Ev9", "T1", "{}", now + LEASE, lane="background"))  # in hand
+    with db.session() as session:
+        inbox.receive_many(session=session, arrivals=left)
+    later = now + timedelta(seconds=1)
+    with db.session() as session:
+        assert inbox.due_lanes(session=session, now=now) == set()  # not due before `now`
+        assert inbox.due_lanes(session=session, now=later) == {"background", "interactive"}
+        first = inbox.take_due(
+            session=session,
+            now=later,
+            lease_until=later + LEASE,
+            max_attempts=5,
+            lane="interactive",
+        )
+        rest = inbox.take_due(
+            session=session, now=later, lease_until=later + LEASE, max_attempts=5, limit=2
+        )
+    assert [(d.event_id, d.attempts, d.lane) for d in first] == [("trigger 1.2", 1, "interactive")]
+    assert [(d.event_id, d.attempts) for d in rest] == [("Ev0", 1), ("Ev1", 1)]
+    with db.session() as session:
+        assert inbox.due_lanes(session=session, now=later) == {"background"}
