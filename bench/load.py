@@ -15,13 +15,9 @@ doubled. Prints Markdown tables and one verdict per target. See bench/README.md.
 from __future__ import annotations
 
 import argparse
-import os
-import re
 import signal
-import subprocess
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -31,11 +27,13 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from bench import load_effects, loadgen, standin_process
+from bench.load_drivers import Driver, HttpDriver, SocketDriver
 from bench.load_procs import (
-    ROOT,
     Remote,
     Server,
     cpu_seconds,
+    log_problems,
+    machine,
     machine_busy,
     start_bare,
     start_copbot,
@@ -50,7 +48,6 @@ from bench.load_report import (
 )
 from bench.load_traffic import KINDS, Meta, Request, Traffic
 from bench.load_world import SIGNING_SECRET, World, database, make_world, seed_database
-from bench.loadgen import Outcome
 from bot.config import Settings, normalise_database_url
 from storage import db
 
@@ -75,68 +72,6 @@ TARGETS = {
     "replicas": Target("replicas", "PostgreSQL, 2 replicas", postgresql=True, replicas=2),
     "socket": Target("socket", "Socket Mode, SQLite", socket_mode=True),
 }
-
-
-# ----- sending: over HTTP from the load generator, or over Socket Mode from the stand-in -------
-class Driver:
-    def open(
-        self, requests: list[Request], rate: float, timeout: float
-    ) -> tuple[list[Outcome], float]:
-        raise NotImplementedError
-
-    def closed(
-        self, requests: list[Request], clients: int, seconds: float, timeout: float
-    ) -> tuple[list[Outcome], float]:
-        raise NotImplementedError
-
-
-class HttpDriver(Driver):
-    def __init__(self, generator: Remote, addresses: list[tuple[str, int]]) -> None:
-        self.generator, self.addresses = generator, addresses
-
-    def open(
-        self, requests: list[Request], rate: float, timeout: float
-    ) -> tuple[list[Outcome], float]:
-        data = [r.http(SIGNING_SECRET) for r in requests]
-        answer = self.generator.call(
-            "open", requests=data, rate=rate, addresses=self.addresses, timeout=timeout
-        )
-        return answer["outcomes"], answer["cpu"]
-
-    def closed(
-        self, requests: list[Request], clients: int, seconds: float, timeout: float
-    ) -> tuple[list[Outcome], float]:
-        data = [r.http(SIGNING_SECRET) for r in requests]
-        answer = self.generator.call(
-            "closed",
-            requests=data,
-            clients=clients,
-            seconds=seconds,
-            addresses=self.addresses,
-            timeout=timeout,
-        )
-        return answer["outcomes"], answer["cpu"]
-
-
-class SocketDriver(Driver):
-    def __init__(self, standin: Remote) -> None:
-        self.standin = standin
-
-    def open(
-        self, requests: list[Request], rate: float, timeout: float
-    ) -> tuple[list[Outcome], float]:
-        items = [(r.envelope, r.payload) for r in requests]
-        answer = self.standin.call("socket", items=items, rate=rate, timeout=timeout)
-        return answer["outcomes"], answer["cpu"]
-
-    def closed(
-        self, requests: list[Request], clients: int, seconds: float, timeout: float
-    ) -> tuple[list[Outcome], float]:
-        items = [(r.envelope, r.payload) for r in requests]
-        answer = self.standin.call(
-            "socket", items=items, clients=clients, seconds=seconds, timeout=timeout
-        )
-        return answer["outcomes"], answer["cpu"]
 
 
 @dataclass
@@ -404,19 +339,6 @@ def pending(engine: Engine) -> tuple[int, int]:
     return int(waiting or 0), int(total)
 
 
-PROBLEM = re.compile(r"\b(ERROR|CRITICAL|WARNING)\b|Traceback")
-STAMP = re.compile(r"^\S+T\S+\s+|\[\d+\]|\d+")
-
-
-def log_problems(log: Path) -> list[str]:
-    """The log's warnings and errors, alike ones counted together (digits blurred)."""
-    seen: Counter[str] = Counter()
-    for line in log.read_text(errors="replace").splitlines():
-        if PROBLEM.search(line):
-            seen[STAMP.sub("#", line.strip())[:200]] += 1
-    return [f"{log.name}: {n}× {line}" for line, n in seen.most_common(12)]
-
-
 # ----- the command line ------------------------------------------------------------------------
 def numbers(text_: str) -> list[float]:
     return [float(x) for x in text_.split(",") if x.strip()]
@@ -468,24 +390,6 @@ def workdir(keep: bool) -> Iterator[Path]:
         return
     with tempfile.TemporaryDirectory(prefix="copbot-load-") as tmp:
         yield Path(tmp)
-
-
-def machine() -> str:
-    """What is measured and where: the commit, any uncommitted change to copbot's code, the
-    CPUs and the load average (the machine may be shared)."""
-
-    def git(*words: str) -> str:
-        done = subprocess.run(["git", "-C", str(ROOT), *words], capture_output=True, text=True)
-        return done.stdout.strip()
-
-    code = "bot handlers storage scheduler sandbox".split()
-    changed = git("status", "--porcelain", "--", *code).splitlines()
-    dirty = f" + uncommitted changes to {len(changed)} files" if changed else ""
-    load = Path("/proc/loadavg").read_text().split()[:3]
-    return (
-        f"copbot {git('rev-parse', '--short', 'HEAD')}{dirty}; nproc {os.cpu_count()}; "
-        f"load average {' '.join(load)}"
-    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -229,3 +231,35 @@ def cpu_seconds(pid: int, *, reaped: bool = False) -> float:
     if reaped:
         ticks += int(fields[13]) + int(fields[14])
     return ticks / TICKS
+
+
+# ----- what ran, and what it logged -------------------------------------------------------
+def machine() -> str:
+    """What is measured and where: the commit, any uncommitted change to copbot's code, the
+    CPUs and the load average (the machine may be shared)."""
+
+    def git(*words: str) -> str:
+        done = subprocess.run(["git", "-C", str(ROOT), *words], capture_output=True, text=True)
+        return done.stdout.strip()
+
+    code = "bot handlers storage scheduler sandbox".split()
+    changed = git("status", "--porcelain", "--", *code).splitlines()
+    dirty = f" + uncommitted changes to {len(changed)} files" if changed else ""
+    load = Path("/proc/loadavg").read_text().split()[:3]
+    return (
+        f"copbot {git('rev-parse', '--short', 'HEAD')}{dirty}; nproc {os.cpu_count()}; "
+        f"load average {' '.join(load)}"
+    )
+
+
+PROBLEM = re.compile(r"\b(ERROR|CRITICAL|WARNING)\b|Traceback")
+STAMP = re.compile(r"^\S+T\S+\s+|\[\d+\]|\d+")
+
+
+def log_problems(log: Path) -> list[str]:
+    """The log's warnings and errors, alike ones counted together (digits blurred)."""
+    seen: Counter[str] = Counter()
+    for line in log.read_text(errors="replace").splitlines():
+        if PROBLEM.search(line):
+            seen[STAMP.sub("#", line.strip())[:200]] += 1
+    return [f"{log.name}: {n}× {line}" for line, n in seen.most_common(12)]
