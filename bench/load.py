@@ -112,6 +112,8 @@ class Bench:
             settings["COP_HTTP_THREADS"] = str(self.args.threads)
         if self.args.work_threads:
             settings["COP_WORK_THREADS"] = str(self.args.work_threads)
+        if self.args.work_processes:
+            settings["COP_WORK_PROCESSES"] = str(self.args.work_processes)
         return settings
 
     def http_generator(self) -> Remote:
@@ -369,6 +371,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     add("--workers", type=int, default=0, help="COP_HTTP_WORKERS (default copbot's)")
     add("--threads", type=int, default=0, help="COP_HTTP_THREADS (default copbot's)")
     add("--work-threads", type=int, default=0, help="COP_WORK_THREADS (default copbot's)")
+    add("--work-processes", type=int, default=0, help="COP_WORK_PROCESSES (default copbot's)")
     add("--log-level", default="INFO", help="copbot's LOG_LEVEL")
     add("--seed", type=int, default=7)
     add("--keep", action="store_true", help="keep the work directory (logs, SQLite files)")

@@ -111,8 +111,9 @@ class Server:
         return tree(self.process.pid)
 
     def cpu(self) -> float:
-        """CPU seconds of the whole tree so far (and of children it reaped)."""
-        return sum(cpu_seconds(pid, reaped=pid == self.process.pid) for pid in self.pids())
+        """CPU seconds of the whole tree so far, and of the children its processes reaped (a
+        work process started again, a gunicorn worker replaced)."""
+        return sum(cpu_seconds(pid, reaped=True) for pid in self.pids())
 
     def memory(self) -> tuple[int, int]:
         """Peak and current resident memory of the tree, in bytes (VmHWM, VmRSS summed)."""
