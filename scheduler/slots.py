@@ -10,6 +10,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -18,9 +19,35 @@ from bot.blocks.schedule import ScheduleLine
 from scheduler.kinds import KINDS, PostKind
 from scheduler.periods import Slot, next_run
 from storage import schedule
-from storage.models import Community, CommunitySchedule
+from storage.models import Community
 
 log = logging.getLogger("copbot.scheduler")
+
+
+class StoredSlot(Protocol):
+    """A stored schedule row (storage.models.CommunitySchedule, or schedule.ScheduleRow)."""
+
+    @property
+    def community_id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def weekday(self) -> int: ...
+    @property
+    def minute(self) -> int: ...
+    @property
+    def enabled(self) -> bool: ...
+    @property
+    def updated_at(self) -> datetime: ...
+
+
+class Scheduled(Protocol):
+    """What slots read of a community (storage.models.Community, or a Membership)."""
+
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
 
 
 @dataclass(frozen=True)
@@ -33,7 +60,7 @@ class WeeklySlot:
     since: datetime
 
 
-def weekly_slots(community: Community, rows: Sequence[CommunitySchedule]) -> list[WeeklySlot]:
+def weekly_slots(community: Scheduled, rows: Sequence[StoredSlot]) -> list[WeeklySlot]:
     """Every kind's slot in `community`, in the order of KINDS.
 
     Args:
@@ -51,7 +78,7 @@ def weekly_slots(community: Community, rows: Sequence[CommunitySchedule]) -> lis
     return slots
 
 
-def _slot_of(row: CommunitySchedule, kind: PostKind) -> Slot:
+def _slot_of(row: StoredSlot, kind: PostKind) -> Slot:
     try:
         return Slot(row.weekday, row.minute)
     except ValueError:  # a row damaged before forms were checked: the default slot stands
@@ -79,7 +106,7 @@ def local_time(moment: datetime, timezone: str) -> str:
 
 
 def next_runs(
-    communities: Sequence[tuple[Community, Sequence[CommunitySchedule]]],
+    communities: Sequence[tuple[Scheduled, Sequence[StoredSlot]]],
     now: datetime,
     kinds: Sequence[str],
 ) -> list[dict[str, str]]:

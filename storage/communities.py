@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
+import sqlalchemy
 from sqlalchemy import bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -231,9 +234,9 @@ def home_channel(*, session: Session, community_id: int) -> CommunityChannel | N
     return channels[0] if channels else None
 
 
-def home_channels(
+def home_channel_ids(
     *, session: Session, team_id: str, community_ids: Iterable[int]
-) -> dict[int, CommunityChannel]:
+) -> dict[int, str]:
     """Each community's home channel (its first, as home_channel), in one query.
 
     Args:
@@ -241,18 +244,21 @@ def home_channels(
         team_id: the workspace.
         community_ids: the communities; one without a channel is left out of the answer.
     """
-    query = (
-        select(CommunityChannel)
-        .where(
-            CommunityChannel.team_id == team_id,
-            col(CommunityChannel.community_id).in_(list(community_ids)),
-        )
-        .order_by(col(CommunityChannel.id))
-    )
-    first: dict[int, CommunityChannel] = {}
-    for channel in session.exec(query):
-        first.setdefault(channel.community_id, channel)
+    first: dict[int, str] = {}
+    found = {"team_id": team_id, "community_ids": list(community_ids)}
+    for community_id, channel_id in session.connection().execute(_CHANNEL_IDS, found):
+        first.setdefault(community_id, channel_id)
     return first
+
+
+_CHANNEL_IDS = (
+    select(CommunityChannel.community_id, CommunityChannel.channel_id)
+    .where(
+        CommunityChannel.team_id == bindparam("team_id"),
+        col(CommunityChannel.community_id).in_(bindparam("community_ids", expanding=True)),
+    )
+    .order_by(col(CommunityChannel.id))
+)
 
 
 def names_of(*, session: Session, team_id: str, community_ids: Iterable[int]) -> dict[int, str]:
@@ -308,6 +314,50 @@ def memberships_of_user(
         .order_by(Community.name_key)
     )
     return [(community, role) for community, role in session.exec(query)]
+
+
+class Membership(NamedTuple):
+    """A community someone belongs to, as read for all of theirs at once: what App Home
+    shows of it, and their role there (no ORM object each)."""
+
+    id: int
+    name: str
+    paused: bool
+    timezone: str
+    created_at: datetime
+    role: str
+
+
+def memberships_in_brief(*, session: Session, team_id: str, user_id: str) -> list[Membership]:
+    """What memberships_of_user gives, in brief: the communities `user_id` currently belongs
+    to, by name.
+
+    Args:
+        session: the open session.
+        team_id: the workspace.
+        user_id: whose memberships.
+    """
+    found = {"team_id": team_id, "user_id": user_id}
+    return [Membership._make(row) for row in session.connection().execute(_MEMBERSHIPS, found)]
+
+
+_MEMBERSHIPS = (
+    sqlalchemy.select(
+        col(Community.id),
+        col(Community.name),
+        col(Community.paused),
+        col(Community.timezone),
+        col(Community.created_at),
+        col(Member.role),
+    )
+    .join(Member, col(Member.community_id) == col(Community.id))
+    .where(
+        col(Member.team_id) == bindparam("team_id"),
+        col(Member.user_id) == bindparam("user_id"),
+        col(Member.left_at).is_(None),
+    )
+    .order_by(col(Community.name_key))
+)
 
 
 def get_member(*, session: Session, community_id: int, user_id: str) -> Member | None:

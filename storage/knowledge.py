@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, NamedTuple
 
 import sqlalchemy
 from sqlalchemy import bindparam, func
@@ -464,6 +465,17 @@ def pending_in_communities(
     pending: dict[int, list[PendingRef]] = {community_id: [] for community_id in community_ids}
     if not pending:
         return pending
+    found = {"team_id": team_id, "community_ids": list(pending), "limit": limit}
+    for snippet_id, community_id, channel_id, is_private in session.connection().execute(
+        _PENDING_IN, found
+    ):
+        pending[community_id].append(
+            PendingRef(snippet_id, community_id, channel_id, bool(is_private))
+        )
+    return pending
+
+
+def _pending_in() -> Any:
     place = (
         func.row_number()
         .over(
@@ -485,25 +497,49 @@ def pending_in_communities(
         # all the workspace's snippets by that index instead of each community's pending ones
         .join(Community, col(Community.id) == col(Snippet.community_id))
         .where(
-            col(Community.team_id) == team_id,
-            col(Snippet.community_id).in_(list(pending)),
+            col(Community.team_id) == bindparam("team_id"),
+            col(Snippet.community_id).in_(bindparam("community_ids", expanding=True)),
             col(Snippet.status) == STATUS_PENDING,
         )
         .subquery()
     )
-    query = (
-        select(ranked.c.id, ranked.c.community_id, ranked.c.channel_id, ranked.c.is_private)
-        .where(ranked.c.place <= limit)
+    return (
+        sqlalchemy.select(
+            ranked.c.id, ranked.c.community_id, ranked.c.channel_id, ranked.c.is_private
+        )
+        .where(ranked.c.place <= bindparam("limit"))
         .order_by(ranked.c.created_at, ranked.c.id)
     )
-    for snippet_id, community_id, channel_id, is_private in session.execute(query):
-        pending[community_id].append(
-            PendingRef(snippet_id, community_id, channel_id, bool(is_private))
-        )
-    return pending
 
 
-def snippets_by_ids(*, session: Session, team_id: str, snippet_ids: Sequence[int]) -> list[Snippet]:
+# App Home's reads, built once and run on the connection: a person's home is built often
+_PENDING_IN = _pending_in()
+
+
+class SnippetItem(NamedTuple):
+    """A snippet as a list shows it (App Home), read without an ORM object each."""
+
+    id: int
+    community_id: int
+    title: str
+    text: str
+    permalink: str
+    status: str
+
+
+_ITEM_COLUMNS = (
+    col(Snippet.id),
+    col(Snippet.community_id),
+    col(Snippet.title),
+    col(Snippet.text),
+    col(Snippet.permalink),
+    col(Snippet.status),
+)
+
+
+def snippets_by_ids(
+    *, session: Session, team_id: str, snippet_ids: Sequence[int]
+) -> list[SnippetItem]:
     """Snippets of the workspace in the order of `snippet_ids`, in one query (unknown ids are
     left out).
 
@@ -514,9 +550,17 @@ def snippets_by_ids(*, session: Session, team_id: str, snippet_ids: Sequence[int
     """
     if not snippet_ids:
         return []
-    query = select(Snippet).where(Snippet.team_id == team_id, col(Snippet.id).in_(snippet_ids))
-    found = {s.id: s for s in session.exec(query)}
+    rows = session.connection().execute(
+        _ITEMS_BY_ID, {"team_id": team_id, "snippet_ids": list(snippet_ids)}
+    )
+    found = {row.id: SnippetItem._make(row) for row in rows}
     return [found[i] for i in snippet_ids if i in found]
+
+
+_ITEMS_BY_ID = sqlalchemy.select(*_ITEM_COLUMNS).where(
+    col(Snippet.team_id) == bindparam("team_id"),
+    col(Snippet.id).in_(bindparam("snippet_ids", expanding=True)),
+)
 
 
 def most_endorsed(*, session: Session, community_id: int, limit: int = 3) -> list[Snippet]:
@@ -532,19 +576,22 @@ def most_endorsed(*, session: Session, community_id: int, limit: int = 3) -> lis
 
 def recent_by_author(
     *, session: Session, team_id: str, author_id: str, limit: int = 5
-) -> list[Snippet]:
+) -> list[SnippetItem]:
     """Someone's latest snippets that are not withdrawn, newest first."""
-    query = (
-        select(Snippet)
-        .where(
-            Snippet.team_id == team_id,
-            Snippet.author_id == author_id,
-            Snippet.status != STATUS_WITHDRAWN,
-        )
-        .order_by(col(Snippet.created_at).desc())
-        .limit(limit)
+    found = {"team_id": team_id, "author_id": author_id, "limit": limit}
+    return [SnippetItem._make(row) for row in session.connection().execute(_RECENT_BY, found)]
+
+
+_RECENT_BY = (
+    sqlalchemy.select(*_ITEM_COLUMNS)
+    .where(
+        col(Snippet.team_id) == bindparam("team_id"),
+        col(Snippet.author_id) == bindparam("author_id"),
+        col(Snippet.status) != STATUS_WITHDRAWN,
     )
-    return list(session.exec(query))
+    .order_by(col(Snippet.created_at).desc())
+    .limit(bindparam("limit"))
+)
 
 
 def iter_confirmed(

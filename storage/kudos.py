@@ -6,8 +6,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, col, delete, select
 
 from storage.clock import utcnow
@@ -309,9 +310,16 @@ def kudos_week(
     )
 
 
+class Received(NamedTuple):
+    """Thanks someone received, as App Home lists them (no ORM object each)."""
+
+    giver_id: str
+    reason: str
+
+
 def received_since(
     *, session: Session, team_id: str, receiver_id: str, since: datetime, limit: int = 5
-) -> tuple[int, list[Kudos]]:
+) -> tuple[int, list[Received]]:
     """How many kudos someone received since a moment, in every community, and the latest few.
 
     Args:
@@ -321,13 +329,23 @@ def received_since(
         since: from when.
         limit: how many of the latest to return.
     """
-    where = (
-        Kudos.team_id == team_id,
-        Kudos.receiver_id == receiver_id,
-        col(Kudos.created_at) >= since,
-    )
-    total = session.exec(select(func.count()).select_from(Kudos).where(*where)).one()
-    latest = session.exec(
-        select(Kudos).where(*where).order_by(col(Kudos.created_at).desc()).limit(limit)
-    ).all()
-    return int(total), list(latest)
+    connection = session.connection()
+    found = {"team_id": team_id, "receiver_id": receiver_id, "since": since, "limit": limit}
+    total = connection.execute(_RECEIVED_COUNT, found).scalar_one()
+    latest = connection.execute(_RECEIVED_LATEST, found)
+    return int(total), [Received._make(row) for row in latest]
+
+
+# App Home's reads, built once and run on the connection: a person's home is built often
+_RECEIVED = (
+    col(Kudos.team_id) == bindparam("team_id"),
+    col(Kudos.receiver_id) == bindparam("receiver_id"),
+    col(Kudos.created_at) >= bindparam("since"),
+)
+_RECEIVED_COUNT = select(func.count()).select_from(Kudos).where(*_RECEIVED)
+_RECEIVED_LATEST = (
+    select(Kudos.giver_id, Kudos.reason)
+    .where(*_RECEIVED)
+    .order_by(col(Kudos.created_at).desc())
+    .limit(bindparam("limit"))
+)

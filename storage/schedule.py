@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, and_, or_, update
+from sqlalchemy import ColumnElement, and_, bindparam, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -30,10 +31,21 @@ def schedules_of(*, session: Session, community_id: int) -> list[CommunitySchedu
     return list(session.exec(query))
 
 
+class ScheduleRow(NamedTuple):
+    """A stored weekly slot, as read for many communities at once (no ORM object each)."""
+
+    community_id: int
+    kind: str
+    weekday: int
+    minute: int
+    enabled: bool
+    updated_at: datetime
+
+
 def schedules_of_communities(
     *, session: Session, team_id: str, community_ids: Iterable[int]
-) -> dict[int, list[CommunitySchedule]]:
-    """Several communities' schedules in one query, each as schedules_of gives it.
+) -> dict[int, list[ScheduleRow]]:
+    """Several communities' schedules in one query, each in the order schedules_of gives.
 
     Args:
         session: the open session.
@@ -41,18 +53,27 @@ def schedules_of_communities(
         community_ids: the communities; each gets a list, empty when it has no rows.
     """
     wanted = list(community_ids)
-    rows: dict[int, list[CommunitySchedule]] = {community_id: [] for community_id in wanted}
-    query = (
-        select(CommunitySchedule)
-        .where(
-            CommunitySchedule.team_id == team_id,
-            col(CommunitySchedule.community_id).in_(wanted),
-        )
-        .order_by(col(CommunitySchedule.id))
-    )
-    for row in session.exec(query):
-        rows[row.community_id].append(row)
+    rows: dict[int, list[ScheduleRow]] = {community_id: [] for community_id in wanted}
+    found = {"team_id": team_id, "community_ids": wanted}
+    for row in session.connection().execute(_SCHEDULES, found):
+        rows[row.community_id].append(ScheduleRow._make(row))
     return rows
+
+
+_SCHEDULES = (
+    select(
+        CommunitySchedule.community_id,
+        CommunitySchedule.kind,
+        CommunitySchedule.weekday,
+        CommunitySchedule.minute,
+    )
+    .add_columns(col(CommunitySchedule.enabled), col(CommunitySchedule.updated_at))
+    .where(
+        col(CommunitySchedule.team_id) == bindparam("team_id"),
+        col(CommunitySchedule.community_id).in_(bindparam("community_ids", expanding=True)),
+    )
+    .order_by(col(CommunitySchedule.id))
+)
 
 
 def set_schedule(

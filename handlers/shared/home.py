@@ -15,15 +15,17 @@ from handlers.shared.roles import facilitating
 from scheduler.slots import next_runs
 from storage import communities, knowledge, kudos, schedule, users
 from storage.clock import utcnow
+from storage.communities import Membership
+from storage.knowledge import SnippetItem
+from storage.kudos import Received
 from storage.markup import mentioned_users, to_mrkdwn, with_names
-from storage.models import Community, Kudos, Snippet
 
 SHOWN_PENDING = 10  # the home tab lists this many; /cop pending lists them all
 
 
-def _item(snippet: Snippet, names: dict[int, str]) -> HomeItem:
+def _item(snippet: SnippetItem, names: dict[int, str]) -> HomeItem:
     return HomeItem(
-        snippet_id=snippet.id or 0,
+        snippet_id=snippet.id,
         title=snippet.title,
         text=snippet.text,
         permalink=snippet.permalink,
@@ -33,32 +35,29 @@ def _item(snippet: Snippet, names: dict[int, str]) -> HomeItem:
 
 
 def _communities(
-    session: Session, *, team_id: str, mine: list[Community], now: datetime
+    session: Session, *, team_id: str, mine: list[Membership], now: datetime
 ) -> list[HomeCommunity]:
     """Each community's line: its home channel and next prompt and digest."""
-    ids = [c.id or 0 for c in mine]
-    channels = communities.home_channels(session=session, team_id=team_id, community_ids=ids)
+    ids = [c.id for c in mine]
+    channels = communities.home_channel_ids(session=session, team_id=team_id, community_ids=ids)
     rows = schedule.schedules_of_communities(session=session, team_id=team_id, community_ids=ids)
     kinds = ("prompt", "digest")
-    upcoming = next_runs([(c, rows[c.id or 0]) for c in mine], now, kinds)
-    lines = []
-    for community, runs in zip(mine, upcoming, strict=True):
-        home = channels.get(community.id or 0)
-        lines.append(
-            HomeCommunity(
-                name=community.name,
-                channel_id=home.channel_id if home else "",
-                next_prompt=runs["prompt"],
-                next_digest=runs["digest"],
-                paused=community.paused,
-            )
+    upcoming = next_runs([(c, rows[c.id]) for c in mine], now, kinds)
+    return [
+        HomeCommunity(
+            name=community.name,
+            channel_id=channels.get(community.id, ""),
+            next_prompt=runs["prompt"],
+            next_digest=runs["digest"],
+            paused=community.paused,
         )
-    return lines
+        for community, runs in zip(mine, upcoming, strict=True)
+    ]
 
 
 def _pending(
     client: WebClient, session: Session, *, team_id: str, user_id: str, roles: dict[int, str]
-) -> tuple[list[Snippet], int]:
+) -> tuple[list[SnippetItem], int]:
     """The first SHOWN_PENDING of what waits for this person's confirmation (community by
     community, in `roles`' order), and how many wait in all (at most 20 per community)."""
     facilitated = facilitating(session, client, team_id=team_id, user_id=user_id, roles=roles)
@@ -78,7 +77,7 @@ def _pending(
 
 
 def _kudos_lines(
-    client: WebClient, session: Session, *, team_id: str, latest: list[Kudos]
+    client: WebClient, session: Session, *, team_id: str, latest: list[Received]
 ) -> list[str]:
     """ "from Bob: for the review" for each kudos, naming givers and the people the reasons
     mention with one look-up for them all (a reaction's reason is its message's link)."""
@@ -100,11 +99,10 @@ def home_data(client: WebClient, session: Session, *, team_id: str, user_id: str
     """Everything the home tab shows one person, in as many queries for 20 communities as
     for one."""
     now = utcnow()
-    memberships = communities.memberships_of_user(session=session, team_id=team_id, user_id=user_id)
-    mine = [c for c, _ in memberships]
-    names = {c.id or 0: c.name for c in mine}
+    mine = communities.memberships_in_brief(session=session, team_id=team_id, user_id=user_id)
+    names = {c.id: c.name for c in mine}
     home_communities = _communities(session, team_id=team_id, mine=mine, now=now)
-    roles = {c.id or 0: role for c, role in memberships}
+    roles = {c.id: c.role for c in mine}
     pending, pending_total = _pending(
         client, session, team_id=team_id, user_id=user_id, roles=roles
     )

@@ -86,13 +86,18 @@ def test_memberships_channels_schedules_and_names_match_the_single_reads(engine:
             ("Data Guild", ROLE_FACILITATOR),
             ("Python Guild", "member"),
         ]
-        homes = communities.home_channels(session=session, team_id=TEAM, community_ids=ids)
-        assert {c: ch.channel_id for c, ch in homes.items()} == {python.id: "C1", data.id: "C2"}
+        brief = communities.memberships_in_brief(session=session, team_id=TEAM, user_id="UBOB")
+        assert [
+            (c.id, c.name, c.paused, c.timezone, c.created_at, role) for c, role in memberships
+        ] == [(m.id, m.name, m.paused, m.timezone, m.created_at, m.role) for m in brief]
+        homes = communities.home_channel_ids(session=session, team_id=TEAM, community_ids=ids)
+        assert homes == {python.id: "C1", data.id: "C2"}
         rows = schedule.schedules_of_communities(session=session, team_id=TEAM, community_ids=ids)
         assert rows[other] == []
         for community_id in ids[:2]:
             single = schedule.schedules_of(session=session, community_id=community_id)
-            assert [r.id for r in rows[community_id]] == [r.id for r in single]
+            fields = ("community_id", "kind", "weekday", "minute", "enabled", "updated_at")
+            assert rows[community_id] == [tuple(getattr(r, f) for f in fields) for r in single]
         names = communities.names_of(session=session, team_id=TEAM, community_ids=ids)
         assert names == {python.id: "Python Guild", data.id: "Data Guild"}
 
