@@ -13,6 +13,7 @@ Each stops cleanly on SIGTERM (docker stop, systemd, Kubernetes) as on Ctrl-C, e
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 
@@ -22,6 +23,9 @@ from bot.startup import StartupError, pool_size, slack_checked, start_scheduler
 log = logging.getLogger("copbot")
 
 WORK_FINISH_SECONDS = 20  # what running work gets to finish when its process stops
+# A work process yields the CPU to the door (and the rest of the machine): when the CPU is
+# short, Slack's answers stay quick and the backlog waits in the inbox instead.
+WORK_NICENESS = 10
 
 
 def run(settings: Settings, *, http: bool, host: str, port: int) -> int:
@@ -57,6 +61,7 @@ def work(settings: Settings) -> int:
     """`copbot work`: take work from the inbox and do it, until SIGTERM or Ctrl-C."""
     from bot.app import create_worker
 
+    os.nice(WORK_NICENESS)
     worker = slack_checked(create_worker, settings)
     scheduler = start_scheduler(settings, redo=None)  # taking what is due is this loop's job
     stopping = threading.Event()

@@ -35,7 +35,8 @@ log = logging.getLogger("copbot.work")
 
 MAX_QUEUED = 5000  # pieces of work a lane keeps in memory; more wait in the inbox
 TAKEN_AT_ONCE = 200  # rows one take claims for a lane, at most
-POLL_SECONDS = 0.02  # how soon an idle work process looks for new work again
+POLL_SECONDS = 0.02  # how soon a work process looks for new work again, when it had some
+IDLE_POLL_SECONDS = 0.1  # how seldom it looks once nothing has come for a while
 TAKE_PAUSE = timedelta(milliseconds=200)  # the taker thread's look, when lanes were full
 ANSWER = "copbot_answer"  # context key: the Answer a form's request thread waits on
 NOT_TAKEN = "copbot_not_taken_in"  # context key: tell the person it was not taken in
@@ -187,12 +188,17 @@ class Worker:
         lane = item.lane if item.lane in self.pools.by_lane else BACKGROUND
         self.start(key, body, lane=lane, replay=again)
 
-    def keep_taking(self, *, poll: float = POLL_SECONDS) -> None:
-        """A work process's loop: take what is due, then again at once, or after `poll`
-        seconds when there was nothing; until `stop`."""
+    def keep_taking(self, *, poll: float = POLL_SECONDS, idle: float = IDLE_POLL_SECONDS) -> None:
+        """A work process's loop: take what is due, then look again at once; when there was
+        nothing, after `poll` seconds, slowing down to `idle` while nothing comes (a quiet
+        copbot costs the machine next to nothing); until stop_taking."""
+        wait = poll
         while not self._stopped.is_set():
-            if not self.take_due():
-                self._stopped.wait(poll)
+            if self.take_due():
+                wait = poll
+                continue
+            self._stopped.wait(wait)
+            wait = min(idle, wait * 1.5)
 
     def wanted(self) -> None:
         """Work was left in the inbox because a lane was full: take it when there is room

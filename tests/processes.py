@@ -40,9 +40,11 @@ def start_copbot(engine: Engine, standin: SlackStandIn, port: int, cwd: Path) ->
                 return process
         except OSError:
             if process.poll() is not None:
+                kill(process)  # its work processes too
                 raise AssertionError((cwd / "copbot.log").read_text()) from None
             time.sleep(0.1)
-    raise AssertionError("copbot run did not start")
+    kill(process)
+    raise AssertionError("copbot run did not start:\n" + (cwd / "copbot.log").read_text())
 
 
 def start_socket_copbot(engine: Engine, standin: SlackStandIn, cwd: Path) -> subprocess.Popen:
