@@ -9,7 +9,9 @@
 
 A request answered 200 (acked, in Socket Mode) with no effect is *lost*; one with more than
 one is *doubled*. A request that was not answered 200 may still have been done (the door
-recorded it, the answer was late): that is counted apart, as *done anyway*.
+recorded it, the answer was late): that is counted apart, as *done anyway*. A lost command
+whose person typed the same command in the same channel again later is counted among the lost
+and also apart, as *asked again* (copbot settles such a request instead of doing it twice).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class Tally:
     lost: int = 0
     doubled: int = 0
     done_anyway: int = 0
+    asked_again: int = 0  # of the lost commands: the same person asked the same later
 
 
 @dataclass
@@ -45,6 +48,10 @@ class Effects:
     @property
     def lost(self) -> int:
         return sum(t.lost for t in self.by_kind.values())
+
+    @property
+    def asked_again(self) -> int:
+        return sum(t.asked_again for t in self.by_kind.values())
 
     @property
     def doubled(self) -> int:
@@ -85,7 +92,9 @@ def check(engine: Engine, sent: Iterable[tuple[Meta, int]], standin: dict[str, A
     responses: Counter[str] = standin["responses"]
     effects = Effects(inbox=inbox)
     homes: dict[str, list[int]] = {}  # person -> [opens answered 200, not]
-    for meta, status in sent:
+    sent = list(sent)
+    last_asked = {_asked(meta): i for i, (meta, _) in enumerate(sent) if meta.kind in COMMANDS}
+    for i, (meta, status) in enumerate(sent):
         tally = effects.by_kind[meta.kind]
         ok = status == 200
         tally.ok += int(ok)
@@ -102,6 +111,8 @@ def check(engine: Engine, sent: Iterable[tuple[Meta, int]], standin: dict[str, A
         else:
             assert meta.kind in COMMANDS
             found = responses[meta.response_url]
+            if ok and not found and last_asked[_asked(meta)] > i:
+                tally.asked_again += 1
         _tally(tally, ok, found)
     publishes: Counter[str] = standin["publishes"]
     home = effects.by_kind["home"]
@@ -111,6 +122,10 @@ def check(engine: Engine, sent: Iterable[tuple[Meta, int]], standin: dict[str, A
         home.done_anyway += min(unanswered, max(0, got - answered))
         home.doubled += max(0, got - answered - unanswered)
     return effects
+
+
+def _asked(meta: Meta) -> tuple[str, str, str, str]:
+    return (meta.user, meta.channel, meta.kind, meta.text)
 
 
 def _tally(tally: Tally, ok: bool, found: int) -> None:

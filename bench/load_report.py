@@ -140,7 +140,8 @@ def cpu_table(results: Sequence[TargetResult]) -> str:
 
 def effects_table(results: Sequence[TargetResult]) -> str:
     rows = [
-        "| target | kind | answered 200 | not 200 | lost | doubled | not 200 but done |",
+        "| target | kind | answered 200 | not 200 | lost (asked again) | doubled | "
+        "not 200 but done |",
         "|---|---|---|---|---|---|---|",
     ]
     for result in results:
@@ -148,7 +149,8 @@ def effects_table(results: Sequence[TargetResult]) -> str:
             continue
         for kind, t in result.effects.by_kind.items():
             rows.append(
-                f"| {result.name} | {kind} | {t.ok} | {t.failed} | {t.lost} | {t.doubled} | "
+                f"| {result.name} | {kind} | {t.ok} | {t.failed} | {t.lost} ({t.asked_again}) | "
+                f"{t.doubled} | "
                 f"{t.done_anyway} |"
             )
     return "\n".join(rows)
@@ -183,7 +185,11 @@ def verdict(result: TargetResult) -> str:
     if last is not None and (not last.drained or (last.drain or 0) > TARGET_DRAIN_SECONDS):
         misses.append(f"backlog after 400/s drained in {last.drain:.0f} s")
     if result.effects is not None and (result.effects.lost or result.effects.doubled):
-        misses.append(f"{result.effects.lost} lost, {result.effects.doubled} doubled")
+        effects = result.effects
+        misses.append(
+            f"{effects.lost} lost ({effects.asked_again} of them commands asked again), "
+            f"{effects.doubled} doubled"
+        )
     home = result.cpu_ms.get("copbot", {}).get("home")
     if home is not None and home > TARGET_HOME_CPU_MS:
         misses.append(f"App Home {home:.1f} ms CPU (> {TARGET_HOME_CPU_MS:.0f})")

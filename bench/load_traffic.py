@@ -14,7 +14,7 @@ import json
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from bench.load_world import APP_ID, BOT_USER, SEARCH_WORDS, TEAM, World, sentence
@@ -44,13 +44,14 @@ ResponseUrls = Callable[[list[tuple[str, str]]], list[str]]
 @dataclass(frozen=True)
 class Meta:
     """What a request asks for, to find its effect: the event's channel and ts (a message's,
-    or the message reacted to), who sent it, and a command's response_url."""
+    or the message reacted to), who sent it, and a command's response_url and text."""
 
     kind: str
     channel: str = ""
     ts: str = ""
     user: str = ""
     response_url: str = ""
+    text: str = ""
 
 
 @dataclass
@@ -112,7 +113,7 @@ class Traffic:
         urls = self.response_urls([(r.meta.channel, r.meta.user) for r in commands])
         for request, url in zip(commands, urls, strict=True):
             request.payload["response_url"] = url
-            request.meta = Meta(request.meta.kind, request.meta.channel, "", request.meta.user, url)
+            request.meta = replace(request.meta, response_url=url)
         return made
 
     # ----- each kind -------------------------------------------------------------------------
@@ -207,4 +208,5 @@ class Traffic:
             user_name=self.world.names[user],
             api_app_id=APP_ID,
         )
-        return Request(Meta(kind, channel, "", user), "slash_commands", dict(fields))
+        meta = Meta(kind, channel, user=user, text=fields["text"])
+        return Request(meta, "slash_commands", dict(fields))
