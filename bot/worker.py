@@ -37,6 +37,9 @@ MAX_QUEUED = 5000  # pieces of work a lane keeps in memory; more wait in the inb
 TAKEN_AT_ONCE = 200  # rows one take claims for a lane, at most
 POLL_SECONDS = 0.02  # how soon a work process looks for new work again, when it had some
 IDLE_POLL_SECONDS = 0.1  # how seldom it looks once nothing has come for a while
+# Slack shows the person an error when the app has not answered in 3 seconds: the same
+# request asked again later may be their retry, one asked sooner is a second request
+SLACK_GIVES_UP = timedelta(seconds=3)
 TAKE_PAUSE = timedelta(milliseconds=200)  # the taker thread's look, when lanes were full
 ANSWER = "copbot_answer"  # context key: the Answer a form's request thread waits on
 NOT_TAKEN = "copbot_not_taken_in"  # context key: tell the person it was not taken in
@@ -265,7 +268,7 @@ class Worker:
 def _asked_again(event_id: str) -> bool:
     try:
         with db.session() as session:
-            return inbox.asked_again(session=session, event_id=event_id)
+            return inbox.asked_again(session=session, event_id=event_id, after=SLACK_GIVES_UP)
     except SQLAlchemyError as exc:  # handled again, as if nobody had asked twice
         log.warning("could not compare %s (%s)", _short(event_id), error_name(exc))
         return False

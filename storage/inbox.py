@@ -235,14 +235,16 @@ _MARK_DONE = (
 )
 
 
-def asked_again(*, session: Session, event_id: str) -> bool:
-    """Whether the person asked for the same thing again after this request arrived (they saw
-    it fail); then it is settled as done instead of being handled a second time (committed
-    here).
+def asked_again(*, session: Session, event_id: str, after: timedelta) -> bool:
+    """Whether the person asked for the same thing again once this request could have
+    failed before their eyes (`after` it arrived: Slack shows an error when the app has not
+    answered in 3 seconds); then it is settled as done instead of being handled, so that it
+    is not done twice (committed here). The same thing asked again sooner is two requests.
 
     Args:
         session: the open session.
         event_id: the request's key ("trigger …").
+        after: how long after this request a later one counts as asking again.
     """
     first = session.exec(select(InboxEvent).where(InboxEvent.event_id == event_id)).first()
     if first is None or not first.asked:
@@ -252,6 +254,7 @@ def asked_again(*, session: Session, event_id: str) -> bool:
             InboxEvent.team_id == first.team_id,
             InboxEvent.asked == first.asked,
             col(InboxEvent.id) > (first.id or 0),
+            col(InboxEvent.received_at) >= first.received_at + after,
         )
     ).first()
     if later is None:

@@ -255,14 +255,16 @@ def test_a_form_opened_by_a_second_handling_says_to_try_again(
 
 
 def test_a_command_its_person_ran_again_is_not_done_a_second_time(
-    copbot: Copbot, monkeypatch: pytest.MonkeyPatch
+    copbot: Copbot, monkeypatch: pytest.MonkeyPatch, clock: Callable[[timedelta], None]
 ) -> None:
     """Recorded just before its 200, then copbot died: Slack showed the giver an error (as
-    if the 200 never went out), and they ran it again. The first is settled, not redone."""
+    if the 200 never went out) after 3 seconds, and they ran it again. The first is settled,
+    not redone."""
     copbot.cop("/cop create Python Guild")
     monkeypatch.setattr(kudos, "give_within_quota", dies_once(kudos.give_within_quota))
     first = kudos_command_sent(copbot)
     other = kudos_command_sent(copbot, "kudos @carol for the docs")  # not the same request
+    clock(timedelta(seconds=4))  # Slack's error, then the person's retry
     again = kudos_command_sent(copbot)
     assert len(kudos_posts(copbot)) == 2
     assert redo_later(copbot) == 1
@@ -271,3 +273,18 @@ def test_a_command_its_person_ran_again_is_not_done_a_second_time(
     statuses = {key: status for key, status, _ in requests()}
     assert statuses[f"trigger {first.trigger_id}"] == "done"
     assert {statuses[f"trigger {r.trigger_id}"] for r in (other, again)} == {"done"}
+
+
+def test_the_same_command_typed_twice_within_seconds_is_done_twice(
+    copbot: Copbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No error can have shown in between (Slack waits 3 seconds): two requests, not a retry,
+    even when the first is handled after the second (dropped, or waiting in the inbox)."""
+    copbot.cop("/cop create Python Guild")
+    monkeypatch.setattr(kudos, "give_within_quota", dies_once(kudos.give_within_quota))
+    first = kudos_command_sent(copbot)
+    second = kudos_command_sent(copbot)
+    assert redo_later(copbot) == 1
+    assert len(kudos_posts(copbot)) == 2
+    assert "Kudos to Bob" in responses_to(copbot, first.response_url)
+    assert "Kudos to Bob" in responses_to(copbot, second.response_url)
