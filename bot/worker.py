@@ -41,6 +41,7 @@ IDLE_POLL_SECONDS = 0.1  # how seldom it looks once nothing has come for a while
 # request asked again later may be their retry, one asked sooner is a second request
 SLACK_GIVES_UP = timedelta(seconds=3)
 TAKE_PAUSE = timedelta(milliseconds=200)  # the taker thread's look, when lanes were full
+FAIL_EVERY = timedelta(seconds=30)  # how often work out of attempts is marked failed
 ANSWER = "copbot_answer"  # context key: the Answer a form's request thread waits on
 NOT_TAKEN = "copbot_not_taken_in"  # context key: tell the person it was not taken in
 TAKEN_FIRST = (INTERACTIVE, BACKGROUND)  # the lanes work is taken for, in this order
@@ -81,6 +82,7 @@ class Worker:
         self._taker: threading.Thread | None = None
         self._wanted = threading.Event()
         self._stopped = threading.Event()
+        self._failed_at: datetime | None = None
 
     # ----- handing work in -----------------------------------------------------------------
     def room(self, lane: str) -> int:
@@ -165,6 +167,7 @@ class Worker:
                         max_attempts=MAX_ATTEMPTS,
                         limit=room,
                         lane=lane,
+                        fail_exhausted=self._time_to_fail(now),
                     )
         except SQLAlchemyError as exc:
             log.warning("pending work not read (%s): next time", error_name(exc))
@@ -172,6 +175,14 @@ class Worker:
         for item in taken:
             self._hand_in(item)
         return len(taken)
+
+    def _time_to_fail(self, now: datetime) -> bool:
+        """Whether to mark work that ran out of attempts failed now (a write at every look
+        would cost a busy SQLite its writer's turn each time)."""
+        if self._failed_at is not None and now - self._failed_at < FAIL_EVERY:
+            return False
+        self._failed_at = now
+        return True
 
     def _hand_in(self, item: inbox.Due) -> None:
         key = item.event_id

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import sqlalchemy
 from sqlalchemy import bindparam, delete, update
 from sqlalchemy.engine import Dialect
 from sqlmodel import Session, col, select
@@ -302,12 +303,14 @@ def take_due(
     max_attempts: int,
     limit: int = 50,
     lane: str | None = None,
+    fail_exhausted: bool = True,
 ) -> list[Due]:
     """Take pending work whose lease ran out, oldest first; others' takes are skipped.
 
-    Work already tried `max_attempts` times is marked failed instead (and logged by the
-    caller through its error). On PostgreSQL the rows are locked with SKIP LOCKED, so any
-    number of processes take disjoint sets; on SQLite the conditional update does the same.
+    Work already tried `max_attempts` times is never taken again: it is marked failed (and
+    logged by the caller through its error) when `fail_exhausted`. One statement takes what it
+    finds: on PostgreSQL the rows are locked with SKIP LOCKED, so any number of processes take
+    disjoint sets; SQLite has one writer at a time.
 
     Args:
         session: the open session (committed here).
@@ -316,35 +319,43 @@ def take_due(
         max_attempts: attempts allowed in all.
         limit: the most taken at once.
         lane: only this lane's work (None: any lane's).
+        fail_exhausted: mark what ran out of attempts failed first (a work process does so
+            now and then, not at every look).
     """
-    expired = [col(InboxEvent.status) == INBOX_PENDING, col(InboxEvent.lease_until) < now]
+    table = _TABLE
+    expired = [table.c.status == INBOX_PENDING, table.c.lease_until < now]
     if lane is not None:
-        expired.append(col(InboxEvent.lane) == lane)
-    session.execute(
-        update(InboxEvent)
-        .where(*expired, col(InboxEvent.attempts) >= max_attempts)
-        .values(
-            status=INBOX_FAILED, done_at=now, error=f"not handled after {max_attempts} attempts"
+        expired.append(table.c.lane == lane)
+    connection = session.connection()
+    if fail_exhausted:
+        connection.execute(
+            update(table)
+            .where(*expired, table.c.attempts >= max_attempts)
+            .values(
+                status=INBOX_FAILED,
+                done_at=now,
+                error=f"not handled after {max_attempts} attempts",
+            )
         )
+    live = [*expired, table.c.attempts < max_attempts]
+    # a CTE, which PostgreSQL runs once: a subquery with LIMIT and SKIP LOCKED under IN may
+    # run again for each row it is compared with, and take more than `limit`
+    picked = (
+        sqlalchemy.select(table.c.id)
+        .where(*live)
+        .order_by(table.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .cte("picked")
     )
-    candidates = select(InboxEvent.id).where(*expired).order_by(col(InboxEvent.id)).limit(limit)
-    ids = list(session.exec(candidates.with_for_update(skip_locked=True)))
-    if not ids:
-        session.commit()
-        return []
-    taken = session.execute(
-        update(InboxEvent)
-        .where(col(InboxEvent.id).in_(ids), *expired)
-        .values(attempts=InboxEvent.attempts + 1, lease_until=lease_until)
-        .returning(
-            col(InboxEvent.event_id),
-            col(InboxEvent.body),
-            col(InboxEvent.attempts),
-            col(InboxEvent.lane),
-        )
+    taken = connection.execute(
+        update(table)
+        .where(table.c.id == picked.c.id, *live)
+        .values(attempts=table.c.attempts + 1, lease_until=lease_until)
+        .returning(table.c.id, table.c.event_id, table.c.body, table.c.attempts, table.c.lane)
     ).all()
     session.commit()
-    return [Due(key, body, attempts, lane) for key, body, attempts, lane in taken]
+    return [Due(*row[1:]) for row in sorted(taken)]  # oldest first
 
 
 def purge_inbox(*, session: Session, now: datetime | None = None) -> int:
