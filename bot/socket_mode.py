@@ -2,16 +2,22 @@
 
 Bolt's SocketModeHandler dispatches each envelope to the app and acknowledges it when the
 listener has acknowledged; copbot's hands each to the door (bot/door.py), which records it and
-acknowledges at once, and runs the work on its lanes. A form's envelope is acknowledged with
-what its listener answers, as over HTTP.
+acknowledges at once. A form's envelope is acknowledged with what its listener answers, as
+over HTTP.
+
+The connection is the `websocket-client` library's (Bolt's websocket_client adapter), not
+slack_sdk's built-in one, which reads frames recursively, one call per frame and per read,
+until a read ends where a frame does: after a stall, a thousand envelopes waiting at once went
+past Python's recursion limit and broke the connection (RecursionError, frames misread, every
+ack lost; tests/bot/test_socket_mode.py sends it such a stream).
 """
 
 from __future__ import annotations
 
 from time import time
 
-from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.socket_mode.internals import run_bolt_app, send_response
+from slack_bolt.adapter.socket_mode.websocket_client import SocketModeHandler
 from slack_sdk.socket_mode.client import BaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 
@@ -19,7 +25,7 @@ from bot.door import Door
 
 
 class DoorSocketModeHandler(SocketModeHandler):
-    """Bolt's built-in Socket Mode handler, answering through `door`.
+    """Bolt's Socket Mode handler (websocket-client), answering through `door`.
 
     Args:
         door: the door of the app (bot.app.create_door).

@@ -3,6 +3,7 @@ commands, reactions and modals arrive in envelopes and are acked over the websoc
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 from collections.abc import Iterator
@@ -248,3 +249,37 @@ def test_sigterm_stops_it_cleanly(
     standin.socket.wait_for_connections(0)
     lines = (tmp_path / "copbot.log").read_text().splitlines()
     assert "stopping" in "".join(lines) and lines[-1].endswith("copbot: stopped")
+
+
+def test_a_stream_of_envelopes_is_read_and_acked_without_breaking_the_connection(
+    standin: SlackStandIn, socket_copbot: subprocess.Popen, tmp_path: Path
+) -> None:
+    """slack_sdk's built-in client reads frames recursively, one call per buffer's worth of
+    bytes until a read ends where a frame does: with its 1 KiB default, envelopes longer than
+    that arriving without a pause went past Python's recursion limit and the connection
+    broke (RecursionError, frames misread, every ack lost). copbot reads 64 KiB at a time."""
+    python_guild(standin)
+    door = door_of(socket_copbot)
+    os.kill(door, signal.SIGSTOP)  # a stall: envelopes pile up, then arrive as one stream
+    stream = []
+    for i in range(1500):
+        text = f"message {i} " + "with some words in it " * 60
+        ts = standin.add_message("CPYTHON", "UBOB", text)["ts"]
+        event = {"type": "message", "user": "UBOB", "text": text, "ts": ts, "channel": "CPYTHON"}
+        stream.append(standin.socket.send_event(event, wait=False))
+    os.kill(door, signal.SIGCONT)
+    for delivery in stream:
+        delivery.wait(120)
+    assert len(settled(standin, [d.body["event_id"] for d in stream])) == len(stream)
+    log = (tmp_path / "copbot.log").read_text()
+    assert "RecursionError" not in log and "unsupported data frame" not in log
+
+
+def door_of(run: subprocess.Popen) -> int:
+    """The pid of `copbot run`'s door process."""
+    children = Path(f"/proc/{run.pid}/task/{run.pid}/children").read_text().split()
+    for pid in children:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        if b"door" in command:
+            return int(pid)
+    raise AssertionError(f"no door among {children}")
