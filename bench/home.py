@@ -8,7 +8,8 @@ app_home_opened listener itself (handlers.events.home) against the Slack stand-i
 every storage read, the rendering and views.publish. Measured per build: CPU (process_time,
 which also counts the stand-in's thread answering views.publish; and thread_time, copbot's
 thread alone), wall time and SQL statements. The baseline is the same build for the person in
-1 community, in the same run: the ratio is what each further community costs.
+1 community, in the same run: the ratio is what each further community costs. The target
+(TARGET_CPU_MS) is on copbot's thread: the stand-in's share of process_time is Slack's work.
 """
 
 from __future__ import annotations
@@ -324,14 +325,17 @@ def report(name: str, samples: dict[int, Samples]) -> None:
     varying = {size: sorted(set(s.statements)) for size, s in samples.items()}
     if any(len(v) > 1 for v in varying.values()):
         print(f"\nstatements varied between builds: {varying}")
-    top = statistics.median(samples[SIZES[-1]].cpu_ms)
+    # The target is copbot's own CPU: its thread's queries, rendering and its half of
+    # views.publish. process_time also counts the stand-in's thread answering as Slack would.
+    top = statistics.median(samples[SIZES[-1]].thread_ms)
     verdict = "met" if top <= TARGET_CPU_MS else "NOT met"
     # From 5 communities on the person has every kind: facilitated or not (so their profile
     # is read for the admin check), private, paused; the person in 1 facilitates it.
     counts = [statistics.median(samples[size].statements) for size in SIZES[1:]]
     constant = len(set(counts)) == 1
     print(
-        f"\ntarget: ≤ {TARGET_CPU_MS:.0f} ms CPU for {SIZES[-1]} communities: {verdict}; "
+        f"\ntarget: ≤ {TARGET_CPU_MS:.0f} ms of copbot's CPU (thread ms) for {SIZES[-1]} "
+        f"communities: {verdict}; "
         f"statements from {SIZES[1]} to {SIZES[-1]} communities: "
         f"{'constant' if constant else 'NOT constant'}"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -107,12 +108,27 @@ def latest_run(slot: Slot, timezone: str, now: datetime) -> datetime:
 def next_run(slot: Slot, timezone: str, now: datetime) -> datetime:
     """The earliest run time of `slot` strictly after `now`, in aware UTC.
 
+    App Home and /cop info ask this for every community a person is in: the answer for the
+    start of `now`'s minute is kept, and stands whenever it lies after `now` itself (the
+    earliest run after the minute began is then the earliest after `now`).
+
     Args:
         slot: the weekly slot, in local time.
         timezone: the community's IANA timezone name.
         now: an aware datetime.
     """
+    minute = now.astimezone(UTC).replace(second=0, microsecond=0)
+    upcoming = _next_run_in_minute(slot, timezone, minute)
+    if upcoming > now:
+        return upcoming
+    return _next_run_after(slot, timezone, now)
+
+
+def _next_run_after(slot: Slot, timezone: str, now: datetime) -> datetime:
     return min(run for run in _runs_around(slot, timezone, now) if run > now)
+
+
+_next_run_in_minute = lru_cache(maxsize=4096)(_next_run_after)
 
 
 def period_key(run_at: datetime, timezone: str) -> str:

@@ -145,7 +145,10 @@ def set_muted(*, session: Session, team_id: str, user_id: str, muted: bool) -> b
 
 def is_muted(*, session: Session, team_id: str, user_id: str) -> bool:
     """Whether someone muted copbot."""
-    query = select(UserProfile.muted).where(
-        UserProfile.team_id == team_id, UserProfile.user_id == user_id
-    )
-    return bool(session.exec(query).first())
+    found = {"team_id": team_id, "user_id": user_id}
+    return bool(session.connection().execute(_MUTED, found).scalar())
+
+
+_MUTED = select(UserProfile.muted).where(
+    UserProfile.team_id == bindparam("team_id"), UserProfile.user_id == bindparam("user_id")
+)

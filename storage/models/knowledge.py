@@ -49,6 +49,8 @@ class Snippet(SQLModel, table=True):
         Index("ix_snippet_community_status_confirmed", "community_id", "status", "confirmed_at"),
         # what search reads of each full-text match, a few pages instead of a page a match
         Index("ix_snippet_rank", "id", "team_id", "status", "is_private", "endorsements"),
+        # someone's latest snippets (App Home), read in order instead of sorted
+        Index("ix_snippet_team_author_created", "team_id", "author_id", "created_at"),
     )
 
     id: int | None = pk_field()
