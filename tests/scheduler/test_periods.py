@@ -249,7 +249,6 @@ def test_latest_and_next_run_around_a_run() -> None:
     assert next_run(slot, "America/New_York", run - timedelta(seconds=1)) == run
 
 
-
 def test_next_run_within_the_minute_of_a_run_off_the_minute() -> None:
     """The next run is kept per minute; a run that falls inside a minute (Amsterdam kept
     +01:19:32 in the summer of 1935) is still passed over once `now` lies after it."""
@@ -258,6 +257,7 @@ def test_next_run_within_the_minute_of_a_run_off_the_minute() -> None:
     assert next_run(slot, "Europe/Amsterdam", run - timedelta(seconds=20)) == run
     assert next_run(slot, "Europe/Amsterdam", run + timedelta(seconds=1)) == run + WEEK
     assert next_run(slot, "Europe/Amsterdam", run - timedelta(seconds=1)) == run
+
 
 _instants = st.datetimes(
     min_value=datetime(2025, 1, 1), max_value=datetime(2028, 12, 31, 23, 59), timezones=st.just(UTC)
