@@ -90,6 +90,9 @@ class Under:
     def cpu(self) -> float:
         return sum(server.cpu() for server in self.servers)
 
+    def work_cpu(self) -> float:
+        return sum(server.work_cpu() for server in self.servers)
+
     def standin_cpu(self) -> float:
         return cpu_seconds(self.standin.pid)
 
@@ -292,10 +295,10 @@ class Bench:
         idle_from, idle_cpu = time.monotonic(), under.cpu()
         time.sleep(3.0)
         idle_rate = (under.cpu() - idle_cpu) / (time.monotonic() - idle_from)
-        per_kind = {}
+        per_kind, work_share = {}, {}
         for kind in KINDS:
             requests = under.traffic.only(kind, args.kind_requests)
-            began, cpu = time.monotonic(), under.cpu()
+            began, cpu, work = time.monotonic(), under.cpu(), under.work_cpu()
             outcomes, _ = under.driver.open(requests, args.kind_rate, args.timeout)
             under.sent.extend((r.meta, o.status) for r, o in zip(requests, outcomes, strict=False))
             if under.pending is not None:
@@ -303,6 +306,13 @@ class Bench:
             time.sleep(0.5)  # the last listeners' Web API calls, the bare app's lazy ones
             used = under.cpu() - cpu - idle_rate * (time.monotonic() - began)
             per_kind[kind] = max(0.0, used) / len(requests) * 1000
+            work_share[kind] = (under.work_cpu() - work) / len(requests) * 1000
+        if any(work_share.values()):  # copbot with work processes: how much was theirs
+            print(
+                "  of which in work processes (idle polling included): "
+                + ", ".join(f"{k} {v:.1f}" for k, v in work_share.items()),
+                flush=True,
+            )
         return per_kind
 
     def memory(self, under: Under) -> tuple[int, int]:

@@ -10,8 +10,10 @@
 A request answered 200 (acked, in Socket Mode) with no effect is *lost*; one with more than
 one is *doubled*. A request that was not answered 200 may still have been done (the door
 recorded it, the answer was late): that is counted apart, as *done anyway*. A lost command
-whose person typed the same command in the same channel again later is counted among the lost
-and also apart, as *asked again* (copbot settles such a request instead of doing it twice).
+whose person typed the same command in the same channel again later (copbot: 3 s or more
+later) and got the answer to that one is not lost but *answered once for two asks*: copbot
+settles a command that waited so long that its person asked again, and answers the later ask
+only (bot/worker.py), so a kudos or a share typed twice is not given twice.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ class Tally:
     lost: int = 0
     doubled: int = 0
     done_anyway: int = 0
-    asked_again: int = 0  # of the lost commands: the same person asked the same later
+    asked_again: int = 0  # commands answered once for two asks: the later one got the answer
 
 
 @dataclass
@@ -93,7 +95,11 @@ def check(engine: Engine, sent: Iterable[tuple[Meta, int]], standin: dict[str, A
     effects = Effects(inbox=inbox)
     homes: dict[str, list[int]] = {}  # person -> [opens answered 200, not]
     sent = list(sent)
-    last_asked = {_asked(meta): i for i, (meta, _) in enumerate(sent) if meta.kind in COMMANDS}
+    last_answered = {  # the last ask of each command whose person got the answer
+        _asked(meta): i
+        for i, (meta, _) in enumerate(sent)
+        if meta.kind in COMMANDS and responses[meta.response_url]
+    }
     for i, (meta, status) in enumerate(sent):
         tally = effects.by_kind[meta.kind]
         ok = status == 200
@@ -111,8 +117,9 @@ def check(engine: Engine, sent: Iterable[tuple[Meta, int]], standin: dict[str, A
         else:
             assert meta.kind in COMMANDS
             found = responses[meta.response_url]
-            if ok and not found and last_asked[_asked(meta)] > i:
+            if ok and not found and last_answered.get(_asked(meta), -1) > i:
                 tally.asked_again += 1
+                continue
         _tally(tally, ok, found)
     publishes: Counter[str] = standin["publishes"]
     home = effects.by_kind["home"]

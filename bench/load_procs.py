@@ -115,6 +115,11 @@ class Server:
         work process started again, a gunicorn worker replaced)."""
         return sum(cpu_seconds(pid, reaped=True) for pid in self.pids())
 
+    def work_cpu(self) -> float:
+        """CPU seconds so far of the tree's work processes (`copbot work`); the rest of the
+        tree is the door (the supervisor, gunicorn's master and workers, or Socket Mode)."""
+        return sum(cpu_seconds(pid, reaped=True) for pid in self.pids() if is_work(pid))
+
     def memory(self) -> tuple[int, int]:
         """Peak and current resident memory of the tree, in bytes (VmHWM, VmRSS summed)."""
         peak = current = 0
@@ -220,6 +225,11 @@ def machine_busy() -> float:
     iowait), whoever it was for: another run on a shared machine shows up here."""
     fields = [int(x) for x in read("/proc/stat").split("\n", 1)[0].split()[1:]]
     return (sum(fields[:8]) - fields[3] - fields[4]) / TICKS
+
+
+def is_work(pid: int) -> bool:
+    """Whether `pid` is one of copbot's work processes (`python -m bot.cli work`)."""
+    return read(f"/proc/{pid}/cmdline").split("\0")[-2:-1] == ["work"]
 
 
 def cpu_seconds(pid: int, *, reaped: bool = False) -> float:
