@@ -12,6 +12,13 @@ between processes (gunicorn's workers, `copbot scheduler tick`), an flock on a f
 database, `<database>-writer`, polled at a millisecond while another process writes.
 Reads (WAL) never wait. A thread that already holds the turn on another connection does not
 queue behind itself: that connection meets SQLite's own lock as before, and its busy timeout.
+
+The door goes first. A person's request is acknowledged only once it is recorded, while the
+work processes' writes wait for nobody; so a process that called `go_first` (`copbot door`)
+announces each wait for the turn with a shared lock on `<database>-writer-first`, and the
+other processes, before each try, stand back while any door waits (for at most
+YIELD_SECONDS, so that work is never starved). Without it a door polling for the turn lost it
+again and again to the work processes polling beside it (p99 wait 38 ms under load).
 """
 
 from __future__ import annotations
@@ -31,6 +38,16 @@ HOLDS = "copbot_writer"  # connection record info key: this connection holds the
 # Statements that read: everything else (DML, DDL, BEGIN, SAVEPOINT) needs the turn.
 _READS = ("SELECT", "PRAGMA", "EXPLAIN")
 POLL_SECONDS = 0.001
+YIELD_SECONDS = 0.25  # the longest a writer stands back for doors waiting for the turn
+
+_first = False  # this process's writers go first (go_first)
+
+
+def go_first() -> None:
+    """This process answers Slack (the door): its writers take the turn before those of
+    processes that did not call this, whenever they wait for it at the same time."""
+    global _first
+    _first = True
 
 
 class Writers:
@@ -47,6 +64,7 @@ class Writers:
         self._owner: int | None = None
         self._path = f"{path}-writer" if path else None
         self._fd: int | None = None
+        self._first_fd: int | None = None
 
     def attach(self, engine: Engine) -> None:
         """Queue `engine`'s writers on this turn."""
@@ -117,14 +135,42 @@ class Writers:
             return
         if self._fd is None:
             self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
-        while True:
-            try:
+            self._first_fd = os.open(f"{self._path}-first", os.O_RDWR | os.O_CREAT, 0o600)
+        assert self._first_fd is not None
+        if _first:
+            with contextlib.suppress(BlockingIOError):
                 fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise _locked() from None
-                time.sleep(POLL_SECONDS)
+                return  # free: nobody to announce the wait to
+            fcntl.flock(self._first_fd, fcntl.LOCK_SH)  # others hold it only to look
+            try:
+                self._poll(deadline, stand_back_until=0.0)
+            finally:
+                fcntl.flock(self._first_fd, fcntl.LOCK_UN)
+        else:
+            self._poll(deadline, stand_back_until=time.monotonic() + YIELD_SECONDS)
+
+    def _poll(self, deadline: float, *, stand_back_until: float) -> None:
+        assert self._fd is not None
+        while True:
+            if time.monotonic() >= stand_back_until or not self._a_door_waits():
+                try:
+                    fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    return
+                except BlockingIOError:
+                    pass
+            if time.monotonic() > deadline:
+                raise _locked() from None
+            time.sleep(POLL_SECONDS)
+
+    def _a_door_waits(self) -> bool:
+        """Whether a process that goes first waits for the turn (holds its shared lock)."""
+        assert self._first_fd is not None
+        try:
+            fcntl.flock(self._first_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(self._first_fd, fcntl.LOCK_UN)
+        return False
 
     def _give(self) -> None:
         self._owner = None

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from storage import db
+from storage import db, writers
 from storage.writers import HOLDS, Writers
 
 
@@ -116,3 +116,40 @@ def test_processes_share_the_turn(tmp_path: Path) -> None:
         other.join(30)
     assert (tmp_path / "w.db-writer").exists()
     assert count(engine) == 1
+
+
+def _take_turn(path: str, waiting: object, took_at: object) -> None:
+    """A work process's writer: stands back for doors as long as they wait (in this test)."""
+    writers.YIELD_SECONDS = 60.0
+    turn = Writers(path, timeout=30)
+    waiting.set()  # type: ignore[attr-defined]
+    turn._take()
+    took_at.value = time.monotonic()  # type: ignore[attr-defined]
+    turn._give()
+
+
+def test_a_door_waiting_for_the_turn_goes_before_the_work_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The door announces its wait; a work process waiting at the same time stands back, so
+    the door writes first when the holder gives the turn back (they would otherwise race)."""
+    path = str(tmp_path / "w.db")
+    holder = Writers(path, timeout=5)
+    holder._take()  # as a work process in the middle of a transaction
+    context = multiprocessing.get_context("spawn")
+    waiting, took_at = context.Event(), context.Value("d", 0.0)
+    work = context.Process(target=_take_turn, args=(path, waiting, took_at))
+    work.start()
+    try:
+        assert waiting.wait(30)
+        time.sleep(0.2)  # the work process polls for the turn
+        monkeypatch.setattr(writers, "_first", True)
+        door = Writers(path, timeout=30)
+        threading.Timer(0.3, holder._give).start()  # given back while both wait
+        door._take()
+        door_took_at = time.monotonic()
+        time.sleep(0.1)
+        door._give()
+    finally:
+        work.join(30)
+    assert took_at.value > door_took_at
