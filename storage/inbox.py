@@ -82,7 +82,7 @@ def receive(
 def receive_many(*, session: Session, arrivals: Sequence[Arrival]) -> list[str]:
     """Record deliveries in one transaction; for each, in order, FRESH or RETAKEN when the
     caller should handle it, SEEN to skip. Of two arrivals with the same key, only the first
-    can be FRESH.
+    can be FRESH; one left for the takers (attempts 0) is never RETAKEN.
 
     Args:
         session: the open session (committed here: the rows exist before Slack is answered).
@@ -112,6 +112,12 @@ def receive_many(*, session: Session, arrivals: Sequence[Arrival]) -> list[str]:
         if key in inserted:
             inserted.discard(key)  # a second arrival of the same key in this batch is not new
             outcomes.append(FRESH)
+            continue
+        if arrival.attempts == 0:
+            # left for the takers again: the row already waits for them (or is in hand, or
+            # done). Taking an attempt here would let a few quick replays of one signed
+            # request use up its attempts before anyone handled it.
+            outcomes.append(SEEN)
             continue
         retaken = session.execute(
             update(InboxEvent)

@@ -157,3 +157,20 @@ def test_work_left_for_takers_is_found_by_a_read_and_taken_lane_by_lane(engine: 
     assert [(d.event_id, d.attempts) for d in rest] == [("Ev0", 1), ("Ev1", 1)]
     with db.session() as session:
         assert inbox.due_lanes(session=session, now=later) == {"background"}
+
+
+def test_replays_of_work_left_for_takers_use_up_none_of_its_attempts(engine: Engine) -> None:
+    """A signed request replayed many times before a work process takes it (a door left it,
+    due at once) is still handled, once, on its first attempt."""
+    now = utcnow()
+    left = inbox.Arrival("trigger 9.9", "T1", '{"c": 1}', now, attempts=0, lane="interactive")
+    with db.session() as session:
+        outcomes = [inbox.receive_many(session=session, arrivals=[left])[0] for _ in range(10)]
+    assert outcomes == [inbox.FRESH] + [inbox.SEEN] * 9
+    later = now + timedelta(seconds=1)
+    with db.session() as session:
+        taken = inbox.take_due(
+            session=session, now=later, lease_until=later + LEASE, max_attempts=5
+        )
+    assert [(d.event_id, d.attempts) for d in taken] == [("trigger 9.9", 1)]
+    assert row("trigger 9.9").status == "pending"
