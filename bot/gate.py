@@ -124,8 +124,14 @@ def shaped_like_slack(body: dict[str, Any]) -> bool:
         return isinstance(actions, list) and bool(actions) and isinstance(actions[0], dict)
     if body.get("type") == "event_callback":
         event = body["event"]
-        item = event.get("item")
-        return isinstance(event.get("type"), str) and (item is None or isinstance(item, dict))
+        item, user = event.get("item"), event.get("user")
+        return (
+            isinstance(event.get("type"), str)
+            and (item is None or isinstance(item, dict))
+            and (user is None or isinstance(user, str | dict))  # user_change: a profile
+        )
+    if body.get("type") in ("view_submission", "view_closed"):
+        return isinstance(body["view"].get("type"), str)
     return True
 
 

@@ -14,11 +14,15 @@ bounded by the door, which leaves what does not fit in the inbox for later (bot.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
+
+log = logging.getLogger("copbot.work")
 
 FORMS = "forms"
 INTERACTIVE = "interactive"
@@ -29,7 +33,8 @@ FORM_THREADS = 4  # a form's submission is quick, and rare
 
 class WorkPool(ThreadPoolExecutor):
     """A thread pool that knows how much of its work is waiting or running, can wait until
-    none is, and keeps what its jobs raised (nothing should: listeners catch their errors)."""
+    none is, and logs and keeps the latest of what its jobs raised (nothing should: the
+    worker catches what its jobs raise)."""
 
     def __init__(self, lane: str, threads: int) -> None:
         super().__init__(max_workers=threads, thread_name_prefix=f"work-{lane}")
@@ -37,7 +42,7 @@ class WorkPool(ThreadPoolExecutor):
         self.threads = threads
         self._pending = 0
         self._idle = threading.Condition()
-        self.errors: list[BaseException] = []
+        self.errors: deque[BaseException] = deque(maxlen=100)  # the latest, for tests
 
     @property
     def pending(self) -> int:
@@ -57,7 +62,8 @@ class WorkPool(ThreadPoolExecutor):
 
     def _done(self, future: Future[Any]) -> None:
         error = None if future.cancelled() else future.exception()
-        if error is not None:
+        if error is not None:  # our bug: the worker catches what its jobs raise
+            log.error("work on the %s lane raised", self.lane, exc_info=error)
             self.errors.append(error)
         self._finished()
 

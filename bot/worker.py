@@ -25,9 +25,19 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.inbox import HELD, LEASE, MARKS, MAX_ATTEMPTS, REPLAY, drop, error_name, hold
+from bot.inbox import (
+    HELD,
+    LEASE,
+    MARKS,
+    MAX_ATTEMPTS,
+    REPLAY,
+    drop,
+    error_name,
+    hold,
+    transient,
+)
 from bot.recorder import Recorder
-from bot.work import BACKGROUND, INTERACTIVE, Pools
+from bot.work import BACKGROUND, FORMS, INTERACTIVE, Pools
 from storage import db, inbox
 from storage.clock import utcnow
 
@@ -44,7 +54,9 @@ TAKE_PAUSE = timedelta(milliseconds=200)  # the taker thread's look, when lanes 
 FAIL_EVERY = timedelta(seconds=30)  # how often work out of attempts is marked failed
 ANSWER = "copbot_answer"  # context key: the Answer a form's request thread waits on
 NOT_TAKEN = "copbot_not_taken_in"  # context key: tell the person it was not taken in
-TAKEN_FIRST = (INTERACTIVE, BACKGROUND)  # the lanes work is taken for, in this order
+# The lanes work is taken for, in this order. A form's submission is left in the inbox only
+# when the process answering it died mid-way: it is done again (its answer is long gone).
+TAKEN_FIRST = (INTERACTIVE, FORMS, BACKGROUND)
 
 
 class Answer:
@@ -133,10 +145,17 @@ class Worker:
             response = self.app.dispatch(request)
             if response.status == 404:  # no listener for it: nothing to do, ever
                 self.recorder.done(key)
-            if answer is not None:
-                answer.give(response)
+        except Exception as exc:  # outside the listeners, which catch their own errors
+            response = BoltResponse(status=200, body="")
+            if transient(exc):  # the database: it will be handled again
+                log.warning("%s not handled (%s): next time", _short(key), error_name(exc))
+            else:  # it would fail the same way every time: settled, with its traceback
+                log.exception("%s could not be handled: settled, not tried again", _short(key))
+                self.recorder.done(key)
         finally:
             drop(key)
+        if answer is not None:
+            answer.give(response)
 
     def _tell(self, body: dict[str, Any]) -> None:
         self.app.dispatch(BoltRequest(body=body, mode="socket_mode", context={NOT_TAKEN: True}))

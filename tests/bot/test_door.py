@@ -5,6 +5,7 @@ and a stopping copbot gives what it never started back to the inbox."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
 from bot import door as door_module
@@ -192,3 +194,36 @@ def test_a_button_the_inbox_cannot_take_in_is_not_done_and_the_person_told(
     [told] = [r["body"] for r in copbot.standin.responses if r["url"] == url]
     assert told["text"] == NOT_TAKEN_IN
     assert f"trigger {button['trigger_id']}" not in rows()
+
+
+@pytest.mark.parametrize(
+    ("error", "settled"),
+    [
+        (TypeError("'int' object is not subscriptable"), True),
+        (OperationalError("SELECT …", {}, ConnectionRefusedError("connection refused")), False),
+    ],
+    ids=["a payload bolt cannot read", "the database down"],
+)
+def test_work_that_fails_outside_its_listener_is_logged_and_settled_or_kept(
+    copbot: Copbot,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    error: Exception,
+    settled: bool,
+) -> None:
+    """Bolt itself raises before any listener runs (the attacker's signed shapes): the
+    traceback is logged once and the work settled, since it would fail the same way again;
+    the database failing leaves it for next time, with one line."""
+
+    def failing(**_: Any) -> Any:
+        raise error
+
+    monkeypatch.setattr(worker_module, "BoltRequest", failing)
+    caplog.set_level(logging.INFO)
+    sent = copbot.sender.event(message_event("CPYTHON", "UBOB", "hello", "1700000000.000100"))
+    assert sent.status == 200
+    copbot.wait_idle()
+    assert copbot.errors == []
+    [line] = [r for r in caplog.records if r.name == "copbot.work" and r.levelno >= logging.WARNING]
+    assert (line.exc_info is not None) is settled
+    assert rows()[sent.event_id][0] == ("done" if settled else "pending")

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from bot import door as door_module
 from bot.door import NOT_TAKEN_IN, NOT_TAKEN_IN_FIELD
 from bot.errors import EXPIRED_FORM, WILL_FINISH
 from bot.inbox import LEASE
@@ -241,6 +242,33 @@ def test_a_form_the_database_cannot_take_in_stays_open_saying_so(
     assert requests() == before
     # what was typed is still in the form: submitted again, it is done
     assert copbot.interactive(submission).status == 200
+    assert "Testing Circle" in copbot.standin.last_message("CPYTHON")["text"]
+
+
+def test_a_form_whose_door_died_before_its_work_is_done_by_a_work_process(
+    copbot: Copbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Recorded, then the process answering it died: its lease runs out and a work process
+    takes it from the inbox (forms are not only done by the door that answers them)."""
+    copbot.cop("/cop create")
+    [opened] = copbot.standin.calls_to("views.open")
+    submission = view_submission_payload(
+        user_id="UALICE",
+        callback_id="create_community",
+        private_metadata="CPYTHON",
+        blocks=opened.args["view"]["blocks"],
+        values={
+            "name": {"name_input": state_value("Testing Circle")},
+            "domain": {"domain_input": state_value(None)},
+        },
+    )
+    with monkeypatch.context() as patch:
+        patch.setattr(copbot.door.worker, "start", lambda *a, **k: None)  # died: never run
+        patch.setattr(door_module, "FORM_ANSWER_SECONDS", 0.1)
+        copbot.interactive(submission)
+    [key] = [k for k, status, _ in requests() if status == "pending"]
+    assert redo_later(copbot) == 1
+    assert [(status, attempts) for k, status, attempts in requests() if k == key] == [("done", 2)]
     assert "Testing Circle" in copbot.standin.last_message("CPYTHON")["text"]
 
 

@@ -125,6 +125,20 @@ JUNK = {
         '{"type": "event_callback", "team_id": "T0001", "event_id": "Ev2", "event": null}',
         "application/json",
     ),
+    # the attacker's: Bolt's context builder and its error handler raised outside listeners
+    "an App Home opened by a number": (
+        '{"type": "event_callback", "team_id": "T0001", "event_id": "Ev4", "event": {"type":'
+        ' "app_home_opened", "user": 5, "channel": "D1", "tab": "home"}}',
+        "application/json",
+    ),
+    "a form submission whose view has no type": (
+        "payload="
+        + quote(
+            '{"type": "view_submission", "user": {"id": "UALICE"}, "team": {"id": "T0001"},'
+            ' "trigger_id": "1.2.3", "view": {"id": "V1", "callback_id": "x"}}'
+        ),
+        FORM,
+    ),
     "a reaction on an item that is text": (
         '{"type": "event_callback", "team_id": "T0001", "event_id": "Ev3", "event": {"type":'
         ' "reaction_added", "user": "UALICE", "reaction": "bulb", "item": "x"}}',
