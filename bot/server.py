@@ -14,26 +14,32 @@ server there instead: one process they can start on a free port and look inside.
 
 from __future__ import annotations
 
+import errno
 import heapq
 import itertools
 import logging
+import selectors
 import socket
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
-from gunicorn.workers.gthread import ThreadWorker
+from gunicorn.workers.gthread import TConn, ThreadWorker
 
+from bot.gate import MAX_BODY_BYTES
 from bot.http import LISTEN_BACKLOG, MAX_CONNECTIONS, REQUEST_DEADLINE_SECONDS, cut
 
 log = logging.getLogger("copbot.server")
 
 WORKER_TIMEOUT_SECONDS = 30  # a worker silent this long is killed and replaced by the master
 GRACEFUL_SECONDS = 30  # after SIGTERM, what a worker may take to finish before it is killed
-KEEPALIVE_SECONDS = 5
+KEEPALIVE_SECONDS = 5  # also the longest a request may take to arrive (Slack waits 3 s)
+READ_AHEAD_CHUNK = 64 * 1024
+MAX_HEADER_BYTES = 64 * 1024  # more than gunicorn's limits: it refuses such requests itself
 
 
 class Served:
@@ -122,13 +128,70 @@ class CopbotLogs(glogging.Logger):
 
 
 class CopbotWorker(ThreadWorker):
-    """gunicorn's threaded worker, with a deadline on every connection: one is cut
-    REQUEST_DEADLINE_SECONDS after a thread took it up, however slowly its bytes trickle in
-    (gunicorn only bounds the wait for a connection's first byte)."""
+    """gunicorn's threaded worker, in which a connection gets a thread only once its whole
+    request has arrived.
+
+    gunicorn gives each new connection a thread at once, which waits up to 5 s for its first
+    byte and then reads the request however slowly it trickles in: 200 idle connections, or
+    40 sending a byte a second, held every thread and Slack's requests waited. Here the
+    worker's poller reads each request (headers, and a body of up to MAX_BODY_BYTES as its
+    Content-Length says) without a thread, and closes a connection whose request is not in
+    after KEEPALIVE_SECONDS; a kept-alive connection's next request is read the same way. A
+    thread that still reads (a chunked body, one too large that the gate refuses) is cut
+    REQUEST_DEADLINE_SECONDS after it took the connection up."""
 
     def init_process(self) -> None:
         self.deadlines = Deadlines(REQUEST_DEADLINE_SECONDS)
         super().init_process()
+
+    def accept(self, listener: Any) -> None:
+        try:
+            client, address = listener.accept()
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
+                raise
+            return
+        self.nr_conns += 1
+        self._read_ahead(TConn(self.cfg, client, address, listener.getsockname()))
+
+    def on_client_socket_readable(self, conn: Any, client: Any) -> None:
+        self.poller.unregister(client)
+        self.keepalived_conns.remove(conn)
+        conn.sock = getattr(conn.sock, "inner", conn.sock)
+        conn.parser.unreader.sock = conn.sock
+        self._read_ahead(conn)
+
+    def _read_ahead(self, conn: Any) -> None:
+        """Wait in the poller for `conn`'s request; gunicorn's murder_pending closes it if
+        it is not in by its timeout (pending connections share one timeout, kept in order)."""
+        conn.sock.setblocking(False)
+        conn.timeout = time.monotonic() + self.cfg.keepalive
+        conn.copbot_read = bytearray()
+        self.pending_conns.append(conn)
+        self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._readable, conn))
+
+    def _readable(self, conn: Any, client: Any) -> None:
+        try:
+            chunk = conn.sock.recv(READ_AHEAD_CHUNK)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            chunk = b""
+        read: bytearray = conn.copbot_read
+        read += chunk
+        if chunk and not request_in(read):
+            return
+        self.poller.unregister(client)
+        self.pending_conns.remove(conn)
+        if not chunk and not read:  # closed before sending anything
+            self.nr_conns -= 1
+            conn.close()
+            return
+        conn.sock = ReadAhead(conn.sock, bytes(read))
+        if conn.parser is not None:
+            conn.parser.unreader.sock = conn.sock
+        conn.data_ready = True
+        self.enqueue_req(conn)
 
     def handle(self, conn: Any) -> Any:
         ticket = self.deadlines.watch(conn.sock)
@@ -136,6 +199,47 @@ class CopbotWorker(ThreadWorker):
             return super().handle(conn)
         finally:
             self.deadlines.forget(ticket)
+
+
+def request_in(data: bytes | bytearray) -> bool:
+    """Whether `data` holds a whole HTTP/1 request, or as much of one as the thread that
+    answers it should read itself: its headers and a body of the Content-Length they give; or
+    just the headers of a request whose body it refuses or must ask for (over
+    MAX_BODY_BYTES, chunked, "Expect: 100-continue", a malformed length); or more header bytes
+    than gunicorn accepts (it answers 431)."""
+    end = data.find(b"\r\n\r\n")
+    if end < 0:
+        return len(data) > MAX_HEADER_BYTES
+    length = 0
+    for line in bytes(data[:end]).split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        name, value = name.strip().lower(), value.strip().lower()
+        if name == b"transfer-encoding" or (name == b"expect" and value == b"100-continue"):
+            return True
+        if name == b"content-length":
+            if not value.isdigit() or int(value) > MAX_BODY_BYTES:
+                return True
+            length = int(value)
+    return len(data) >= end + 4 + length
+
+
+class ReadAhead:
+    """A connection's socket whose request the worker's poller has read: gunicorn's parser
+    gets those bytes first, then reads the socket itself (a kept-alive connection's next
+    request). Everything else is the socket's."""
+
+    def __init__(self, inner: socket.socket, data: bytes) -> None:
+        self.inner = inner
+        self._data = memoryview(data)
+
+    def recv(self, size: int, *flags: int) -> bytes:
+        if self._data:
+            piece, self._data = self._data[:size], self._data[size:]
+            return bytes(piece)
+        return self.inner.recv(size, *flags)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
 
 
 class Deadlines:

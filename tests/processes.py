@@ -28,11 +28,18 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_copbot(engine: Engine, standin: SlackStandIn, port: int, cwd: Path) -> subprocess.Popen:
+def start_copbot(
+    engine: Engine,
+    standin: SlackStandIn,
+    port: int,
+    cwd: Path,
+    settings: dict[str, str] | None = None,
+) -> subprocess.Popen:
     """`copbot run` in HTTP mode on `port`, logging to cwd/copbot.log; returns once it answers
-    /healthz. Only this test's settings reach it (no developer's .env: cwd is the test's)."""
+    /healthz. Only this test's settings reach it (no developer's .env: cwd is the test's),
+    with `settings` over them."""
     command = ["run", "--host", "127.0.0.1", "--port", str(port)]
-    process = _spawn(command, copbot_env(engine, standin), cwd)
+    process = _spawn(command, {**copbot_env(engine, standin), **(settings or {})}, cwd)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
