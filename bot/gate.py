@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl
 from slack_sdk.signature import SignatureVerifier
 
 MAX_BODY_BYTES = 1_000_000  # Slack's own payloads are far smaller
+MAX_KEY_LENGTH = 56  # an event_id or trigger_id longer than Slack's: 64 with "trigger "
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
 _LENGTH = re.compile(r"[0-9]{1,12}")  # str.isdigit() also takes "²", which int() refuses
 _SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
@@ -119,11 +120,15 @@ def shaped_like_slack(body: dict[str, Any]) -> bool:
     them (a signed `"actions": []` or `"event": null` would fail deep inside Bolt)."""
     if any(not isinstance(body.get(key), dict) for key in _OBJECTS.get(str(body.get("type")), ())):
         return False
+    if body.get("command") is not None:  # a slash command: Slack gives each a trigger_id
+        return _key(body.get("trigger_id"))
     if body.get("type") == "block_actions":
         actions = body.get("actions")
         return isinstance(actions, list) and bool(actions) and isinstance(actions[0], dict)
     if body.get("type") == "event_callback":
         event = body["event"]
+        if not _key(body.get("event_id")):  # the inbox's key: Slack's are short
+            return False
         item, user = event.get("item"), event.get("user")
         return (
             isinstance(event.get("type"), str)
@@ -133,6 +138,11 @@ def shaped_like_slack(body: dict[str, Any]) -> bool:
     if body.get("type") in ("view_submission", "view_closed"):
         return isinstance(body["view"].get("type"), str)
     return True
+
+
+def _key(value: Any) -> bool:
+    """Whether `value` can be a request's key in the inbox (an event_id, a trigger_id)."""
+    return isinstance(value, str) and 0 < len(value) <= MAX_KEY_LENGTH
 
 
 def slack_body(text: str, content_type: str | None) -> Any:

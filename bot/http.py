@@ -55,6 +55,10 @@ class CopbotWSGI:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+        if method == "HEAD":  # as GET, without the body (which gunicorn warns of at each one)
+            answer = self({**environ, "REQUEST_METHOD": "GET"}, start_response)
+            getattr(answer, "close", lambda: None)()
+            return []
         if path == HEALTH_PATH and method == "GET":
             return self.health(start_response)
         if path == EVENTS_PATH and method == "POST":

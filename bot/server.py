@@ -118,13 +118,21 @@ class CopbotServer(BaseApplication):
 
 
 class CopbotLogs(glogging.Logger):
-    """gunicorn's own lines in copbot's format: they go to the handler bot.logs set up."""
+    """gunicorn's own lines in copbot's format: they go to the handler bot.logs set up. A
+    request gunicorn cannot parse is anybody's junk, not worth a warning each (an outsider
+    wrote 11,000 lines in 5 seconds so): DEBUG, as copbot logs unsigned requests."""
 
     def setup(self, cfg: Any) -> None:
         self.cfg = cfg
         self.error_log.setLevel(self.LOG_LEVELS.get(cfg.loglevel.lower(), logging.INFO))
         self.error_log.propagate = True
         self.access_log.disabled = True
+
+    def warning(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        if str(msg).startswith("Invalid request from"):
+            self.debug(msg, *args, **kwargs)
+        else:
+            super().warning(msg, *args, **kwargs)
 
 
 class CopbotWorker(ThreadWorker):

@@ -139,6 +139,18 @@ JUNK = {
         ),
         FORM,
     ),
+    # the inbox's key: without one, a replay would be done again; longer, two would collide
+    "a command without a trigger_id": ("command=%2Fcop&text=help&user_id=UALICE", FORM),
+    "an event without an event_id": (
+        '{"type": "event_callback", "team_id": "T0001", "event": {"type": "message"}}',
+        "application/json",
+    ),
+    "an event_id of 10,000 characters": (
+        '{"type": "event_callback", "team_id": "T0001", "event_id": "'
+        + "E" * 10_000
+        + '", "event": {"type": "message"}}',
+        "application/json",
+    ),
     "a reaction on an item that is text": (
         '{"type": "event_callback", "team_id": "T0001", "event_id": "Ev3", "event": {"type":'
         ' "reaction_added", "user": "UALICE", "reaction": "bulb", "item": "x"}}',

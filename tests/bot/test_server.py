@@ -3,6 +3,7 @@ every connection, and a SIGTERM that lets running work finish before it exits 0.
 
 from __future__ import annotations
 
+import io
 import signal
 import socket
 import time
@@ -12,11 +13,12 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from bot.http import CopbotWSGI
 from bot.server import Deadlines, ReadAhead, request_in
 from sandbox.slack import SlackSender, SlackStandIn
 from storage import db
 from storage.models import InboxEvent, Snippet
-from tests.harness import SIGNING_SECRET
+from tests.harness import SIGNING_SECRET, Copbot
 from tests.processes import free_port, start_copbot
 from tests.storage.knowledge_helpers import make_community
 
@@ -131,3 +133,26 @@ def test_slow_and_idle_connections_hold_no_thread_and_slack_is_answered(
             connection.close()
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=60) == 0
+
+
+def _call(wsgi: CopbotWSGI, method: str, path: str) -> tuple[str, bytes]:
+    started: list[str] = []
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "SERVER_NAME": "x",
+        "SERVER_PORT": "80",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.url_scheme": "http",
+    }
+    body = wsgi(environ, lambda status, headers, *_: started.append(status))  # type: ignore[arg-type]
+    return started[0], b"".join(body)
+
+
+def test_head_is_answered_as_get_without_a_body(copbot: Copbot) -> None:
+    """A load balancer's HEAD /healthz; and no body for gunicorn to warn of on any HEAD."""
+    wsgi = CopbotWSGI(copbot.door, SIGNING_SECRET)
+    for path in ("/healthz", "/slack/events", "/anything"):
+        status, body = _call(wsgi, "GET", path)
+        assert body
+        assert _call(wsgi, "HEAD", path) == (status, b"")
