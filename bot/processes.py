@@ -53,9 +53,10 @@ def door(settings: Settings, *, http: bool, host: str, port: int, local: bool) -
     """`copbot door`: answer Slack over Socket Mode, or HTTP when asked or without an app
     token; `local` does the work here too."""
     if not local:
-        from storage import writers
+        from storage import db, writers
 
         writers.go_first()  # an ack waits for its record; the work processes' writes do not
+        db.get_engine().dispose()  # connections made from now on are the door's
     if settings.socket_mode and not http:
         return _socket_mode(settings, local=local)
     return _http(settings, host=host, port=port, local=local)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, create_engine
 
+from storage import writers
 from storage.writers import Writers
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -68,6 +69,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # OS page cache instead of through a read() per page; 32 MB of SQLite's own cache.
     cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
     cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+    if writers.goes_first():
+        # The door's commits are what Slack's answers wait for: the WAL is copied back into
+        # the database (and synced) by the work processes' commits, never by the door's.
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.close()
 
 

@@ -45,9 +45,15 @@ _first = False  # this process's writers go first (go_first)
 
 def go_first() -> None:
     """This process answers Slack (the door): its writers take the turn before those of
-    processes that did not call this, whenever they wait for it at the same time."""
+    processes that did not call this, whenever they wait for it at the same time, and its
+    connections leave checkpoints to the others (storage.db)."""
     global _first
     _first = True
+
+
+def goes_first() -> bool:
+    """Whether go_first was called in this process."""
+    return _first
 
 
 class Writers:
