@@ -153,3 +153,18 @@ def test_a_door_waiting_for_the_turn_goes_before_the_work_processes(
     finally:
         work.join(30)
     assert took_at.value > door_took_at
+
+
+def test_the_doors_connections_leave_checkpoints_to_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def autocheckpoint() -> int:
+        engine = db.make_engine(f"sqlite:///{tmp_path / 'w.db'}")
+        with engine.connect() as conn:
+            pages = int(conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one())
+        engine.dispose()
+        return pages
+
+    assert autocheckpoint() == 1000  # SQLite's default, for the work processes
+    monkeypatch.setattr(writers, "_first", True)
+    assert autocheckpoint() == 0
