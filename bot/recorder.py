@@ -66,6 +66,7 @@ class Recorder:
 
     def __init__(self) -> None:
         self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
+        self._own = db.OwnConnection()  # the writer thread's alone
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
@@ -117,6 +118,7 @@ class Recorder:
         while True:
             first = self._queue.get()
             if first is None:
+                self._own.close()
                 return
             batch = [first]
             while len(batch) < MAX_BATCH:
@@ -138,7 +140,10 @@ class Recorder:
         if not batch:
             return
         try:
-            outcomes = _receive([w.arrival for w in batch])
+            arrivals = [w.arrival for w in batch]
+            outcomes = self._own.run(
+                lambda session: inbox.receive_many(session=session, arrivals=arrivals)
+            )
         except SQLAlchemyError as exc:
             if len(batch) > 1 and not transient(exc):
                 # one arrival the database refuses must not refuse the others with it
@@ -154,19 +159,12 @@ class Recorder:
             waiting.outcome = outcome
             waiting.done.set()
 
-    @staticmethod
-    def _mark(keys: list[str]) -> None:
+    def _mark(self, keys: list[str]) -> None:
         if not keys:
             return
         try:
-            with db.session() as session:
-                inbox.mark_done(session=session, event_id=keys)
+            self._own.run(lambda session: inbox.mark_done(session=session, event_id=keys))
         except SQLAlchemyError as exc:  # their leases run out and they are handled again
             log.warning(
                 "%s handled, not marked (%s): they will be again", len(keys), error_name(exc)
             )
-
-
-def _receive(arrivals: list[inbox.Arrival]) -> list[str]:
-    with db.session() as session:
-        return inbox.receive_many(session=session, arrivals=arrivals)
