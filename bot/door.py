@@ -101,10 +101,13 @@ class Door:
         lane = lane_of(body)
         here = lane == FORMS or (self.local and self.worker.room(lane) > 0)
         now = utcnow()
+        # an event's JSON as Slack sent it; anything else (a form, or an event someone sent
+        # as one) as read
+        as_sent = raw.startswith("{") and body.get("type") == "event_callback"
         arrival = inbox.Arrival(
             event_id=key,
             team_id=str(extract_team_id(body) or ""),
-            body=raw if raw and body.get("type") == "event_callback" else json.dumps(body),
+            body=raw if as_sent else json.dumps(body),
             lease_until=now + LEASE if here else now,  # left for a taker: due at once
             asked=what_was_asked(body),
             attempts=1 if here else 0,

@@ -5,12 +5,14 @@ and a stopping copbot gives what it never started back to the inbox."""
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy.exc import OperationalError
@@ -20,11 +22,17 @@ from bot import door as door_module
 from bot import worker as worker_module
 from bot.door import NOT_TAKEN_IN
 from handlers.events import messages as message_events
-from sandbox.slack import block_actions_payload, message_event, state_value, view_submission_payload
+from sandbox.slack import (
+    block_actions_payload,
+    message_event,
+    sign_request,
+    state_value,
+    view_submission_payload,
+)
 from storage import db, inbox
 from storage.models import ChannelMessage, InboxEvent
 from tests.bot.test_inbox import database_down
-from tests.harness import Copbot, running_copbot, settings_for
+from tests.harness import SIGNING_SECRET, Copbot, running_copbot, settings_for
 
 WAIT = 20.0  # seconds a blocked listener waits at most (a failing test ends, never hangs)
 
@@ -227,3 +235,25 @@ def test_work_that_fails_outside_its_listener_is_logged_and_settled_or_kept(
     [line] = [r for r in caplog.records if r.name == "copbot.work" and r.levelno >= logging.WARNING]
     assert (line.exc_info is not None) is settled
     assert rows()[sent.event_id][0] == ("done" if settled else "pending")
+
+
+def test_an_event_sent_as_a_form_is_kept_as_json_and_done(copbot: Copbot) -> None:
+    """Slack sends events as JSON; one a sender wrapped in a form's `payload` (the attacker's)
+    is stored as read, not as the form's text, so its work can be read back and done."""
+    copbot.cop("/cop create Python Guild")
+    posted = copbot.standin.add_message("CPYTHON", "UBOB", "a tip")
+    event = message_event("CPYTHON", "UBOB", "a tip", posted["ts"])
+    body = "payload=" + quote(
+        json.dumps(
+            {"type": "event_callback", "team_id": "T0001", "event_id": "EvForm1", "event": event}
+        )
+    )
+    form = "application/x-www-form-urlencoded"
+    sent = copbot.sender.post_raw(body, sign_request(body, SIGNING_SECRET, content_type=form))
+    assert sent.status == 200
+    copbot.wait_idle()
+    assert rows()["EvForm1"] == ("done", 1)
+    assert posted["ts"] in cached()
+    with db.session() as session:
+        [stored] = session.exec(select(InboxEvent.body).where(InboxEvent.event_id == "EvForm1"))
+    assert json.loads(stored)["event"]["ts"] == posted["ts"]  # as a work process reads it
