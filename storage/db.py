@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -142,6 +143,7 @@ class OwnConnection:
                 self.close()
                 self._connection = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
                 self._engine = engine
+                _KEPT.add(self)
             assert self._connection is not None
             try:
                 with Session(bind=self._connection, expire_on_commit=False) as s:
@@ -160,6 +162,16 @@ class OwnConnection:
             with contextlib.suppress(Exception):  # it may be broken already
                 self._connection.close()
         self._connection = self._engine = None
+        _KEPT.discard(self)
+
+
+_KEPT: weakref.WeakSet[OwnConnection] = weakref.WeakSet()
+
+
+def kept(engine: Engine) -> int:
+    """How many of `engine`'s pooled connections OwnConnections keep (one per inbox writer:
+    counted in POOL_SPARE, never waiting on Slack)."""
+    return sum(1 for own in list(_KEPT) if own._engine is engine)
 
 
 def release_idle() -> int:
