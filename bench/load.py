@@ -86,6 +86,7 @@ class Under:
     socket_mode: bool = False
     pending: Callable[[], tuple[int, int]] | None = None
     sent: list[tuple[Meta, int]] = field(default_factory=list)
+    work_ms: dict[str, float] = field(default_factory=dict)  # CPU ms per request in work processes
 
     def cpu(self) -> float:
         return sum(server.cpu() for server in self.servers)
@@ -215,6 +216,12 @@ class Bench:
                     + ", ".join(f"{k} {v:.1f}" for k, v in result.cpu_ms[under.app].items()),
                     flush=True,
                 )
+                if any(under.work_ms.values()):  # copbot's work processes: how much was theirs
+                    print(
+                        "    of which in its work processes: "
+                        + ", ".join(f"{k} {v:.1f}" for k, v in under.work_ms.items()),
+                        flush=True,
+                    )
 
     def open_level(self, under: Under, rate: float, seconds: float) -> Phase:
         requests = under.traffic.mix(max(1, int(rate * seconds)))
@@ -292,9 +299,10 @@ class Bench:
         """CPU ms per request of each kind sent alone at a moderate rate, the app's idle
         CPU over the same time taken off."""
         args = self.args
-        idle_from, idle_cpu = time.monotonic(), under.cpu()
+        idle_from, idle_cpu, idle_work = time.monotonic(), under.cpu(), under.work_cpu()
         time.sleep(3.0)
         idle_rate = (under.cpu() - idle_cpu) / (time.monotonic() - idle_from)
+        idle_work_rate = (under.work_cpu() - idle_work) / (time.monotonic() - idle_from)
         per_kind, work_share = {}, {}
         for kind in KINDS:
             requests = under.traffic.only(kind, args.kind_requests)
@@ -304,15 +312,12 @@ class Bench:
             if under.pending is not None:
                 self.drain(under, args.drain_timeout)
             time.sleep(0.5)  # the last listeners' Web API calls, the bare app's lazy ones
-            used = under.cpu() - cpu - idle_rate * (time.monotonic() - began)
+            elapsed = time.monotonic() - began
+            used = under.cpu() - cpu - idle_rate * elapsed
             per_kind[kind] = max(0.0, used) / len(requests) * 1000
-            work_share[kind] = (under.work_cpu() - work) / len(requests) * 1000
-        if any(work_share.values()):  # copbot with work processes: how much was theirs
-            print(
-                "  of which in work processes (idle polling included): "
-                + ", ".join(f"{k} {v:.1f}" for k, v in work_share.items()),
-                flush=True,
-            )
+            worked = under.work_cpu() - work - idle_work_rate * elapsed
+            work_share[kind] = max(0.0, worked) / len(requests) * 1000
+        under.work_ms = work_share
         return per_kind
 
     def memory(self, under: Under) -> tuple[int, int]:

@@ -16,7 +16,6 @@ TARGET_P99_MS = 100.0
 TARGET_P99_RATIO = 3.0
 TARGET_CLOSED_SHARE = 0.5
 TARGET_DRAIN_SECONDS = 30.0
-TARGET_HOME_CPU_MS = 5.0
 
 
 @dataclass
@@ -186,9 +185,6 @@ def verdict(result: TargetResult) -> str:
     if result.effects is not None and (result.effects.lost or result.effects.doubled):
         effects = result.effects
         misses.append(f"{effects.lost} lost, {effects.doubled} doubled")
-    home = result.cpu_ms.get("copbot", {}).get("home")
-    if home is not None and home > TARGET_HOME_CPU_MS:
-        misses.append(f"App Home {home:.1f} ms CPU (> {TARGET_HOME_CPU_MS:.0f})")
     state = "NOT met" if misses else "met"
     line = f"{result.name}: targets {state}"
     if misses:
