@@ -40,6 +40,9 @@ GRACEFUL_SECONDS = 30  # after SIGTERM, what a worker may take to finish before 
 KEEPALIVE_SECONDS = 5  # also the longest a request may take to arrive (Slack waits 3 s)
 READ_AHEAD_CHUNK = 64 * 1024
 MAX_HEADER_BYTES = 64 * 1024  # more than gunicorn's limits: it refuses such requests itself
+# What a worker's poller holds at most of requests still arriving: Slack's are a few KB, so
+# only hundreds of large bodies trickling in at once (an attack) come near it.
+READ_AHEAD_BUDGET = 64 * 1024 * 1024
 
 
 class Served:
@@ -144,12 +147,14 @@ class CopbotWorker(ThreadWorker):
     40 sending a byte a second, held every thread and Slack's requests waited. Here the
     worker's poller reads each request (headers, and a body of up to MAX_BODY_BYTES as its
     Content-Length says) without a thread, and closes a connection whose request is not in
-    after KEEPALIVE_SECONDS; a kept-alive connection's next request is read the same way. A
+    after KEEPALIVE_SECONDS, or that would take it over READ_AHEAD_BUDGET; a kept-alive
+    connection's next request is read the same way. A
     thread that still reads (a chunked body, one too large that the gate refuses) is cut
     REQUEST_DEADLINE_SECONDS after it took the connection up."""
 
     def init_process(self) -> None:
         self.deadlines = Deadlines(REQUEST_DEADLINE_SECONDS)
+        self.read_ahead_bytes = 0  # what the poller holds of requests not yet in
         super().init_process()
 
     def accept(self, listener: Any) -> None:
@@ -187,11 +192,16 @@ class CopbotWorker(ThreadWorker):
             chunk = b""
         read: bytearray = conn.copbot_read
         read += chunk
-        if chunk and not request_in(read):
+        self.read_ahead_bytes += len(chunk)
+        if chunk and not request_in(read) and self.read_ahead_bytes <= READ_AHEAD_BUDGET:
             return
         self.poller.unregister(client)
         self.pending_conns.remove(conn)
-        if not chunk and not read:  # closed before sending anything
+        self.read_ahead_bytes -= len(read)
+        conn.copbot_read = bytearray()
+        if not read or (chunk and not request_in(read)):
+            # closed before sending anything, or the poller holds too much of such requests
+            # (hundreds of large bodies trickling in at once): dropped, not read by a thread
             self.nr_conns -= 1
             conn.close()
             return
@@ -200,6 +210,16 @@ class CopbotWorker(ThreadWorker):
             conn.parser.unreader.sock = conn.sock
         conn.data_ready = True
         self.enqueue_req(conn)
+
+    def murder_pending(self) -> None:
+        """gunicorn's, forgetting what the poller held of the connections it closes."""
+        before = list(self.pending_conns)
+        super().murder_pending()
+        if len(self.pending_conns) != len(before):
+            alive = {id(conn) for conn in self.pending_conns}
+            for conn in before:
+                if id(conn) not in alive:
+                    self.read_ahead_bytes -= len(getattr(conn, "copbot_read", b""))
 
     def handle(self, conn: Any) -> Any:
         ticket = self.deadlines.watch(conn.sock)
@@ -213,21 +233,22 @@ def request_in(data: bytes | bytearray) -> bool:
     """Whether `data` holds a whole HTTP/1 request, or as much of one as the thread that
     answers it should read itself: its headers and a body of the Content-Length they give; or
     just the headers of a request whose body it refuses or must ask for (over
-    MAX_BODY_BYTES, chunked, "Expect: 100-continue", a malformed length); or more header bytes
-    than gunicorn accepts (it answers 431)."""
+    MAX_BODY_BYTES, chunked, "Expect: 100-continue", a malformed or repeated length); or more
+    header bytes than gunicorn accepts (it answers 431)."""
     end = data.find(b"\r\n\r\n")
     if end < 0:
         return len(data) > MAX_HEADER_BYTES
-    length = 0
+    length = None
     for line in bytes(data[:end]).split(b"\r\n")[1:]:
         name, _, value = line.partition(b":")
         name, value = name.strip().lower(), value.strip().lower()
         if name == b"transfer-encoding" or (name == b"expect" and value == b"100-continue"):
             return True
         if name == b"content-length":
-            if not value.isdigit() or int(value) > MAX_BODY_BYTES:
-                return True
+            if length is not None or not value.isdigit() or int(value) > MAX_BODY_BYTES:
+                return True  # two lengths, a malformed or a too large one: refused unread
             length = int(value)
+    length = length or 0
     return len(data) >= end + 4 + length
 
 

@@ -79,6 +79,7 @@ REQUEST = b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\n"
         (REQUEST.replace(b"Content-Length: 4", b"content-length:  4 ") + b"abcd", True),
         (REQUEST.replace(b"4", b"2000000"), True),  # too large: the gate refuses it unread
         (REQUEST.replace(b"4", b"-1"), True),  # gunicorn answers 400
+        (REQUEST.replace(b"Host: x", b"Content-Length: 4"), True),  # twice: 400 too
         (REQUEST.replace(b"Content-Length: 4", b"Transfer-Encoding: chunked"), True),
         (REQUEST.replace(b"Host: x", b"Expect: 100-continue"), True),  # waits for its 100
         (b"GET / HTTP/1.1\r\nX: " + b"a" * 70_000, True),  # gunicorn answers 431
