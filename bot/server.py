@@ -193,13 +193,14 @@ class CopbotWorker(ThreadWorker):
         read: bytearray = conn.copbot_read
         read += chunk
         self.read_ahead_bytes += len(chunk)
-        if chunk and not request_in(read) and self.read_ahead_bytes <= READ_AHEAD_BUDGET:
+        arriving = bool(chunk) and not request_in(read)
+        if arriving and self.read_ahead_bytes <= READ_AHEAD_BUDGET:
             return
         self.poller.unregister(client)
         self.pending_conns.remove(conn)
         self.read_ahead_bytes -= len(read)
         conn.copbot_read = bytearray()
-        if not read or (chunk and not request_in(read)):
+        if not read or arriving:
             # closed before sending anything, or the poller holds too much of such requests
             # (hundreds of large bodies trickling in at once): dropped, not read by a thread
             self.nr_conns -= 1

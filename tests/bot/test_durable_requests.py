@@ -218,12 +218,11 @@ def test_a_command_the_database_cannot_take_in_is_not_done_and_the_person_told(
     assert redo_later(copbot) == 0
 
 
-def test_a_form_the_database_cannot_take_in_stays_open_saying_so(
-    copbot: Copbot, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def create_form_filled_in(copbot: Copbot) -> dict[str, Any]:
+    """`/cop create` with no name opens its form; its submission naming "Testing Circle"."""
     copbot.cop("/cop create")
     [opened] = copbot.standin.calls_to("views.open")
-    submission = view_submission_payload(
+    return view_submission_payload(
         user_id="UALICE",
         callback_id="create_community",
         private_metadata="CPYTHON",
@@ -233,6 +232,12 @@ def test_a_form_the_database_cannot_take_in_stays_open_saying_so(
             "domain": {"domain_input": state_value(None)},
         },
     )
+
+
+def test_a_form_the_database_cannot_take_in_stays_open_saying_so(
+    copbot: Copbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    submission = create_form_filled_in(copbot)
     before = requests()
     with monkeypatch.context() as patch:
         patch.setattr(inbox, "receive_many", database_down)
@@ -250,18 +255,7 @@ def test_a_form_whose_door_died_before_its_work_is_done_by_a_work_process(
 ) -> None:
     """Recorded, then the process answering it died: its lease runs out and a work process
     takes it from the inbox (forms are not only done by the door that answers them)."""
-    copbot.cop("/cop create")
-    [opened] = copbot.standin.calls_to("views.open")
-    submission = view_submission_payload(
-        user_id="UALICE",
-        callback_id="create_community",
-        private_metadata="CPYTHON",
-        blocks=opened.args["view"]["blocks"],
-        values={
-            "name": {"name_input": state_value("Testing Circle")},
-            "domain": {"domain_input": state_value(None)},
-        },
-    )
+    submission = create_form_filled_in(copbot)
     with monkeypatch.context() as patch:
         patch.setattr(copbot.door.worker, "start", lambda *a, **k: None)  # died: never run
         patch.setattr(door_module, "FORM_ANSWER_SECONDS", 0.1)
