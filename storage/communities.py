@@ -234,33 +234,6 @@ def home_channel(*, session: Session, community_id: int) -> CommunityChannel | N
     return channels[0] if channels else None
 
 
-def home_channel_ids(
-    *, session: Session, team_id: str, community_ids: Iterable[int]
-) -> dict[int, str]:
-    """Each community's home channel (its first, as home_channel), in one query.
-
-    Args:
-        session: the open session.
-        team_id: the workspace.
-        community_ids: the communities; one without a channel is left out of the answer.
-    """
-    first: dict[int, str] = {}
-    found = {"team_id": team_id, "community_ids": list(community_ids)}
-    for community_id, channel_id in session.connection().execute(_CHANNEL_IDS, found):
-        first.setdefault(community_id, channel_id)
-    return first
-
-
-_CHANNEL_IDS = (
-    select(CommunityChannel.community_id, CommunityChannel.channel_id)
-    .where(
-        CommunityChannel.team_id == bindparam("team_id"),
-        col(CommunityChannel.community_id).in_(bindparam("community_ids", expanding=True)),
-    )
-    .order_by(col(CommunityChannel.id))
-)
-
-
 def names_of(*, session: Session, team_id: str, community_ids: Iterable[int]) -> dict[int, str]:
     """The names of communities of the workspace by id, in one query (unknown ids left out).
 
@@ -326,11 +299,12 @@ class Membership(NamedTuple):
     timezone: str
     created_at: datetime
     role: str
+    channel_id: str  # its home channel (as home_channel), "" when it has none
 
 
 def memberships_in_brief(*, session: Session, team_id: str, user_id: str) -> list[Membership]:
     """What memberships_of_user gives, in brief: the communities `user_id` currently belongs
-    to, by name.
+    to, by name, each with its home channel (one query whatever their number).
 
     Args:
         session: the open session.
@@ -338,9 +312,18 @@ def memberships_in_brief(*, session: Session, team_id: str, user_id: str) -> lis
         user_id: whose memberships.
     """
     found = {"team_id": team_id, "user_id": user_id}
-    return [Membership._make(row) for row in session.connection().execute(_MEMBERSHIPS, found)]
+    rows = session.connection().execute(_MEMBERSHIPS, found)
+    return [Membership._make((*row[:-1], row[-1] or "")) for row in rows]
 
 
+_HOME_CHANNEL = (
+    sqlalchemy.select(col(CommunityChannel.channel_id))
+    .where(col(CommunityChannel.community_id) == col(Community.id))
+    .order_by(col(CommunityChannel.id))
+    .limit(1)
+    .correlate(Community)
+    .scalar_subquery()
+)
 _MEMBERSHIPS = (
     sqlalchemy.select(
         col(Community.id),
@@ -349,6 +332,7 @@ _MEMBERSHIPS = (
         col(Community.timezone),
         col(Community.created_at),
         col(Member.role),
+        _HOME_CHANNEL,
     )
     .join(Member, col(Member.community_id) == col(Community.id))
     .where(

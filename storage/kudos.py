@@ -329,11 +329,11 @@ def received_since(
         since: from when.
         limit: how many of the latest to return.
     """
-    connection = session.connection()
     found = {"team_id": team_id, "receiver_id": receiver_id, "since": since, "limit": limit}
-    total = connection.execute(_RECEIVED_COUNT, found).scalar_one()
-    latest = connection.execute(_RECEIVED_LATEST, found)
-    return int(total), [Received._make(row) for row in latest]
+    rows = session.connection().execute(_RECEIVED_LATEST, found).all()
+    if rows or limit > 0:  # each row carries the count of them all, taken before the limit
+        return (int(rows[0][-1]) if rows else 0), [Received._make(row[:-1]) for row in rows]
+    return int(session.connection().execute(_RECEIVED_COUNT, found).scalar_one()), []
 
 
 # App Home's reads, built once and run on the connection: a person's home is built often
@@ -344,7 +344,7 @@ _RECEIVED = (
 )
 _RECEIVED_COUNT = select(func.count()).select_from(Kudos).where(*_RECEIVED)
 _RECEIVED_LATEST = (
-    select(Kudos.giver_id, Kudos.reason)
+    select(Kudos.giver_id, Kudos.reason, func.count().over())
     .where(*_RECEIVED)
     .order_by(col(Kudos.created_at).desc())
     .limit(bindparam("limit"))

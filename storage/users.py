@@ -26,11 +26,25 @@ def cached_profile(
         user_id: whose profile.
         now: the current time, for tests.
     """
+    profile = stored_profile(session=session, team_id=team_id, user_id=user_id)
+    return profile if profile is not None and is_fresh(profile, now=now) else None
+
+
+def stored_profile(*, session: Session, team_id: str, user_id: str) -> UserProfile | None:
+    """Someone's stored profile whatever its age (their mute flag is kept there too).
+
+    Args:
+        session: the open session.
+        team_id: the workspace.
+        user_id: whose profile.
+    """
     found = {"team_id": team_id, "user_id": user_id}
-    profile = session.exec(_PROFILE, params=found).first()
-    if profile is None or profile.fetched_at < (now or utcnow()) - PROFILE_TTL:
-        return None
-    return profile
+    return session.exec(_PROFILE, params=found).first()
+
+
+def is_fresh(profile: UserProfile, *, now: datetime | None = None) -> bool:
+    """Whether a stored profile is younger than the TTL (else users.info is asked again)."""
+    return profile.fetched_at >= (now or utcnow()) - PROFILE_TTL
 
 
 def cached_profiles(

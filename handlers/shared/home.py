@@ -19,6 +19,7 @@ from storage.communities import Membership
 from storage.knowledge import SnippetItem
 from storage.kudos import Received
 from storage.markup import mentioned_users, to_mrkdwn, with_names
+from storage.models import UserProfile
 
 SHOWN_PENDING = 10  # the home tab lists this many; /cop pending lists them all
 
@@ -39,14 +40,13 @@ def _communities(
 ) -> list[HomeCommunity]:
     """Each community's line: its home channel and next prompt and digest."""
     ids = [c.id for c in mine]
-    channels = communities.home_channel_ids(session=session, team_id=team_id, community_ids=ids)
     rows = schedule.schedules_of_communities(session=session, team_id=team_id, community_ids=ids)
     kinds = ("prompt", "digest")
     upcoming = next_runs([(c, rows[c.id]) for c in mine], now, kinds)
     return [
         HomeCommunity(
             name=community.name,
-            channel_id=channels.get(community.id, ""),
+            channel_id=community.channel_id,
             next_prompt=runs["prompt"],
             next_digest=runs["digest"],
             paused=community.paused,
@@ -56,11 +56,20 @@ def _communities(
 
 
 def _pending(
-    client: WebClient, session: Session, *, team_id: str, user_id: str, roles: dict[int, str]
+    client: WebClient,
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    roles: dict[int, str],
+    profile: UserProfile | None,
 ) -> tuple[list[SnippetItem], int]:
     """The first SHOWN_PENDING of what waits for this person's confirmation (community by
-    community, in `roles`' order), and how many wait in all (at most 20 per community)."""
-    facilitated = facilitating(session, client, team_id=team_id, user_id=user_id, roles=roles)
+    community, in `roles`' order), and how many wait in all (at most 20 per community);
+    `profile` is their fresh cached profile, if there is one."""
+    facilitated = facilitating(
+        session, client, team_id=team_id, user_id=user_id, roles=roles, profile=profile
+    )
     waiting = knowledge.pending_in_communities(
         session=session, team_id=team_id, community_ids=[c for c in roles if c in facilitated]
     )
@@ -103,8 +112,10 @@ def home_data(client: WebClient, session: Session, *, team_id: str, user_id: str
     names = {c.id: c.name for c in mine}
     home_communities = _communities(session, team_id=team_id, mine=mine, now=now)
     roles = {c.id: c.role for c in mine}
+    stored = users.stored_profile(session=session, team_id=team_id, user_id=user_id)
+    fresh = stored if stored is not None and users.is_fresh(stored, now=now) else None
     pending, pending_total = _pending(
-        client, session, team_id=team_id, user_id=user_id, roles=roles
+        client, session, team_id=team_id, user_id=user_id, roles=roles, profile=fresh
     )
     contributions = knowledge.recent_by_author(session=session, team_id=team_id, author_id=user_id)
     elsewhere = {s.community_id for s in contributions} - names.keys()
@@ -123,7 +134,7 @@ def home_data(client: WebClient, session: Session, *, team_id: str, user_id: str
         kudos_lines=kudos_lines,
         pending=[_item(s, names) for s in pending],
         pending_total=pending_total,
-        muted=users.is_muted(session=session, team_id=team_id, user_id=user_id),
+        muted=stored is not None and stored.muted,
     )
 
 

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from bot.errors import CopError
 from bot.lookups import user_profile
 from storage import communities, users
-from storage.models import ROLE_FACILITATOR, Community
+from storage.models import ROLE_FACILITATOR, Community, UserProfile
 
 
 def is_facilitator(session: Session, client: WebClient, community: Community, user_id: str) -> bool:
@@ -23,14 +23,21 @@ def is_facilitator(session: Session, client: WebClient, community: Community, us
 
 
 def facilitating(
-    session: Session, client: WebClient, *, team_id: str, user_id: str, roles: Mapping[int, str]
+    session: Session,
+    client: WebClient,
+    *,
+    team_id: str,
+    user_id: str,
+    roles: Mapping[int, str],
+    profile: UserProfile | None = None,
 ) -> set[int]:
     """Which of someone's communities (id -> their role there) they may facilitate, as
-    is_facilitator says for each, with their profile read at most once for them all."""
+    is_facilitator says for each, with their profile read at most once for them all (not
+    at all when the caller gives its fresh copy as `profile`)."""
     facilitated = {c for c, role in roles.items() if role == ROLE_FACILITATOR}
     if len(facilitated) == len(roles):
         return facilitated
-    profile = user_profile(client, session, team_id=team_id, user_id=user_id)
+    profile = profile or user_profile(client, session, team_id=team_id, user_id=user_id)
     return set(roles) if profile and (profile.is_admin or profile.is_owner) else facilitated
 
 

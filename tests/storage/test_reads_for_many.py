@@ -90,8 +90,8 @@ def test_memberships_channels_schedules_and_names_match_the_single_reads(engine:
         assert [
             (c.id, c.name, c.paused, c.timezone, c.created_at, role) for c, role in memberships
         ] == [(m.id, m.name, m.paused, m.timezone, m.created_at, m.role) for m in brief]
-        homes = communities.home_channel_ids(session=session, team_id=TEAM, community_ids=ids)
-        assert homes == {python.id: "C1", data.id: "C2"}
+        homes = [communities.home_channel(session=session, community_id=m.id) for m in brief]
+        assert [m.channel_id for m in brief] == [h.channel_id for h in homes if h] == ["C2", "C1"]
         rows = schedule.schedules_of_communities(session=session, team_id=TEAM, community_ids=ids)
         assert rows[other] == []
         for community_id in ids[:2]:

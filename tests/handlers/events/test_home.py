@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
+from storage import users
+from storage.clock import utcnow
 from tests.harness import Copbot, flatten_text
 
 
@@ -69,3 +71,26 @@ def test_home_takes_as_many_statements_for_12_communities_as_for_2(
     assert "Your communities (12)" in _open_home(copbot, "UBOB")
     assert _statements_for_home(copbot, engine, "UALICE") == facilitator
     assert _statements_for_home(copbot, engine, "UBOB") == member
+
+
+def test_home_says_copbot_is_muted_and_a_stale_admin_profile_is_looked_up_again(
+    copbot: Copbot, engine: Engine
+) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.cop("/cop join", user="UADMIN")
+    copbot.cop("/cop settings confirmation on")
+    copbot.cop("/cop share Use pathlib", user="UBOB")
+    copbot.cop("/cop mute", user="UADMIN")
+    home = _open_home(copbot, "UADMIN")
+    assert "copbot is muted for you" in home and "Waiting for your confirmation (1)" in home
+    with engine.begin() as connection:  # Ada's cached profile has aged past its TTL
+        connection.execute(
+            text("UPDATE user_profile SET fetched_at = :old WHERE user_id = 'UADMIN'"),
+            {"old": utcnow() - 2 * users.PROFILE_TTL},
+        )
+    asked = len(copbot.standin.calls_to("users.info"))
+    home = _open_home(copbot, "UADMIN")
+    assert len(copbot.standin.calls_to("users.info")) == asked + 1
+    assert "copbot is muted for you" in home and "Waiting for your confirmation (1)" in home
+    copbot.cop("/cop unmute", user="UADMIN")
+    assert "copbot is muted" not in _open_home(copbot, "UADMIN")
