@@ -452,7 +452,8 @@ def print_results(args: argparse.Namespace, world: World, results: list[TargetRe
     for result in results:
         assert result.effects is not None
         inbox = ", ".join(f"{n} {s}" for s, n in sorted(result.effects.inbox.items()))
-        print(f"\n{result.name}: inbox {inbox}")
+        told = result.effects.will_finish
+        print(f"\n{result.name}: inbox {inbox}" + (f"; {told} told to wait" if told else ""))
         for name, n in sorted(result.standin_failures.items()):
             print(f"  stand-in answered {n}× {name}")
         for line in result.log_problems:

@@ -46,6 +46,7 @@ class Tally:
 class Effects:
     by_kind: dict[str, Tally] = field(default_factory=lambda: {k: Tally() for k in KINDS})
     inbox: Counter[str] = field(default_factory=Counter)
+    will_finish: int = 0  # commands told "copbot will finish it" before their answer
 
     @property
     def lost(self) -> int:
@@ -92,7 +93,7 @@ def check(engine: Engine, sent: Iterable[tuple[Meta, int]], standin: dict[str, A
             }
         )
     responses: Counter[str] = standin["responses"]
-    effects = Effects(inbox=inbox)
+    effects = Effects(inbox=inbox, will_finish=int(standin.get("will_finish", 0)))
     homes: dict[str, list[int]] = {}  # person -> [opens answered 200, not]
     sent = list(sent)
     last_answered = {  # the last ask of each command whose person got the answer

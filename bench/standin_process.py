@@ -21,6 +21,7 @@ from typing import Any
 
 from bench.load_world import World, seed_standin
 from bench.loadgen import NO_CONNECTION, TIMED_OUT, Outcome
+from bot.errors import WILL_FINISH
 from sandbox.slack import SlackStandIn
 from sandbox.slack.socket_mode import Delivery
 
@@ -80,12 +81,20 @@ def counts(standin: SlackStandIn) -> dict[str, Any]:
         for c in calls
         if c.failed or (c.response is not None and not c.response.get("ok", True))
     )
+    notices = [r for r in responses if _will_finish(r["body"])]
     return {
         "publishes": publishes,
-        "responses": Counter(str(r["url"]) for r in responses),
+        # a "copbot will finish it" notice is not the answer (the answer follows it)
+        "responses": Counter(str(r["url"]) for r in responses if not _will_finish(r["body"])),
+        "will_finish": len(notices),
         "methods": Counter(c.method for c in calls),
         "failed": failed,
     }
+
+
+def _will_finish(body: Any) -> bool:
+    """Whether a response is copbot's notice that its database stumbled (bot.errors)."""
+    return isinstance(body, dict) and body.get("text") == WILL_FINISH
 
 
 # ----- Socket Mode: the load goes out from here -----------------------------------------------

@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import sqlite3
 import threading
 import time
 from typing import Any
@@ -186,4 +187,5 @@ class Writers:
 
 
 def _locked() -> OperationalError:
-    return OperationalError("writer's turn", {}, Exception("database is locked"))
+    """What SQLite itself raises when its busy timeout runs out (logs name it alike)."""
+    return OperationalError("writer's turn", {}, sqlite3.OperationalError("database is locked"))

@@ -107,8 +107,9 @@ def test_processes_share_the_turn(tmp_path: Path) -> None:
     try:
         assert started.wait(30)
         writers = Writers(str(path), timeout=0.2)
-        with pytest.raises(OperationalError, match="locked"):
+        with pytest.raises(OperationalError, match="locked") as raised:
             writers._take()  # the other process holds it: no turn here meanwhile
+        assert type(raised.value.orig).__name__ == "OperationalError"  # logs name it as SQLite's
         writers = Writers(str(path), timeout=20)
         writers._take()  # given once the other process commits
         writers._give()
