@@ -31,7 +31,8 @@ from bot.mrkdwn import channel, escape, truncate, user
 from bot.text import counted
 from storage.markup import to_mrkdwn, visible
 
-SEARCH_MORE = "search_more"
+SEARCH_MORE = "search_more"  # "Next"
+SEARCH_PREVIOUS = "search_previous"
 PAGE_SIZE = 5
 EXCERPT_LENGTH = 280
 SAVE_VIEW = "save_knowledge"
@@ -115,6 +116,8 @@ def render_search_results(
     terms: Sequence[str],
     offset: int,
     has_more: bool,
+    total: int = 0,
+    total_capped: bool = False,
     suggestions: Sequence[str] = (),
 ) -> Message:
     """`/cop search`: a page of results (ephemeral) or a friendly "nothing yet".
@@ -124,7 +127,9 @@ def render_search_results(
         hits: this page's results.
         terms: the searched words, to centre excerpts.
         offset: how many results came before this page.
-        has_more: whether a "More" button is offered.
+        has_more: whether a "Next" button is offered.
+        total: how many results there are in all (at least, when `total_capped`).
+        total_capped: whether there may be more than `total`.
         suggestions: tags that exist, offered when nothing matched.
     """
     typed = truncate(" ".join(visible(query).split()), 100) or "everything"
@@ -136,23 +141,33 @@ def render_search_results(
             text = "Try a tag: " + " ".join(f"`#{escape(t)}`" for t in suggestions) + "\n" + text
         nothing = plain_section(f"Nothing in community knowledge matches “{typed}” yet.")
         return Message(text=f"Nothing matches {shown} yet.", blocks=[nothing, section(text)])
-    first, last = offset + 1, offset + len(hits)
-    heading = f"Results {first}–{last}" if offset or has_more else counted(len(hits), "result")
+    heading = page_heading(offset, len(hits), has_more, total, total_capped)
     # plain text shows the query exactly as typed: *bold* or _it_ would be formatting in mrkdwn
     blocks: list[Block] = [plain_section(f"🔍 {heading} for “{typed}”")]
     for hit in hits:
         blocks.append(divider())
         blocks.extend(hit_blocks(hit, terms))
+    paging = []
+    if offset:
+        back = more_value(query, max(0, offset - PAGE_SIZE))
+        paging.append(button("Previous", SEARCH_PREVIOUS, value=back))
     if has_more:
-        blocks.append(
-            actions(
-                button("More results", SEARCH_MORE, value=more_value(query, offset + len(hits)))
-            )
-        )
+        paging.append(button("Next", SEARCH_MORE, value=more_value(query, offset + len(hits))))
+    if paging:
+        blocks.append(actions(*paging))
     fallback = f"{counted(len(hits), 'result')} for {shown}: " + "; ".join(
         escape(truncate(title_of(h.title, h.text), 60)) for h in hits
     )
     return Message(text=fallback, blocks=blocks)
+
+
+def page_heading(offset: int, shown: int, has_more: bool, total: int, capped: bool) -> str:
+    """ "3 results", or on one of several pages "Results 6–10 of 23" ("Result 11 of 11")."""
+    if not offset and not has_more:
+        return counted(shown, "result")
+    first, last = offset + 1, offset + shown
+    of = f"{max(total, last + int(has_more)):,}" + ("+" if capped else "")
+    return f"Result {first} of {of}" if first == last else f"Results {first}–{last} of {of}"
 
 
 def render_mention_answer(*, query: str, hits: Sequence[Hit], terms: Sequence[str]) -> Message:

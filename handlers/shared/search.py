@@ -105,5 +105,7 @@ def search_message(
         terms=search_terms(query.text),
         offset=offset,
         has_more=page.has_more,
+        total=page.total,
+        total_capped=page.total_capped,
         suggestions=suggestions,
     )

@@ -12,13 +12,15 @@ from sqlalchemy.engine import Connection
 class Ranking:
     """The SQL pieces one engine contributes to a ranked search (storage/search/query.py).
 
-    `newest` selects (id, score material) of the matches newest first from `matches`; `join`
-    brings in snippet `s` for the filters; `rank` orders them, best first.
+    `newest` selects (id, score material) of the matches newest first from `matches`, `ids`
+    their ids alone (for counting them); `join` brings in snippet `s` for the filters; `rank`
+    orders them, best first.
     """
 
     query: str
     matches: str
     newest: str
+    ids: str
     join: str
     rank: str
     scored: int

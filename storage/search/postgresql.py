@@ -25,6 +25,7 @@ def ranking(terms: list[str], tag_words: list[list[str]], *, any_term: bool) -> 
         query=" & ".join([query, *(f"{w}:B" for ws in tag_words for w in ws)]),
         matches=matches,
         newest=f"SELECT snippet_id AS id, document FROM {matches} ORDER BY snippet_id DESC",
+        ids=f"SELECT snippet_id AS id FROM {matches} ORDER BY snippet_id DESC",
         join="JOIN snippet s ON s.id = w.id CROSS JOIN to_tsquery('english', :query) q",
         rank="ts_rank_cd(w.document, q) * (1 + 0.1 * LEAST(s.endorsements, 10)) DESC",
         scored=len(terms) + sum(len(ws) for ws in tag_words),

@@ -27,15 +27,21 @@ from storage.search.words import search_terms, searchable
 # its window, as nearly every query in a real community, is ranked whole.
 RANK_WINDOW = 1000
 MIN_RANK_WINDOW = 250
+# A search of several pages says how many results it has, counting at most this many of the
+# newest matches (beyond them, "of 1000+"): a count costs time per match too.
+COUNT_CAP = 1000
 
 
 @dataclass(frozen=True)
 class SearchPage:
-    """One page of results, best first; `has_more` when another page exists."""
+    """One page of results, best first; `has_more` when another page exists. `total` is how
+    many results there are in all, or at least, when `total_capped` (COUNT_CAP)."""
 
     snippets: list[Snippet]
     tags: dict[int, list[str]]
     has_more: bool
+    total: int = 0
+    total_capped: bool = False
 
 
 def search_snippets(
@@ -65,9 +71,10 @@ def search_snippets(
     # PostgreSQL refuses NUL in text parameters; no tag or user id can contain one anyway
     tags = [t for t in tags if t and "\x00" not in t]
     author_ids = [a for a in author_ids if a and "\x00" not in a]
+    filters = (tags, author_ids, private_channel_ids)
     ids: list[int] = []
+    any_term = False
     if terms:
-        filters = (tags, author_ids, private_channel_ids)
         ids = _ranked_ids(session, team_id, terms, *filters, limit + 1, offset)
         # Nothing has every word: results with any of them instead (on every page alike).
         if (
@@ -75,17 +82,25 @@ def search_snippets(
             and len(terms) > 1
             and (offset == 0 or not _ranked_ids(session, team_id, terms, *filters, 1, 0))
         ):
+            any_term = True
             ids = _ranked_ids(session, team_id, terms, *filters, limit + 1, offset, any_term=True)
     elif tags or author_ids:
-        ids = _browse_ids(
-            session, team_id, tags, author_ids, private_channel_ids, limit + 1, offset
-        )
+        ids = _browse_ids(session, team_id, *filters, limit + 1, offset)
     has_more = len(ids) > limit
     ids = ids[:limit]
+    total, capped = offset + len(ids), False
+    if has_more or (offset and ids):  # one page says its own count; pages count them all
+        if terms:
+            total, capped = _count_ranked(session, team_id, terms, *filters, any_term=any_term)
+        else:
+            total, capped = _count_browsed(session, team_id, *filters)
+        total = max(total, offset + len(ids) + int(has_more))
     return SearchPage(
         snippets=_load_in_order(session, ids),
         tags=snippet_tags(session=session, snippet_ids=ids),
         has_more=has_more,
+        total=total,
+        total_capped=capped,
     )
 
 
@@ -170,6 +185,17 @@ def _ranked_ids(
     return _run_ids(session, ranked(""), params, expanding)
 
 
+def _browse_source(params: dict[str, object]) -> str:
+    """Where a search by tag or author starts: with a tag, from that tag's rows rather than
+    from every snippet."""
+    if not params.get("tag0"):
+        return "snippet s"
+    return (
+        "snippet_tag bt JOIN snippet s ON s.id = bt.snippet_id AND bt.team_id = :team"
+        " AND bt.tag = :tag0"
+    )
+
+
 def _browse_ids(
     session: Session,
     team_id: str,
@@ -180,21 +206,53 @@ def _browse_ids(
     offset: int,
 ) -> list[int]:
     where, params, expanding = _filters(tags, author_ids, private_channel_ids)
-    # with a tag, start from that tag's rows rather than from every snippet
-    source = (
-        "snippet s"
-        if not params.get("tag0")
-        else (
-            "snippet_tag bt JOIN snippet s"
-            " ON s.id = bt.snippet_id AND bt.team_id = :team AND bt.tag = :tag0"
-        )
-    )
+    source = _browse_source(params)
     sql = (
         f"SELECT s.id FROM {source} WHERE 1 = 1" + where + " "
         "ORDER BY s.endorsements DESC, s.created_at DESC, s.id DESC LIMIT :limit OFFSET :offset"
     )
     params.update(team=team_id, limit=limit, offset=offset)
     return _run_ids(session, sql, params, expanding)
+
+
+def _count_ranked(
+    session: Session,
+    team_id: str,
+    terms: list[str],
+    tags: Sequence[str],
+    author_ids: Sequence[str],
+    private_channel_ids: Collection[str],
+    *,
+    any_term: bool,
+) -> tuple[int, bool]:
+    """How many results a ranked search has among its newest COUNT_CAP matches, and whether
+    it has more matches than that (then there may be more results)."""
+    where, params, expanding = _filters(tags, author_ids, private_channel_ids)
+    tag_words = [_WORD.findall(t.casefold()) for t in dict.fromkeys(tags)]
+    plan = engine_of(session).ranking(terms, tag_words, any_term=any_term)
+    params.update(query=plan.query, team=team_id, cap=COUNT_CAP)
+    counted = (
+        f"WITH w AS ({plan.ids} LIMIT :cap) SELECT count(*) FROM w {plan.join} WHERE 1 = 1{where}"
+    )
+    total = _run_ids(session, counted, params, expanding)[0]
+    beyond = f"SELECT 1 FROM {plan.matches} LIMIT 1 OFFSET :cap"
+    return total, bool(_run_ids(session, beyond, {"query": plan.query, "cap": COUNT_CAP}, []))
+
+
+def _count_browsed(
+    session: Session,
+    team_id: str,
+    tags: Sequence[str],
+    author_ids: Sequence[str],
+    private_channel_ids: Collection[str],
+) -> tuple[int, bool]:
+    """How many results a search by tag or author alone has, up to COUNT_CAP, and whether it
+    has more."""
+    where, params, expanding = _filters(tags, author_ids, private_channel_ids)
+    params.update(team=team_id, cap=COUNT_CAP + 1)
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM {_browse_source(params)} WHERE 1 = 1{where}"
+    total = _run_ids(session, sql + " LIMIT :cap) c", params, expanding)[0]
+    return min(total, COUNT_CAP), total > COUNT_CAP
 
 
 # Built once: the statements of every search (SQLAlchemy caches their compiled form).

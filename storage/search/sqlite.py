@@ -28,6 +28,7 @@ def ranking(terms: list[str], tag_words: list[list[str]], *, any_term: bool) -> 
             f"SELECT rowid AS id, bm25(snippet_fts, 4.0, 1.0, 2.0) AS r FROM {matches}"
             " ORDER BY rowid DESC"
         ),
+        ids=f"SELECT rowid AS id FROM {matches} ORDER BY rowid DESC",
         # CROSS JOIN keeps SQLite reading the full-text index first: started from snippet's
         # team index it would MATCH once per row. ix_snippet_rank holds every column read
         # here (bar the optional author and private-channel filters) in a few pages, where

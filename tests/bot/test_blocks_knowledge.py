@@ -8,6 +8,7 @@ from bot.blocks.knowledge import (
     Hit,
     excerpt,
     more_value,
+    page_heading,
     parse_more_value,
     render_mention_answer,
     render_search_results,
@@ -139,6 +140,24 @@ def test_one_page_of_results_says_how_many() -> None:
     )
     assert "🔍 1 result for “cache”" in flatten_text(one.blocks)
     paged = render_search_results(
-        query="cache", hits=[hit("cache me")] * 5, terms=["cache"], offset=5, has_more=True
+        query="cache",
+        hits=[hit("cache me")] * 5,
+        terms=["cache"],
+        offset=5,
+        has_more=True,
+        total=1000,
+        total_capped=True,
     )
-    assert "🔍 Results 6–10 for “cache”" in flatten_text(paged.blocks)
+    assert "🔍 Results 6–10 of 1,000+ for “cache”" in flatten_text(paged.blocks)
+    buttons = [
+        e["text"]["text"] for b in paged.blocks if b["type"] == "actions" for e in b["elements"]
+    ]
+    assert buttons == ["Previous", "Next"]
+
+
+def test_a_page_heading_counts_what_it_shows() -> None:
+    assert page_heading(0, 3, False, 3, False) == "3 results"
+    assert page_heading(0, 1, False, 1, False) == "1 result"
+    assert page_heading(0, 5, True, 23, False) == "Results 1–5 of 23"
+    assert page_heading(5, 1, False, 6, False) == "Result 6 of 6"
+    assert page_heading(5, 5, True, 9, False) == "Results 6–10 of 11"  # counted before a share

@@ -115,6 +115,24 @@ def test_pages_of_five_with_more(engine: Engine) -> None:
     assert (len(third.snippets), third.has_more) == (2, False)
     seen = texts(first) + texts(second) + texts(third)
     assert len(set(seen)) == 12
+    assert [(p.total, p.total_capped) for p in (first, second, third)] == [(12, False)] * 3
+
+
+def test_a_count_past_its_cap_says_at_least(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "COUNT_CAP", 4)
+    guild = make_community()
+    for i in range(7):
+        add_snippet(guild, f"tip number {i} about logging", tags=["logs"], private=i == 0)
+    ranked, browsed = search("logging", limit=2), search("", tags=["logs"], limit=2)
+    assert (ranked.total, ranked.total_capped) == (4, True)  # the newest four match
+    assert (browsed.total, browsed.total_capped) == (4, True)
+    monkeypatch.setattr(search_module, "COUNT_CAP", 10)
+    ranked, browsed = search("logging", limit=2), search("", tags=["logs"], limit=2)
+    assert (ranked.total, browsed.total) == (6, 6)  # the private one is not for this searcher
+    assert not ranked.total_capped and not browsed.total_capped
+    assert search("logging", limit=2, private_channel_ids=["C1"]).total == 7
 
 
 def test_browsing_a_tag_lists_each_snippet_once(engine: Engine) -> None:

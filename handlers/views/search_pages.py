@@ -1,4 +1,4 @@
-"""The "More results" button under search results."""
+"""The "Previous" and "Next" buttons under search results."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from handlers.shared.search import search_message
 from storage import db
 
 
-def search_more_clicked(
+def search_page_clicked(
     ack: Ack,
     body: dict[str, Any],
     action: dict[str, Any],
@@ -21,7 +21,7 @@ def search_more_clicked(
     client: WebClient,
     context: BoltContext,
 ) -> None:
-    """Replace the results with the next page."""
+    """Replace the results with the page the button names."""
     ack()
     query, offset = parse_more_value(action.get("value") or "")
     team_id = team_of(context, body)
