@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from bot.blocks.kit import Message, context, divider, header, section
+from bot.blocks.kit import Message, actions, button, context, divider, header, section
 from bot.mrkdwn import escape
 from storage.markup import visible
+
+HELP_SHOW = "help_show"  # the "Show all commands" button under an unknown command's reply
 
 
 class HelpEntry(NamedTuple):
@@ -16,29 +18,36 @@ class HelpEntry(NamedTuple):
     audience: str
 
 
-def render_help(
-    entries: Sequence[HelpEntry],
-    *,
-    audiences: Sequence[str],
-    unknown: str | None = None,
-    suggestion: str | None = None,
-) -> Message:
-    """Usage of every subcommand, grouped by audience, optionally after an "unknown command" line.
+def render_unknown(unknown: str, *, closest: Sequence[str]) -> Message:
+    """The answer to a subcommand copbot doesn't know: one line, not the whole help.
+
+    Args:
+        unknown: what the user typed that matched no subcommand (markup).
+        closest: subcommand names, best first: one is a "did you mean" (a likely typo), more
+            are the nearest there are.
+    """
+    typed = escape(" ".join(visible(unknown).split())[:50])
+    if len(closest) == 1:
+        line = f"I don't know `/cop {typed}`. Did you mean `/cop {closest[0]}`?"
+    else:
+        nearest = ", ".join(f"`/cop {name}`" for name in closest)
+        line = f"I don't know `/cop {typed}`. The nearest commands: {nearest}."
+        line += " `/cop help` lists them all."
+    blocks = [
+        section(f":thinking_face: {line}"),
+        actions(button("Show all commands", HELP_SHOW, value="help")),
+    ]
+    return Message(text=line, blocks=blocks)
+
+
+def render_help(entries: Sequence[HelpEntry], *, audiences: Sequence[str]) -> Message:
+    """Usage of every subcommand, grouped by audience.
 
     Args:
         entries: the subcommands to list.
         audiences: the group headings, in order.
-        unknown: what the user typed that matched no subcommand.
-        suggestion: the closest subcommand name, for "did you mean".
     """
-    blocks = []
-    lead = ""
-    if unknown is not None:
-        lead = f"I don't know `/cop {escape(visible(unknown)[:50])}`."
-        if suggestion:
-            lead += f" Did you mean `/cop {suggestion}`?"
-        blocks.append(section(f":thinking_face: {lead}"))
-    blocks.append(header("copbot: your community of practice in Slack"))
+    blocks = [header("copbot: your community of practice in Slack")]
     for audience in audiences:
         lines = [
             f"`/cop {escape(e.usage)}`  {escape(e.summary)}"
@@ -54,9 +63,5 @@ def render_help(
             "Facilitators are a community's creator, anyone they add, and workspace admins."
         )
     )
-    fallback = (
-        (lead + " " if lead else "")
-        + "copbot help: "
-        + ", ".join(f"/cop {e.usage}" for e in entries)
-    )
+    fallback = "copbot help: " + ", ".join(f"/cop {e.usage}" for e in entries)
     return Message(text=fallback, blocks=blocks)

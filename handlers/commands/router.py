@@ -9,7 +9,8 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.help import HelpEntry, render_help
+from bot.blocks.help import HelpEntry, render_help, render_unknown
+from bot.blocks.kit import Message
 from handlers.commands import (
     community,
     digest,
@@ -52,13 +53,30 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
 _BY_NAME = {name: s for s in SUBCOMMANDS for name in (s.name, *s.aliases)}
 
 
-def help_message(*, unknown: str | None = None) -> Any:
-    suggestion = None
-    if unknown:
-        close = difflib.get_close_matches(unknown.lower(), list(_BY_NAME), n=1, cutoff=0.6)
-        suggestion = _BY_NAME[close[0]].name if close else None
+NEAREST = 3  # subcommands offered for one copbot doesn't know (and isn't a likely typo of)
+
+
+def help_message() -> Message:
     entries = [HelpEntry(s.usage, s.summary, s.audience) for s in SUBCOMMANDS]
-    return render_help(entries, audiences=AUDIENCES, unknown=unknown, suggestion=suggestion)
+    return render_help(entries, audiences=AUDIENCES)
+
+
+def unknown_message(unknown: str) -> Message:
+    """One line for a subcommand copbot doesn't know: the likely one it is a typo of, else
+    the nearest few (by name, then by alias)."""
+    typed = unknown.lower()
+    typo = difflib.get_close_matches(typed, list(_BY_NAME), n=1, cutoff=0.6)
+    if typo:
+        return render_unknown(unknown, closest=[_BY_NAME[typo[0]].name])
+    ranked = difflib.get_close_matches(typed, list(_BY_NAME), n=len(_BY_NAME), cutoff=0.0)
+    names = list(dict.fromkeys(_BY_NAME[name].name for name in ranked if name != "help"))
+    return render_unknown(unknown, closest=names[:NEAREST])
+
+
+def help_clicked(ack: Ack, respond: Respond) -> None:
+    """ "Show all commands" under an unknown command's reply: the help, in its place."""
+    ack()
+    respond(replace_original=True, response_type="ephemeral", **help_message().as_kwargs())
 
 
 def cop_command(
@@ -77,7 +95,7 @@ def cop_command(
     subcommand = _BY_NAME.get(inv.subcommand)
     if subcommand is None:
         if inv.subcommand:
-            inv.reply(help_message(unknown=inv.subcommand))
+            inv.reply(unknown_message(inv.subcommand))
         else:
             run_help(inv)
         return

@@ -151,7 +151,16 @@ EVENTS = st.fixed_dictionaries(
     },
 )
 ACTIONS = st.sampled_from(
-    ["search_more", "confirm_snippet", "home_share", "home_search", "forget_me_confirm", "x"]
+    [
+        "search_more",
+        "search_previous",
+        "help_show",
+        "confirm_snippet",
+        "home_share",
+        "home_search",
+        "forget_me_confirm",
+        "x",
+    ]
 )
 CALLBACKS = st.sampled_from(
     ["share_knowledge", "save_knowledge", "create_community", "schedule", "home_search_submit"]

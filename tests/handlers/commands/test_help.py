@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.harness import Copbot
+from sandbox.slack import block_actions_payload
+from tests.harness import Copbot, flatten_text
 
 
 def test_help_lists_subcommands_grouped_by_role(copbot: Copbot) -> None:
@@ -20,17 +21,33 @@ def test_empty_command_shows_help(copbot: Copbot) -> None:
     assert "/cop info" in copbot.cop("")
 
 
-def test_unknown_subcommand_suggests_the_closest(copbot: Copbot) -> None:
-    reply = copbot.cop("/cop crate Python Guild")
-    assert "I don't know `/cop crate`" in reply
-    assert "Did you mean `/cop create`?" in reply
-    assert "/cop info" in reply
+def test_a_mistyped_subcommand_gets_one_line_and_a_help_button(copbot: Copbot) -> None:
+    reply = copbot.cop("/cop serch python")
+    assert reply.responses[0]["text"] == "I don't know `/cop serch`. Did you mean `/cop search`?"
+    assert len(reply.responses[0]["blocks"]) == 2  # the line and the button, no more
+    [button] = [
+        e for b in reply.responses[0]["blocks"] if b["type"] == "actions" for e in b["elements"]
+    ]
+    payload = block_actions_payload(
+        user_id="UALICE",
+        action_id=button["action_id"],
+        value=button["value"],
+        response_url=copbot.standin.new_response_url("CPYTHON"),
+        channel_id="CPYTHON",
+    )
+    copbot.interactive(payload)
+    shown = copbot.standin.responses[-1]["body"]
+    assert shown["replace_original"] is True and shown["response_type"] == "ephemeral"
+    assert "/cop info" in flatten_text(shown) and "/cop create <name>" in flatten_text(shown)
+    assert copbot.errors == []
 
 
-def test_unknown_subcommand_without_a_close_match_still_gets_help(copbot: Copbot) -> None:
+def test_an_unknown_subcommand_gets_the_three_nearest_not_the_whole_help(copbot: Copbot) -> None:
     reply = copbot.cop("/cop xyzzy")
-    assert "I don't know `/cop xyzzy`" in reply
-    assert "Did you mean" not in reply
+    assert "I don't know `/cop xyzzy`. The nearest commands: `/cop " in reply
+    assert reply.responses[0]["text"].count("`/cop ") == 5  # typed, three nearest, help
+    assert "`/cop help` lists them all." in reply
+    assert "Did you mean" not in reply and "*Everyone*" not in reply
 
 
 def test_strange_input_is_answered_not_crashed(copbot: Copbot) -> None:
