@@ -52,12 +52,20 @@ def over_quota(*, community_name: str, quota: int, left: int, wanted: int) -> st
     )
 
 
+def ranks(counts: Sequence[int]) -> list[int]:
+    """Places for counts sorted highest first, ties sharing one: 5, 5, 3 → 1, 1, 3."""
+    places: list[int] = []
+    for i, count in enumerate(counts):
+        places.append(places[-1] if i and count == counts[i - 1] else i + 1)
+    return places
+
+
 def _board(title: str, rows: Sequence[tuple[str, int]], unit: str) -> str:
     if not rows:
         return f"*{title}*\n_nobody yet_"
     lines = []
-    for i, (name, count) in enumerate(rows):
-        rank = MEDALS[i] if i < len(MEDALS) else f"{i + 1}."
+    for place, (name, count) in zip(ranks([c for _, c in rows]), rows, strict=True):
+        rank = MEDALS[place - 1] if place <= len(MEDALS) else f"{place}."
         plural = unit if count == 1 or unit.endswith("s") else unit + "s"
         lines.append(f"{rank} {escape(name)}: {count} {plural}")
     return f"*{title}*\n" + "\n".join(lines)

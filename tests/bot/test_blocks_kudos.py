@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from bot.blocks.kudos import kudos_note, over_quota, render_kudos_post, render_leaderboards
+from bot.blocks.kudos import (
+    kudos_note,
+    over_quota,
+    ranks,
+    render_kudos_post,
+    render_leaderboards,
+)
 from tests.harness import flatten_text
 
 
@@ -42,3 +48,8 @@ def test_leaderboards_use_names_only() -> None:
     assert ":first_place_medal: bob: 3 kudos" in text
     assert "<@U1>" not in text and "<!channel>" not in text
     assert "_nobody yet_" in text
+
+
+def test_ties_share_a_place_and_the_next_place_counts_everyone_ahead() -> None:
+    assert ranks([5, 5, 3, 3, 1]) == [1, 1, 3, 3, 5]
+    assert ranks([2]) == [1] and ranks([]) == []

@@ -79,3 +79,15 @@ def test_leaderboards_name_people_without_pinging(copbot: Copbot) -> None:
     assert "all time" in copbot.cop("/cop top all")
     assert "Pick a period" in copbot.cop("/cop top yesterday")
     assert received(1, "UBOB") == 2
+
+
+def test_people_tied_on_a_leaderboard_share_their_medal(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.cop("/cop kudos @bob @carol for the demo")
+    copbot.cop("/cop kudos @bob @carol for the review", user="UADMIN")
+    copbot.cop("/cop kudos @ada for the notes", user="UBOB")
+    board = copbot.cop("/cop top").text
+    assert ":first_place_medal: Bob Builder: 2 kudos" in board
+    assert ":first_place_medal: Carol Danvers: 2 kudos" in board
+    assert ":third_place_medal: Ada Admin: 1 kudos" in board  # two people ahead of her
+    assert ":second_place_medal:" not in board
