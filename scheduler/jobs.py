@@ -17,7 +17,7 @@ from bot.blocks.digest import render_digest, render_kudos_summary, render_prompt
 from bot.blocks.kit import Message
 from bot.lookups import display_names, named
 from scheduler.periods import days_ago
-from storage import prompts, schedule
+from storage import communities, prompts, schedule
 from storage.digest import DigestData, digest_data
 from storage.kudos import kudos_week
 from storage.markup import mentioned_users
@@ -80,10 +80,18 @@ def draft_kudos_summary(
     """The kudos since the last kudos summary (seven days at most) up to `now`."""
     assert community.id is not None
     start = since_last(session, community, KUDOS_KIND, now)
-    week = kudos_week(session=session, community_id=community.id, start=start, end=now)
+    home = communities.home_channel(session=session, community_id=community.id)
+    week = kudos_week(
+        session=session,
+        community_id=community.id,
+        start=start,
+        end=now,
+        shown_in=home.channel_id if home else "",
+    )
     people = [
         u for k in week.kudos for u in (k.giver_id, k.receiver_id, *mentioned_users(k.reason))
     ]
+    people += [u for text in week.quotes.values() for u in mentioned_users(text)]
     people += [u for u, _ in week.shared_knowledge + week.curated_knowledge]
     names = display_names(client, session, team_id=community.team_id, user_ids=people)
     return Draft(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
@@ -13,10 +13,10 @@ from sqlmodel import Session, col, delete, select
 
 from storage.clock import utcnow
 from storage.locks import write_lock
-from storage.models import Community, Kudos, Snippet
+from storage.models import ChannelMessage, Community, CommunityChannel, Kudos, Snippet
 from storage.models.base import PENDING_POST
 from storage.models.knowledge import STATUS_CONFIRMED
-from storage.models.kudos import KUDOS_COMMAND
+from storage.models.kudos import KUDOS_COMMAND, KUDOS_REACTION
 from storage.stats import confirmed_in
 from storage.upsert import insert_if_absent
 
@@ -257,10 +257,18 @@ class KudosWeek:
     first_time_receivers: list[str]
     shared_knowledge: list[tuple[str, int]]
     curated_knowledge: list[tuple[str, int]]
+    # kudos id -> the text (markup) of the message a reaction thanked, where it may be quoted
+    quotes: dict[int, str] = field(default_factory=dict)
 
 
 def kudos_week(
-    *, session: Session, community_id: int, start: datetime, end: datetime, limit: int = 5
+    *,
+    session: Session,
+    community_id: int,
+    start: datetime,
+    end: datetime,
+    limit: int = 5,
+    shown_in: str = "",
 ) -> KudosWeek:
     """Who thanked whom for what between `start` and `end`, and who is credited for knowledge.
 
@@ -274,6 +282,8 @@ def kudos_week(
         start: the period's start (inclusive, UTC).
         end: the period's end (exclusive, UTC).
         limit: how many top receivers.
+        shown_in: the channel the summary goes to: the messages thanked by reaction there or
+            in the community's public channels are quoted (a private channel's never leave it).
     """
     kudos = list(
         session.exec(
@@ -307,7 +317,42 @@ def kudos_week(
         ],
         shared_knowledge=_ranked(list(authors.items()), limit),
         curated_knowledge=_ranked(list(curators.items()), limit),
+        quotes=_quotes(session, community_id, kudos, shown_in=shown_in),
     )
+
+
+def _quotes(
+    session: Session, community_id: int, kudos: list[Kudos], *, shown_in: str
+) -> dict[int, str]:
+    """The cached text of the messages thanked by reaction, where `shown_in` may show it."""
+    thanked = {(k.channel_id, k.message_ts) for k in kudos if k.source == KUDOS_REACTION}
+    if not thanked:
+        return {}
+    public = set(
+        session.exec(
+            select(CommunityChannel.channel_id).where(
+                CommunityChannel.community_id == community_id,
+                col(CommunityChannel.is_private).is_(False),
+            )
+        )
+    )
+    quotable = {(c, ts) for c, ts in thanked if c == shown_in or c in public}
+    if not quotable:
+        return {}
+    rows = session.exec(
+        select(ChannelMessage.channel_id, ChannelMessage.ts, ChannelMessage.text).where(
+            ChannelMessage.team_id == kudos[0].team_id,
+            col(ChannelMessage.channel_id).in_({c for c, _ in quotable}),
+            col(ChannelMessage.ts).in_({ts for _, ts in quotable}),
+            col(ChannelMessage.deleted_at).is_(None),
+        )
+    )
+    texts = {(c, ts): text for c, ts, text in rows if (c, ts) in quotable and text.strip()}
+    return {
+        k.id: texts[(k.channel_id, k.message_ts)]
+        for k in kudos
+        if k.id is not None and (k.channel_id, k.message_ts) in texts
+    }
 
 
 class Received(NamedTuple):

@@ -157,6 +157,18 @@ def render_digest(data: DigestData, names: Names) -> Message:
     )
 
 
+QUOTED_WORDS = 8
+
+
+def first_words(markup: str, words: int = QUOTED_WORDS, length: int = 60) -> str:
+    """The opening words of a message (markup) as read, "…" when there is more."""
+    flat = visible(markup).split()
+    quoted = " ".join(flat[:words])
+    if len(quoted) > length:
+        quoted = quoted[:length].rsplit(" ", 1)[0] or quoted[:length]
+    return quoted + ("…" if quoted != " ".join(flat) else "")
+
+
 def render_kudos_summary(
     *, community_name: str, week: KudosWeek, names: Names, max_lines: int = 15
 ) -> Message:
@@ -180,11 +192,11 @@ def render_kudos_summary(
         lines = []
         for kudos in week.kudos[:max_lines]:
             reason = kudos.reason
-            what = (
-                link(reason, "their message")
-                if reason.startswith("https://")
-                else truncate(to_mrkdwn(with_names(reason, names)), 150)
-            )
+            if reason.startswith("https://"):  # by reaction: the message thanked, quoted
+                quoted = first_words(with_names(week.quotes.get(kudos.id or 0, ""), names))
+                what = link(reason, f"“{quoted}”" if quoted else "their message")
+            else:
+                what = truncate(to_mrkdwn(with_names(reason, names)), 150)
             lines.append(
                 f"• {_name(names, kudos.giver_id)} → {_name(names, kudos.receiver_id)}: {what}"
             )

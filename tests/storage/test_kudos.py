@@ -9,10 +9,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from scheduler.kinds import default_slots
-from storage import communities, db, knowledge, kudos
+from storage import communities, db, knowledge, kudos, messages
 from storage.clock import utcnow
 from storage.knowledge import NewSnippet, capture_snippet
-from storage.models import Community, Kudos
+from storage.models import Community, CommunityChannel, Kudos
 from storage.models.knowledge import SOURCE_COMMAND, SOURCE_REACTION
 from tests.storage.knowledge_helpers import add_snippet, make_community, received
 
@@ -410,3 +410,49 @@ def test_a_reason_is_kept_without_nul_characters(engine: Engine) -> None:
             session=session, team_id=guild.team_id, receiver_id="UB", since=utcnow() - DAY
         )
     assert [k.reason for k in latest] == ["Thanks for the fix!"]
+
+
+def test_messages_thanked_by_reaction_are_quoted_only_where_they_may_be_read(
+    engine: Engine,
+) -> None:
+    guild = make_community()  # its home channel, C1, is public
+    with db.session() as session:
+        session.add(  # a second channel of the guild, private
+            CommunityChannel(
+                team_id=guild.team_id,
+                community_id=guild.id or 0,
+                channel_id="C2",
+                channel_name="inner-circle",
+                is_private=True,
+                added_by="UALICE",
+                added_at=utcnow(),
+            )
+        )
+        session.commit()
+        for channel, ts, text in (("C1", "1.1", "Public tip"), ("C2", "2.2", "Secret tip")):
+            messages.cache_message(
+                session=session,
+                team_id=guild.team_id,
+                channel_id=channel,
+                ts=ts,
+                user_id="UB",
+                text=text,
+            )
+    _thank(guild, "UA", "UB", ts="1.1", channel="C1")
+    _thank(guild, "UA", "UB", ts="2.2", channel="C2")
+    _thank(guild, "UC", "UB", ts="3.3", channel="C1")  # a message copbot never saw
+    _thank(guild, "UA", "UB", ts="", source="command", reason="for the help")
+
+    def quoted(shown_in: str) -> list[str]:
+        with db.session() as session:
+            week = kudos.kudos_week(
+                session=session,
+                community_id=guild.id or 0,
+                start=utcnow() - DAY,
+                end=utcnow() + DAY,
+                shown_in=shown_in,
+            )
+        return sorted(week.quotes.values())
+
+    assert quoted("C1") == ["Public tip"]  # the private channel's message stays there
+    assert quoted("C2") == ["Public tip", "Secret tip"]

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
+from bot.slack_client import make_client
+from scheduler.jobs import draft_kudos_summary
 from storage import communities, db
+from storage.clock import utcnow
 from storage.models import Kudos
-from tests.harness import TEAM, Copbot
+from tests.harness import TEAM, Copbot, flatten_text
 
 
 def _received() -> dict[str, int]:
@@ -136,3 +141,33 @@ def test_kudos_always_equal_the_reactions_present(copbot: Copbot, steps) -> None
             )
         (present.add if add else present.discard)((giver, which))
     assert _received() == ({"UBOB": len(present)} if present else {})
+
+
+def _kudos_summary(copbot: Copbot) -> str:
+    """The weekly kudos summary as the scheduler would draft it now."""
+    with db.session() as session:
+        guild = communities.community_for_channel(
+            session=session, team_id=TEAM, channel_id="CPYTHON"
+        )
+        assert guild is not None
+        client = make_client(token=copbot.standin.bot_token, base_url=copbot.standin.api_url)
+        later = utcnow() + timedelta(minutes=1)
+        draft = draft_kudos_summary(client, session, community=guild, now=later)
+    assert draft.message is not None
+    return flatten_text(draft.message.blocks)
+
+
+def test_the_weekly_summary_quotes_the_first_words_of_a_message_thanked_by_reaction(
+    copbot: Copbot,
+) -> None:
+    _guild(copbot)
+    ts = copbot.say(
+        "Use <pathlib> & friends for paths: it handles Windows drives, symlinks and more",
+        user="UBOB",
+    )
+    copbot.react(ts, user="UALICE", emoji="raised_hands")
+    summary = _kudos_summary(copbot)
+    assert "→ Bob Builder: <https://" in summary
+    # the words as read, once escaped for mrkdwn; cut after eight words
+    assert "|“Use &lt;pathlib&gt; &amp; friends for paths: it handles…”>" in summary
+    assert "their message" not in summary
