@@ -28,7 +28,7 @@ from bot.blocks.kit import (
     title_of,
 )
 from bot.mrkdwn import channel, escape, truncate, user
-from bot.text import counted
+from bot.text import counted, title_from
 from storage.markup import to_mrkdwn, visible
 
 SEARCH_MORE = "search_more"  # "Next"
@@ -202,11 +202,29 @@ def chunks(text: str, size: int) -> list[str]:
         opened = text.rfind("<", 0, cut)  # never inside a link or mention
         if opened > text.rfind(">", 0, cut) and opened > 0:
             cut = opened
+        entity = text.rfind("&", max(0, cut - 8), cut)  # nor inside &amp; &lt; &gt;
+        if entity > 0 and ";" in text[entity : cut + 8] and ";" not in text[entity:cut]:
+            cut = entity
         pieces.append(text[:cut])
         text = text[cut:].lstrip("\n")
     if text:
         pieces.append(text)
     return pieces
+
+
+COLLAPSE_AT = 700  # a shared post longer than this (mrkdwn) shows its start and "Show more"
+COLLAPSED_LENGTH = 500
+SNIPPET_SHOW = "snippet_show"
+
+
+def title_repeats_text(title: str, text: str) -> bool:
+    """Whether a title (markup) only repeats the opening of the text, as bot.text.title_from
+    makes one: then the text says it already."""
+    if not title or title == title_from(text):
+        return True
+    said = " ".join(visible(text).split())
+    opening = " ".join(visible(title).split()).removesuffix("…").rstrip()
+    return said.startswith(opening)
 
 
 def render_shared(
@@ -217,8 +235,12 @@ def render_shared(
     tags: Sequence[str],
     community_name: str,
     waiting: bool = False,
+    snippet_id: int | None = None,
 ) -> Message:
     """The public post of `/cop share` or the "Share knowledge" form, with attribution.
+
+    The text shows once: a title that only repeats its opening is left out. A long text shows
+    its start and a "Show more" button that opens the whole of it (SNIPPET_SHOW).
 
     Args:
         sharer_id: who shared it (their mentions in `text` stay theirs: they made them).
@@ -227,12 +249,31 @@ def render_shared(
         tags: its tags.
         community_name: the community's name, markup.
         waiting: it counts once a facilitator confirms it (the footer says so).
+        snippet_id: the snippet it is, for "Show more" (None: the text is shown whole).
     """
-    blocks: list[Block] = [
-        section(f":bulb: *{to_mrkdwn(title)}*" if title else ":bulb: *Shared knowledge*")
-    ]
-    for piece in chunks(to_mrkdwn(text, mentions=True), MAX_SECTION_TEXT - 100)[:40]:
-        blocks.append(section(piece))
+    body = to_mrkdwn(text, mentions=True)
+    collapsed = snippet_id is not None and len(body) > COLLAPSE_AT
+    if collapsed:
+        body = chunks(body, COLLAPSED_LENGTH)[0].rstrip() + "…"
+    pieces = chunks(body, MAX_SECTION_TEXT - 100)[:40] or [""]
+    blocks: list[Block] = []
+    if title and not title_repeats_text(title, text):
+        blocks.append(section(f":bulb: *{to_mrkdwn(title)}*"))
+        blocks.extend(section(piece) for piece in pieces)
+    else:
+        blocks.append(section(f":bulb: {pieces[0]}"))
+        blocks.extend(section(piece) for piece in pieces[1:])
+    if collapsed:
+        blocks.append(actions(button("Show more", SNIPPET_SHOW, value=str(snippet_id))))
+    blocks.append(context(" · ".join(shared_meta(sharer_id, tags, community_name, waiting))))
+    headline = to_mrkdwn(title) if title else escape(title_of("", text, 150))
+    return Message(text=f"Knowledge shared: {truncate(headline, 150)}", blocks=blocks)
+
+
+def shared_meta(
+    sharer_id: str, tags: Sequence[str], community_name: str, waiting: bool
+) -> list[str]:
+    """A shared post's footer: who shared it, its tags, and whether it counts yet."""
     meta = [f"Shared by {user(sharer_id)}"]
     if tags:
         meta.append(" ".join(f"#{escape(t)}" for t in tags))
@@ -242,9 +283,21 @@ def render_shared(
         if waiting
         else f"saved to {name} knowledge"
     )
-    blocks.append(context(" · ".join(meta)))
-    headline = to_mrkdwn(title) if title else escape(title_of("", text, 150))
-    return Message(text=f"Knowledge shared: {truncate(headline, 150)}", blocks=blocks)
+    return meta
+
+
+def snippet_modal(*, title: str, text: str, permalink: str, author_name: str) -> dict[str, Any]:
+    """A snippet whole, in a modal ("Show more" under a long shared post)."""
+    shown = title_of(title, text)
+    blocks: list[Block] = [section(f"*{link(permalink, truncate(shown, 150))}*")]
+    blocks += [section(p) for p in chunks(to_mrkdwn(text), MAX_SECTION_TEXT - 100)[:90]]
+    blocks.append(context(f"by {escape(author_name)}"))
+    return {
+        "type": "modal",
+        "title": plain("Community knowledge"),
+        "close": plain("Close"),
+        "blocks": blocks,
+    }
 
 
 def capture_confirmation(*, community_name: str, title: str, status: str, needed: str = "") -> str:

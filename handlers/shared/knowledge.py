@@ -199,14 +199,6 @@ def share_knowledge(
     waiting = community.require_confirmation and not is_facilitator(
         session, client, community, user_id
     )
-    post = render_shared(
-        sharer_id=user_id,
-        text=text,
-        title=title,
-        tags=tags,
-        community_name=community.name,
-        waiting=waiting,
-    )
     # recorded first, announced second: a refused post takes it back, a lost answer keeps it
     snippet, _ = knowledge.capture_snippet(
         session=session,
@@ -223,6 +215,15 @@ def share_knowledge(
             source=source,
             is_private=is_private,
         ),
+    )
+    post = render_shared(
+        sharer_id=user_id,
+        text=text,
+        title=title,
+        tags=tags,
+        community_name=community.name,
+        waiting=waiting,
+        snippet_id=snippet.id,
     )
     try:
         metadata = {

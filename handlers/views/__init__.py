@@ -7,7 +7,13 @@ from typing import Any
 from bot.blocks.community import CREATE_VIEW
 from bot.blocks.forget import FORGET_CANCEL, FORGET_CONFIRM
 from bot.blocks.home import HOME_SEARCH, HOME_SHARE, SEARCH_VIEW
-from bot.blocks.knowledge import SAVE_VIEW, SEARCH_MORE, SEARCH_PREVIOUS, SHARE_VIEW
+from bot.blocks.knowledge import (
+    SAVE_VIEW,
+    SEARCH_MORE,
+    SEARCH_PREVIOUS,
+    SHARE_VIEW,
+    SNIPPET_SHOW,
+)
 from bot.blocks.schedule import SCHEDULE_VIEW
 from bot.blocks.settings import CONFIRM_SNIPPET
 from bot.errors import guarded
@@ -18,6 +24,7 @@ from handlers.views.home import home_search_clicked, home_search_submitted, home
 from handlers.views.knowledge import save_knowledge_submitted, share_knowledge_submitted
 from handlers.views.schedule import schedule_submitted
 from handlers.views.search_pages import search_page_clicked
+from handlers.views.snippet import snippet_show_clicked
 
 
 def register(app: Any) -> None:
@@ -28,6 +35,7 @@ def register(app: Any) -> None:
     app.view(SCHEDULE_VIEW)(guarded(schedule_submitted))
     app.action(SEARCH_MORE)(guarded(search_page_clicked))
     app.action(SEARCH_PREVIOUS)(guarded(search_page_clicked))
+    app.action(SNIPPET_SHOW)(guarded(snippet_show_clicked))
     app.action(CONFIRM_SNIPPET)(guarded(confirm_snippet_clicked))
     app.action(HOME_SHARE)(guarded(home_share_clicked))
     app.action(FORGET_CONFIRM)(guarded(forget_me_confirmed))

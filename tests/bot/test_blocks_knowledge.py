@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
+from bot.blocks.kit import Message
 from bot.blocks.knowledge import (
+    COLLAPSED_LENGTH,
+    SNIPPET_SHOW,
     Hit,
     excerpt,
     more_value,
@@ -16,6 +20,7 @@ from bot.blocks.knowledge import (
     save_modal,
     share_modal,
 )
+from bot.text import title_from
 from tests.harness import flatten_text
 
 WHEN = datetime(2026, 11, 26, tzinfo=UTC)
@@ -106,12 +111,47 @@ def test_empty_results_suggest_tags() -> None:
     assert "`#python`" in flatten_text(message.blocks)
 
 
-def test_long_shares_are_split_not_lost() -> None:
+def _sections(message: Message) -> list[str]:
+    return [b["text"]["text"] for b in message.blocks if b["type"] == "section"]
+
+
+def test_long_shares_without_a_snippet_to_open_are_split_not_lost() -> None:
     text = "line of text\n" * 600
     shared = render_shared(sharer_id="U1", text=text, title="", tags=[], community_name="G")
-    body = "".join(b["text"]["text"] for b in shared.blocks[1:-1])
+    body = "".join(_sections(shared)).removeprefix(":bulb: ")
     assert body.replace("\n", "") == text.replace("\n", "")
-    assert all(len(b["text"]["text"]) <= 3000 for b in shared.blocks if b["type"] == "section")
+    assert all(len(piece) <= 3000 for piece in _sections(shared))
+
+
+def test_a_long_share_shows_its_start_and_a_show_more_button() -> None:
+    text = "Tom &amp; Jerry &lt;3 " * 200  # as Slack escapes it
+    shared = render_shared(
+        sharer_id="U1", text=text, title="", tags=[], community_name="G", snippet_id=42
+    )
+    [start] = _sections(shared)
+    assert start.startswith(":bulb: Tom &amp; Jerry &lt;3") and start.endswith("…")
+    assert len(start) <= COLLAPSED_LENGTH + 10
+    assert not re.search(r"&(?!amp;|lt;|gt;)", start)  # never an entity cut in two
+    [button] = [e for b in shared.blocks if b["type"] == "actions" for e in b["elements"]]
+    assert (button["text"]["text"], button["action_id"], button["value"]) == (
+        "Show more",
+        SNIPPET_SHOW,
+        "42",
+    )
+    short = render_shared(
+        sharer_id="U1", text="Short", title="", tags=[], community_name="G", snippet_id=42
+    )
+    assert not [b for b in short.blocks if b["type"] == "actions"]
+
+
+def test_a_shared_post_shows_its_text_once() -> None:
+    text = "Use pathlib for paths: it handles Windows drive letters, symlinks and home folders"
+    derived = render_shared(
+        sharer_id="U1", text=text, title=title_from(text), tags=[], community_name="G"
+    )
+    assert _sections(derived) == [f":bulb: {text}"]
+    own = render_shared(sharer_id="U1", text=text, title="Paths", tags=[], community_name="G")
+    assert _sections(own) == [":bulb: *Paths*", text]
 
 
 def test_modals_stay_within_view_limits() -> None:
