@@ -285,7 +285,7 @@ def refresh_snippet(
 
 
 def _derive_status(snippet: Snippet, community: Community, endorsers: int, confirmed: bool) -> str:
-    if snippet.deleted_at is not None:
+    if snippet.deleted_at is not None or snippet.rejected_by:
         return STATUS_WITHDRAWN
     if snippet.source == SOURCE_REACTION:
         # every reaction was taken back
@@ -313,6 +313,29 @@ def confirm_snippet(
     """
     snippet.confirmed_by, snippet.confirmed_via = facilitator_id, CONFIRMED_ON_PURPOSE
     return refresh_snippet(session=session, snippet=snippet, community=community)
+
+
+def reject_snippet(*, session: Session, snippet: Snippet, facilitator_id: str) -> bool:
+    """A facilitator rejects a snippet that waits for confirmation: it is withdrawn for good,
+    whatever reactions follow. False when it no longer waited (confirmed, withdrawn, or
+    rejected by someone else first), so only one rejection is ever told.
+
+    Args:
+        session: the open session (committed here).
+        snippet: the snippet.
+        facilitator_id: who rejected it (the caller checked the role).
+    """
+    session.commit()
+    write_lock(session, f"snippet {snippet.id}")
+    session.refresh(snippet)
+    if snippet.status != STATUS_PENDING:
+        session.commit()
+        return False
+    snippet.rejected_by = facilitator_id
+    snippet.status = STATUS_WITHDRAWN
+    session.add(snippet)
+    session.commit()
+    return True
 
 
 def update_snippet_text(

@@ -56,6 +56,19 @@ def flatten_text(payload: Any) -> str:
     return "\n".join(found)
 
 
+def buttons(payload: Any, action_id: str | None = None) -> list[dict[str, Any]]:
+    """The buttons of a message, view or blocks (in actions blocks and as accessories), in
+    order; those with `action_id` only, when given."""
+    blocks = payload.get("blocks", []) if isinstance(payload, dict) else payload
+    found = []
+    for block in blocks:
+        elements = block.get("elements", []) if block.get("type") == "actions" else []
+        for element in [*elements, block.get("accessory") or {}]:
+            if element.get("type") == "button" and action_id in (None, element["action_id"]):
+                found.append(element)
+    return found
+
+
 @dataclass
 class Reply:
     """What a /cop command produced: the HTTP ack and what was sent to its response_url."""

@@ -19,7 +19,7 @@ from bot.blocks.kit import (
     section,
     title_of,
 )
-from bot.blocks.settings import CONFIRM_SNIPPET
+from bot.blocks.settings import pending_buttons
 from bot.mrkdwn import channel, truncate
 from storage.markup import to_mrkdwn
 
@@ -118,14 +118,8 @@ def _pending(data: HomeData) -> list[Block]:
         return []
     blocks: list[Block] = [section(f"*Waiting for your confirmation ({data.pending_total})*")]
     for item in data.pending[:10]:
-        blocks.append(
-            section(
-                f"{_link(item)} in {to_mrkdwn(item.community)}",
-                accessory=button(
-                    "Confirm", CONFIRM_SNIPPET, value=str(item.snippet_id), style="primary"
-                ),
-            )
-        )
+        blocks.append(section(f"{_link(item)} in {to_mrkdwn(item.community)}"))
+        blocks.append(pending_buttons(item.snippet_id))
     if data.pending_total > len(data.pending[:10]):
         blocks.append(context("See them all with `/cop pending` in the community's channel."))
     return blocks

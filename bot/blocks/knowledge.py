@@ -236,6 +236,7 @@ def render_shared(
     community_name: str,
     waiting: bool = False,
     snippet_id: int | None = None,
+    rejected: bool = False,
 ) -> Message:
     """The public post of `/cop share` or the "Share knowledge" form, with attribution.
 
@@ -250,6 +251,7 @@ def render_shared(
         community_name: the community's name, markup.
         waiting: it counts once a facilitator confirms it (the footer says so).
         snippet_id: the snippet it is, for "Show more" (None: the text is shown whole).
+        rejected: a facilitator decided not to keep it (the footer says so).
     """
     body = to_mrkdwn(text, mentions=True)
     collapsed = snippet_id is not None and len(body) > COLLAPSE_AT
@@ -265,7 +267,10 @@ def render_shared(
         blocks.extend(section(piece) for piece in pieces[1:])
     if collapsed:
         blocks.append(actions(button("Show more", SNIPPET_SHOW, value=str(snippet_id))))
-    blocks.append(context(" · ".join(shared_meta(sharer_id, tags, community_name, waiting))))
+    meta = shared_meta(sharer_id, tags, community_name, waiting)
+    if rejected:
+        meta[-1] = f"not kept as {to_mrkdwn(community_name)} knowledge"
+    blocks.append(context(" · ".join(meta)))
     headline = to_mrkdwn(title) if title else escape(title_of("", text, 150))
     return Message(text=f"Knowledge shared: {truncate(headline, 150)}", blocks=blocks)
 

@@ -5,11 +5,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.blocks.kit import Block, Message, button, context, divider, link, section, title_of
+from bot.blocks.kit import (
+    Block,
+    Message,
+    actions,
+    button,
+    context,
+    divider,
+    link,
+    section,
+    title_of,
+)
 from bot.mrkdwn import channel, escape, truncate
 from storage.markup import to_mrkdwn
 
 CONFIRM_SNIPPET = "confirm_snippet"
+REJECT_SNIPPET = "reject_snippet"
+SHOWN_PENDING = 10  # four blocks each: a message holds 50
 
 
 def emoji_names(names: Sequence[str]) -> str:
@@ -52,33 +64,51 @@ class PendingItem:
     permalink: str
 
 
-def render_pending(*, name: str, items: Sequence[PendingItem]) -> Message:
-    """`/cop pending`: knowledge waiting for confirmation, each with a Confirm button."""
+def pending_buttons(snippet_id: int) -> Block:
+    """Confirm and Reject for one snippet waiting for confirmation."""
+    value = str(snippet_id)
+    return actions(
+        button("Confirm", CONFIRM_SNIPPET, value=value, style="primary"),
+        button("Reject", REJECT_SNIPPET, value=value, style="danger"),
+    )
+
+
+def render_pending(*, name: str, items: Sequence[PendingItem], note: str = "") -> Message:
+    """`/cop pending`: knowledge waiting for confirmation, each with Confirm and Reject.
+
+    Args:
+        name: the community's name, markup.
+        items: what waits, oldest first.
+        note: what was just done (mrkdwn), shown first: "Confirmed “…”."
+    """
     name = to_mrkdwn(name)
+    lead = [section(note)] if note else []
     if not items:
-        text = f"Nothing is waiting for confirmation in *{name}*."
-        return Message(text=text, blocks=[section(text)])
+        text = (
+            f"Nothing else is waiting for confirmation in *{name}*."
+            if note
+            else (f"Nothing is waiting for confirmation in *{name}*.")
+        )
+        return Message(text=text, blocks=[*lead, section(text)])
     blocks: list[Block] = [
+        *lead,
         section(
             f"*{len(items)} snippet{'s' if len(items) != 1 else ''} waiting in {name}*: "
-            "confirm what the community should keep."
-        )
+            "confirm what the community should keep, reject what it shouldn't."
+        ),
     ]
-    for item in items[:15]:
+    for item in items[:SHOWN_PENDING]:
         title = link(item.permalink, truncate(title_of(item.title, item.text, 120), 120))
         blocks.append(divider())
-        blocks.append(
-            section(
-                f"*{title}*\n{truncate(to_mrkdwn(item.text), 300)}",
-                accessory=button(
-                    "Confirm", CONFIRM_SNIPPET, value=str(item.snippet_id), style="primary"
-                ),
-            )
-        )
+        blocks.append(section(f"*{title}*\n{truncate(to_mrkdwn(item.text), 300)}"))
         blocks.append(
             context(
                 f"by {escape(item.author_name)} · :bulb: {item.endorsements}"
                 f" · in {channel(item.channel_id)}"
             )
         )
+        blocks.append(pending_buttons(item.snippet_id))
+    if len(items) > SHOWN_PENDING:
+        more = len(items) - SHOWN_PENDING
+        blocks.append(context(f"…and {more} more: they show here as these are settled."))
     return Message(text=f"{len(items)} snippets waiting in {name}", blocks=blocks)

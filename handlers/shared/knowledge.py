@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackClientError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
@@ -33,7 +33,7 @@ from storage.clock import utcnow
 from storage.knowledge import NewSnippet
 from storage.models import Community, Snippet
 from storage.models.base import PENDING_POST, SHARED_KNOWLEDGE_EVENT
-from storage.models.knowledge import STATUS_CONFIRMED
+from storage.models.knowledge import SOURCE_REACTION, STATUS_CONFIRMED, STATUS_PENDING
 from storage.threads import Reply, compose_thread
 
 log = logging.getLogger("copbot.knowledge")
@@ -252,6 +252,31 @@ def share_knowledge(
             "shared knowledge %s in %s not fully recorded: %s", ts, channel_id, type(exc).__name__
         )
         raise CopError(POSTED_NOT_RECORDED) from None
+
+
+def refresh_shared_post(
+    client: WebClient, session: Session, *, community: Community, snippet: Snippet
+) -> None:
+    """A shared post (copbot's own, from `/cop share` or the form) tells what became of it
+    once a facilitator decided: "saved to … knowledge" or "not kept". A captured message is
+    someone else's: Slack refuses the update and nothing changes."""
+    if snippet.source == SOURCE_REACTION or snippet.message_ts.startswith(PENDING_POST):
+        return
+    post = render_shared(
+        sharer_id=snippet.author_id,
+        text=snippet.text,
+        title=snippet.title,
+        tags=knowledge.tags_of(session=session, snippet=snippet),
+        community_name=community.name,
+        waiting=snippet.status == STATUS_PENDING,
+        snippet_id=snippet.id,
+        rejected=bool(snippet.rejected_by),
+    )
+    session.commit()  # no transaction waits on Slack
+    try:
+        client.chat_update(channel=snippet.channel_id, ts=snippet.message_ts, **post.as_kwargs())
+    except SlackApiError as exc:
+        log.info("shared post %s not updated: %s", snippet.message_ts, exc.response.get("error"))
 
 
 POSTED_NOT_RECORDED = (

@@ -12,8 +12,11 @@ from storage import knowledge
 from storage.models import Community
 
 
-def pending_message(client: WebClient, session: Session, community: Community) -> Message:
-    """The pending queue of a community, ready to show to a facilitator."""
+def pending_message(
+    client: WebClient, session: Session, community: Community, *, note: str = ""
+) -> Message:
+    """The pending queue of a community, ready to show to a facilitator (after `note`, what
+    they just did, in mrkdwn)."""
     assert community.id is not None
     waiting = knowledge.pending_snippets(session=session, community_id=community.id)
     names = display_names(
@@ -31,4 +34,4 @@ def pending_message(client: WebClient, session: Session, community: Community) -
         )
         for s in waiting
     ]
-    return render_pending(name=community.name, items=items)
+    return render_pending(name=community.name, items=items, note=note)

@@ -15,9 +15,9 @@ from bot.blocks.knowledge import (
     SNIPPET_SHOW,
 )
 from bot.blocks.schedule import SCHEDULE_VIEW
-from bot.blocks.settings import CONFIRM_SNIPPET
+from bot.blocks.settings import CONFIRM_SNIPPET, REJECT_SNIPPET
 from bot.errors import guarded
-from handlers.views.confirm import confirm_snippet_clicked
+from handlers.views.confirm import confirm_snippet_clicked, reject_snippet_clicked
 from handlers.views.create_community import create_community_submitted
 from handlers.views.forget import forget_me_cancelled, forget_me_confirmed
 from handlers.views.home import home_search_clicked, home_search_submitted, home_share_clicked
@@ -37,6 +37,7 @@ def register(app: Any) -> None:
     app.action(SEARCH_PREVIOUS)(guarded(search_page_clicked))
     app.action(SNIPPET_SHOW)(guarded(snippet_show_clicked))
     app.action(CONFIRM_SNIPPET)(guarded(confirm_snippet_clicked))
+    app.action(REJECT_SNIPPET)(guarded(reject_snippet_clicked))
     app.action(HOME_SHARE)(guarded(home_share_clicked))
     app.action(FORGET_CONFIRM)(guarded(forget_me_confirmed))
     app.action(FORGET_CANCEL)(guarded(forget_me_cancelled))

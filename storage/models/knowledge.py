@@ -72,6 +72,8 @@ class Snippet(SQLModel, table=True):
     # the facilitator who confirmed it, when the community requires confirmation, and how
     confirmed_by: str | None = Field(default=None, max_length=USER_ID_LEN)
     confirmed_via: str | None = Field(default=None, max_length=16)
+    # the facilitator who rejected it while it waited: withdrawn for good
+    rejected_by: str | None = Field(default=None, max_length=USER_ID_LEN)
     created_at: datetime = created_field()
     confirmed_at: datetime | None = when_field()
     edited_at: datetime | None = when_field()

@@ -12,7 +12,7 @@ from sandbox.slack import block_actions_payload, state_value, view_submission_pa
 from scheduler.kinds import DIGEST, KUDOS
 from storage import communities, db
 from storage.clock import utcnow
-from tests.harness import TEAM, Copbot, flatten_text
+from tests.harness import TEAM, Copbot, buttons, flatten_text
 
 CODE = "Generics: def first(xs: list[T]) -> T, and 0 < len(xs) <= 10 && fast #typing"
 
@@ -70,11 +70,7 @@ def test_text_typed_into_the_share_form_keeps_what_is_between_angle_brackets(
     post = copbot.standin.last_message("CPYTHON")
     assert "waiting for a facilitator" in flatten_text(post["blocks"])
     assert "saved to" not in flatten_text(post["blocks"])
-    [confirm] = [
-        e["value"]
-        for b in pending.responses[-1]["blocks"]
-        if (e := b.get("accessory") or {}).get("action_id") == "confirm_snippet"
-    ]
+    [confirm] = [e["value"] for e in buttons(pending.responses[-1], "confirm_snippet")]
     copbot.interactive(
         block_actions_payload(
             user_id="UALICE",

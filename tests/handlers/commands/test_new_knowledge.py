@@ -14,17 +14,13 @@ from scheduler.periods import next_run
 from scheduler.tick import tick
 from storage.clock import utcnow
 from tests.handlers.knowledge_helpers import snippet_at
-from tests.harness import Copbot, flatten_text
+from tests.harness import Copbot, buttons, flatten_text
 
 
 def _confirm_pending(copbot: Copbot) -> None:
     """Alice opens /cop pending and clicks Confirm."""
     listing = copbot.cop("/cop pending")
-    button = next(
-        b["accessory"]
-        for b in listing.responses[0]["blocks"]
-        if b.get("accessory", {}).get("action_id")
-    )
+    button = buttons(listing.responses[0], "confirm_snippet")[0]
     copbot.interactive(
         block_actions_payload(
             user_id="UALICE",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sandbox.slack import block_actions_payload, state_value, view_submission_payload
-from tests.harness import Copbot, flatten_text
+from tests.harness import Copbot, buttons, flatten_text
 
 
 def _open_home(copbot: Copbot, user: str = "UALICE") -> str:
@@ -17,7 +17,7 @@ def test_confirming_from_home_publishes_it_again(copbot: Copbot) -> None:
     copbot.cop("/cop share Use pathlib", user="UBOB")
     _open_home(copbot)
     home = copbot.standin.home_views["UALICE"]
-    button = next(b["accessory"] for b in home["blocks"] if b.get("accessory"))
+    [button] = buttons(home, "confirm_snippet")
     copbot.interactive(
         block_actions_payload(
             user_id="UALICE", action_id=button["action_id"], value=button["value"], view=home
