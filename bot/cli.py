@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         "sandbox", help="try copbot in a local Slack stand-in with a web page (no Slack needed)"
     )
     sandbox.add_argument(
-        "--port", type=int, default=3000, help="the page's port on 127.0.0.1 (default 3000)"
+        "--port", type=int, default=None, help="the page's port on 127.0.0.1 (default: PORT or 3000)"
     )
     sandbox.add_argument(
         "--fresh", action="store_true", help="forget the previous sandbox and start a new demo"
@@ -162,11 +162,12 @@ def cmd_sandbox(args: argparse.Namespace, settings: SandboxSettings) -> int:
     # The one product module that imports the sandbox, and only when asked to start it.
     from sandbox.runner import SandboxFiles, SandboxRunner, UnreadableSandbox
 
-    if not 0 <= args.port <= 65535:
-        raise StartupError(f"--port must be between 0 and 65535, got {args.port}")
+    port = settings.port if args.port is None else args.port
+    if not 0 <= port <= 65535:
+        raise StartupError(f"--port must be between 0 and 65535, got {port}")
     runner = SandboxRunner(
         SandboxFiles(args.dir),
-        port=args.port,
+        port=port,
         fresh=args.fresh,
         log_level=settings.log_level,
         spec_path=settings.slack_openapi_spec,
@@ -179,8 +180,8 @@ def cmd_sandbox(args: argparse.Namespace, settings: SandboxSettings) -> int:
     except OSError as exc:
         runner.stop()
         raise StartupError(
-            f"cannot serve the sandbox on 127.0.0.1:{args.port} ({exc.strerror or exc}); "
-            f"try copbot sandbox --port {args.port + 1}"
+            f"cannot serve the sandbox on 127.0.0.1:{port} ({exc.strerror or exc}); "
+            f"try copbot sandbox --port {port + 1}"
         ) from None
     kept = f"the sandbox kept in {args.dir.resolve()}; --fresh starts over"
     state = "a new demo workspace" if runner.fresh else kept

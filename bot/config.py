@@ -144,6 +144,7 @@ class SandboxSettings:
     # Slack's Web API OpenAPI spec: when given, the stand-in refuses calls missing a
     # required argument, as Slack would
     slack_openapi_spec: Path | None = None
+    port: int = 3000  # the page's port on 127.0.0.1 (PORT, as `copbot run` reads it)
 
 
 def load_sandbox_settings(env: Mapping[str, str] | None = None) -> SandboxSettings:
@@ -157,7 +158,9 @@ def load_sandbox_settings(env: Mapping[str, str] | None = None) -> SandboxSettin
     if spec and not Path(spec).is_file():
         raise ConfigError(f"COP_SLACK_OPENAPI_SPEC names no file: {spec!r}")
     return SandboxSettings(
-        log_level=_log_level(env), slack_openapi_spec=Path(spec) if spec else None
+        log_level=_log_level(env),
+        slack_openapi_spec=Path(spec) if spec else None,
+        port=_Reader(env).integer("PORT", 3000, low=0, high=65535),
     )
 
 

@@ -78,6 +78,17 @@ def test_make_run_without_slack_settings_starts_the_sandbox(tmp_path: Path) -> N
     assert (tmp_path / "sandbox.db").is_file()
 
 
+def test_make_run_honours_port(tmp_path: Path) -> None:
+    """`make run PORT=4000` (make hands its command line's variables to the recipe), or PORT
+    in .env, picks the sandbox's port as it does the app's."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with started("run", "--sandbox-if-unconfigured", cwd=tmp_path, PORT=str(port)) as (url, _):
+        assert url == f"http://127.0.0.1:{port}"
+        assert "priya" in people_of(url)
+
+
 def test_a_half_configured_workspace_is_told_what_is_missing(tmp_path: Path) -> None:
     done = copbot("run", "--sandbox-if-unconfigured", cwd=tmp_path, SLACK_BOT_TOKEN="xoxb-1-2-abc")
     assert_fails_with_one_line(done, "SLACK_SIGNING_SECRET is not set")
