@@ -52,7 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
         "sandbox", help="try copbot in a local Slack stand-in with a web page (no Slack needed)"
     )
     sandbox.add_argument(
-        "--port", type=int, default=None, help="the page's port on 127.0.0.1 (default: PORT or 3000)"
+        "--port",
+        type=int,
+        default=None,
+        help="the page's port on 127.0.0.1 (default: PORT, else 3000)",
     )
     sandbox.add_argument(
         "--fresh", action="store_true", help="forget the previous sandbox and start a new demo"
