@@ -44,3 +44,15 @@ def title_from(text: str, limit: int = TITLE_LENGTH) -> str:
 def counted(count: int, noun: str, plural: str | None = None) -> str:
     """ "1 snippet", "2 snippets"; `plural` for nouns that do not just take an s."""
     return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
+QUOTED_WORDS = 8
+
+
+def first_words(markup: str, words: int = QUOTED_WORDS, length: int = 60) -> str:
+    """The opening words of a message (markup) as read, "…" when there is more."""
+    flat = visible(markup).split()
+    quoted = " ".join(flat[:words])
+    if len(quoted) > length:
+        quoted = quoted[:length].rsplit(" ", 1)[0] or quoted[:length]
+    return quoted + ("…" if quoted != " ".join(flat) else "")

@@ -222,3 +222,23 @@ def render_welcome(
         blocks.append(section("*Most endorsed so far*\n" + "\n".join(links)))
     blocks.append(context("Rather not hear from copbot? `/cop mute`"))
     return Message(text=f"Welcome to {to_mrkdwn(name)}!", blocks=blocks)
+
+
+def made_facilitator(*, by: str, community_name: str) -> str:
+    """The private note to someone made a facilitator: by whom, and what it lets them do."""
+    name = to_mrkdwn(community_name)
+    return (
+        f":seedling: {user(by)} made you a facilitator of *{name}*. You can now confirm or "
+        "reject pending knowledge (`/cop pending`), manage the prompt bank (`/cop prompt add`), "
+        "set the weekly schedule (`/cop schedule`), preview the digest (`/cop digest`), see "
+        "how the community is doing (`/cop stats`), export its knowledge (`/cop export`) and "
+        "change its settings (`/cop settings`). `/cop help` lists it all."
+    )
+
+
+def no_longer_facilitator(*, by: str, community_name: str) -> str:
+    """The private note to someone who stops facilitating."""
+    return (
+        f"{user(by)} removed you as a facilitator of *{to_mrkdwn(community_name)}*. You're "
+        "still a member: sharing, searching and kudos work as before."
+    )

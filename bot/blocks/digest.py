@@ -21,7 +21,7 @@ from bot.blocks.kit import (
 )
 from bot.blocks.kudos import join_names
 from bot.mrkdwn import escape, truncate
-from bot.text import counted
+from bot.text import counted, first_words
 from storage.markup import to_mrkdwn, visible, with_names
 
 if TYPE_CHECKING:
@@ -155,18 +155,6 @@ def render_digest(data: DigestData, names: Names) -> Message:
         "this week",
         blocks=blocks[:MAX_MESSAGE_BLOCKS],
     )
-
-
-QUOTED_WORDS = 8
-
-
-def first_words(markup: str, words: int = QUOTED_WORDS, length: int = 60) -> str:
-    """The opening words of a message (markup) as read, "…" when there is more."""
-    flat = visible(markup).split()
-    quoted = " ".join(flat[:words])
-    if len(quoted) > length:
-        quoted = quoted[:length].rsplit(" ", 1)[0] or quoted[:length]
-    return quoted + ("…" if quoted != " ".join(flat) else "")
 
 
 def render_kudos_summary(

@@ -36,7 +36,17 @@ def kudos_note(*, receiver_names: Sequence[str], left: int, quota: int, link: st
     names = join_names([escape(n) for n in receiver_names])
     what = f" for <{escape(link)}|their message>" if link.startswith("https://") else ""
     remaining = f"{left} of {quota} kudos left today" if left else "that was your last kudos today"
-    return f":raised_hands: Kudos to {names}{what} recorded; {remaining}."
+    return f":raised_hands: You thanked {names}{what}: {remaining}."
+
+
+def received_note(*, giver_name: str, community_name: str, link: str, quoted: str) -> str:
+    """What someone thanked by a kudos reaction alone sees (a DM): who, where, for what."""
+    message = f"<{escape(link)}|your message>" if link.startswith("https://") else "your message"
+    said = f": “{escape(quoted)}”" if quoted else ""
+    return (
+        f":raised_hands: {escape(giver_name)} gave you kudos in *{to_mrkdwn(community_name)}* "
+        f"for {message}{said}"
+    )
 
 
 def over_quota(*, community_name: str, quota: int, left: int, wanted: int) -> str:

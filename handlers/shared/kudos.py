@@ -9,13 +9,15 @@ from datetime import datetime
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot.blocks.kudos import kudos_note, over_quota
+from bot.blocks.kudos import kudos_note, over_quota, received_note
 from bot.errors import CopError
-from bot.lookups import permalink, user_profile
+from bot.lookups import display_names, permalink, user_profile
 from bot.private import tell
+from bot.text import first_words
 from handlers.shared.messages import fetch_message
+from handlers.shared.notify import tell_privately
 from scheduler.periods import local_day_start
-from storage import knowledge, kudos, users
+from storage import knowledge, kudos, messages, users
 from storage.clock import utcnow
 from storage.markup import escape
 from storage.models import Community
@@ -195,6 +197,32 @@ def thank_by_reaction(
             receiver_names=[name], left=given.left, quota=community.kudos_daily_quota, link=link
         )
         tell(client, channel_id=channel_id, user_id=giver_id, text=note)
+        _tell_receiver(client, session, community, giver_id, author, channel_id, ts, link)
+
+
+def _tell_receiver(
+    client: WebClient,
+    session: Session,
+    community: Community,
+    giver_id: str,
+    receiver_id: str,
+    channel_id: str,
+    ts: str,
+    link: str,
+) -> None:
+    """Kudos by reaction ping nobody in the channel: the receiver hears of them privately
+    (once, when they are given; not if they muted copbot)."""
+    cached = messages.cached_message(
+        session=session, team_id=community.team_id, channel_id=channel_id, ts=ts
+    )
+    giver = display_names(client, session, team_id=community.team_id, user_ids=[giver_id])
+    text = received_note(
+        giver_name=giver[giver_id],
+        community_name=community.name,
+        link=link,
+        quoted=first_words(cached.text) if cached is not None else "",
+    )
+    tell_privately(client, session, team_id=community.team_id, user_id=receiver_id, text=text)
 
 
 def unthank_by_reaction(

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.blocks.kit import Message, link, title_of
@@ -17,13 +15,12 @@ from bot.mrkdwn import escape, truncate
 from handlers.shared.forms import small_number
 from handlers.shared.home import publish_home
 from handlers.shared.knowledge import refresh_shared_post
+from handlers.shared.notify import Told, tell_privately
 from handlers.shared.pending import pending_message
 from handlers.shared.roles import require_facilitator
-from storage import communities, db, knowledge, users
+from storage import communities, db, knowledge
 from storage.markup import to_mrkdwn
 from storage.models import Community, Snippet
-
-log = logging.getLogger("copbot")
 
 
 def _pending_snippet(
@@ -129,18 +126,15 @@ def _tell_curator(
     """A private note to whoever captured or shared the snippet; says how it went."""
     curator = snippet.curator_id
     name = display_names(client, session, team_id=community.team_id, user_ids=[curator])[curator]
-    if users.is_muted(session=session, team_id=community.team_id, user_id=curator):
-        return f"{escape(name)} muted copbot, so they weren't told."
     message = link(snippet.permalink, "The message") if snippet.permalink else "The message"
     text = (
         f"A facilitator of *{to_mrkdwn(community.name)}* didn't keep {_quoted(snippet)} as "
         f"community knowledge, so `/cop search` won't show it. {message} stays in the channel "
         "as it was."
     )
-    session.commit()  # no transaction waits on Slack
-    try:
-        client.chat_postMessage(channel=curator, text=text)
-    except SlackApiError as exc:
-        log.warning("curator of a rejected snippet not told: %s", exc.response.get("error"))
+    told = tell_privately(client, session, team_id=community.team_id, user_id=curator, text=text)
+    if told is Told.MUTED:
+        return f"{escape(name)} muted copbot, so they weren't told."
+    if told is Told.REFUSED:
         return f"Slack wouldn't let copbot tell {escape(name)}."
     return f"{escape(name)} was told privately."

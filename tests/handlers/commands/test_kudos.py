@@ -24,7 +24,7 @@ def test_kudos_thanks_publicly_and_records_each_receiver(copbot: Copbot) -> None
         "<@UALICE> gave kudos to <@UBOB> and <@UCAROL>: for the migration runbook" in post["text"]
     )
     assert _all_kudos() == [("UALICE", "UBOB", "command"), ("UALICE", "UCAROL", "command")]
-    assert "Kudos to Bob Builder and Carol Danvers recorded; 8 of 10 kudos left today" in reply
+    assert "You thanked Bob Builder and Carol Danvers: 8 of 10 kudos left today." in reply
 
 
 def test_the_reason_is_escaped_and_required(copbot: Copbot) -> None:

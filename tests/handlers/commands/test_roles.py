@@ -29,3 +29,28 @@ def test_facilitator_command_errors(copbot: Copbot) -> None:
     assert "Name one person" in copbot.cop("/cop facilitator promote @bob")
     assert "not apps" in copbot.cop("/cop facilitator add @ci-bot")
     assert "isn't a facilitator" in copbot.cop("/cop facilitator remove @bob")
+
+
+def _dms(copbot: Copbot, user: str) -> list[str]:
+    return [
+        c.args["text"]
+        for c in copbot.standin.calls_to("chat.postMessage")
+        if c.args["channel"] == user
+    ]
+
+
+def test_people_made_or_removed_as_facilitator_are_told_what_it_means(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    reply = copbot.cop("/cop facilitator add @bob")
+    assert "<@UBOB> is now a facilitator of *Python Guild*. They were told privately." in reply
+    [made] = _dms(copbot, "UBOB")
+    assert "made you a facilitator of *Python Guild*" in made and "`/cop pending`" in made
+    copbot.cop("/cop facilitator add @bob")  # nothing changes: nobody is told again
+    assert len(_dms(copbot, "UBOB")) == 1
+    copbot.cop("/cop facilitator remove @bob")
+    assert "removed you as a facilitator of *Python Guild*" in _dms(copbot, "UBOB")[-1]
+    copbot.cop("/cop mute", user="UCAROL")
+    reply = copbot.cop("/cop facilitator add @carol")
+    assert "They muted copbot, so they weren't told." in reply and _dms(copbot, "UCAROL") == []
+    copbot.cop("/cop facilitator remove @alice", user="UCAROL")  # Carol steps Alice down
+    assert "removed you" in _dms(copbot, "UALICE")[-1]

@@ -38,15 +38,34 @@ def _guild(copbot: Copbot) -> None:
 
 def test_a_kudos_reaction_thanks_the_author_privately(copbot: Copbot) -> None:
     _guild(copbot)
-    ts = copbot.say("Fixed the flaky test", user="UBOB")
+    ts = copbot.say("Fixed the flaky test in <tests/io.py> & its fixture", user="UBOB")
     copbot.react(ts, user="UALICE", emoji="raised_hands")
     assert _received() == {"UBOB": 1}
     [note] = copbot.standin.ephemerals
     assert note["user"] == "UALICE" and "9 of 10 kudos left today" in note["text"]
-    assert copbot.standin.calls_to("chat.postMessage") == []  # nobody is pinged
+    assert "You thanked Bob Builder for <https://" in note["text"]
+    # nobody is pinged in the channel; Bob alone hears of it, once, in a DM
+    [told] = copbot.standin.calls_to("chat.postMessage")
+    assert told.args["channel"] == "UBOB"
+    assert told.args["text"].startswith(":raised_hands: Alice Liddell gave you kudos in *Python")
+    assert (
+        "|your message>: “Fixed the flaky test in &lt;tests/io.py&gt; &amp; its…”"
+        in (told.args["text"])
+    )
+    copbot.react(ts, user="UALICE", emoji="raised_hands")  # Slack delivers it again
+    assert len(copbot.standin.calls_to("chat.postMessage")) == 1
     with db.session() as session:
         [row] = session.exec(select(Kudos)).all()
     assert row.reason.startswith("https://") and row.source == "reaction"
+
+
+def test_someone_who_muted_copbot_is_not_told_of_kudos(copbot: Copbot) -> None:
+    _guild(copbot)
+    copbot.cop("/cop mute", user="UBOB")
+    ts = copbot.say("Fixed the flaky test", user="UBOB")
+    copbot.react(ts, user="UALICE", emoji="raised_hands")
+    assert _received() == {"UBOB": 1}
+    assert copbot.standin.calls_to("chat.postMessage") == []
 
 
 def test_skin_tones_count_as_the_base_emoji(copbot: Copbot) -> None:
