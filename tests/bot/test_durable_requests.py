@@ -109,7 +109,7 @@ def test_kudos_whose_giver_died_after_slack_posted_them_are_posted_once(
     assert redo_later(copbot) == 1
     assert len(kudos_posts(copbot)) == 1
     assert kudos_rows() == [("UBOB", post["ts"])]
-    assert "Kudos to Bob" in responses_to(copbot, sent.response_url)
+    assert "You thanked Bob" in responses_to(copbot, sent.response_url)
     assert requests()[-1] == (f"trigger {sent.trigger_id}", "done", 2)
     assert redo_later(copbot) == 0
 
@@ -308,5 +308,5 @@ def test_the_same_command_typed_twice_within_seconds_is_done_twice(
     second = kudos_command_sent(copbot)
     assert redo_later(copbot) == 1
     assert len(kudos_posts(copbot)) == 2
-    assert "Kudos to Bob" in responses_to(copbot, first.response_url)
-    assert "Kudos to Bob" in responses_to(copbot, second.response_url)
+    assert "You thanked Bob" in responses_to(copbot, first.response_url)
+    assert "You thanked Bob" in responses_to(copbot, second.response_url)
