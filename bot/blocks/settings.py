@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bot.blocks.kit import (
     Block,
@@ -13,6 +14,7 @@ from bot.blocks.kit import (
     context,
     divider,
     link,
+    plain,
     section,
     title_of,
 )
@@ -24,31 +26,163 @@ REJECT_SNIPPET = "reject_snippet"
 SHOWN_PENDING = 10  # four blocks each: a message holds 50
 
 
+SETTINGS_VIEW = "settings_form"
+KNOWLEDGE_BLOCK, KUDOS_BLOCK = "knowledge_emoji", "kudos_emoji"
+REACTIONS_BLOCK, CONFIRM_BLOCK, QUOTA_BLOCK = "reactions", "confirmation", "kudos_quota"
+VALUE = "value"  # every input's action_id
+MAX_REACTIONS, MAX_QUOTA = 20, 100
+
+
 def emoji_names(names: Sequence[str]) -> str:
     return " ".join(f":{n}:" for n in names)
 
 
-def render_settings(
-    *,
-    name: str,
-    knowledge_emojis: Sequence[str],
-    reactions_required: int,
-    require_confirmation: bool,
-    extra: Sequence[tuple[str, str]] = (),
-) -> Message:
-    """`/cop settings`: what a facilitator can change, and how."""
-    lines = [
-        f"*Knowledge emoji:* {emoji_names(knowledge_emojis)}  "
-        "(`/cop settings knowledge-emoji :bulb: :books:`)",
-        f"*Reactions needed:* {reactions_required}  (`/cop settings reactions 2`)",
-        f"*Facilitator confirmation:* {'on' if require_confirmation else 'off'}  "
-        "(`/cop settings confirmation on`)",
-        *(f"*{label}:* {value}" for label, value in extra),
+@dataclass(frozen=True)
+class SettingsValues:
+    """What a facilitator can change about how a community captures knowledge and kudos."""
+
+    knowledge_emojis: tuple[str, ...]
+    reactions_required: int
+    require_confirmation: bool
+    kudos_emojis: tuple[str, ...]
+    kudos_daily_quota: int
+
+
+LABELS = {
+    "knowledge_emojis": "Knowledge emoji",
+    "reactions_required": "Reactions needed",
+    "require_confirmation": "Facilitator confirmation",
+    "kudos_emojis": "Kudos emoji",
+    "kudos_daily_quota": "Kudos per person per day",
+}
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, tuple):
+        return emoji_names(value)
+    return str(value)
+
+
+def changes_text(before: SettingsValues, after: SettingsValues) -> list[str]:
+    """One line per setting that changed: "Reactions needed: 1 → 2"."""
+    return [
+        f"{label}: {_shown(getattr(before, field))} → {_shown(getattr(after, field))}"
+        for field, label in LABELS.items()
+        if getattr(before, field) != getattr(after, field)
     ]
-    return Message(
-        text=f"Settings of {to_mrkdwn(name)}",
-        blocks=[section(f"*Settings of {to_mrkdwn(name)}*"), section("\n".join(lines))],
+
+
+def _hints(values: SettingsValues) -> dict[str, str]:
+    """For each setting, a command that would change it (never one setting it as it is)."""
+    knowledge = (
+        "bulb books brain" if set(values.knowledge_emojis) == {"bulb", "books"} else ("bulb books")
     )
+    kudos = "raised_hands pray" if values.kudos_emojis == ("raised_hands",) else "raised_hands"
+    return {
+        "knowledge_emojis": "knowledge-emoji " + emoji_names(knowledge.split()),
+        "reactions_required": f"reactions {2 if values.reactions_required == 1 else 1}",
+        "require_confirmation": f"confirmation {'off' if values.require_confirmation else 'on'}",
+        "kudos_emojis": "kudos-emoji " + emoji_names(kudos.split()),
+        "kudos_daily_quota": f"kudos-quota {5 if values.kudos_daily_quota == 10 else 10}",
+    }
+
+
+def render_settings(
+    *, name: str, values: SettingsValues, changed: Sequence[str] = (), note: str = ""
+) -> Message:
+    """`/cop settings …`: what changed (or `note`), and each setting with how to change it."""
+    hints = _hints(values)
+    lines = [
+        f"*{label}:* {_shown(getattr(values, field))}  (`/cop settings {hints[field]}`)"
+        for field, label in LABELS.items()
+    ]
+    blocks: list[Block] = []
+    if changed:
+        blocks.append(section(":white_check_mark: Saved. " + "; ".join(changed) + "."))
+    elif note:
+        blocks.append(section(note))
+    blocks += [
+        section(f"*Settings of {to_mrkdwn(name)}*"),
+        section("\n".join(lines)),
+        context("`/cop settings` on its own opens them in a form."),
+    ]
+    lead = ("Saved: " + "; ".join(changed) + ". ") if changed else ""
+    return Message(text=f"{lead}Settings of {to_mrkdwn(name)}", blocks=blocks)
+
+
+def _input(block_id: str, label: str, element: Block, hint: str, optional: bool = False) -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "element": {**element, "action_id": VALUE},
+        "hint": plain(hint),
+    }
+    if optional:
+        block["optional"] = True
+    return block
+
+
+def _number(value: int, low: int, high: int) -> Block:
+    return {
+        "type": "number_input",
+        "is_decimal_allowed": False,
+        "initial_value": str(value),
+        "min_value": str(low),
+        "max_value": str(high),
+    }
+
+
+def settings_modal(*, community_id: int, name: str, values: SettingsValues) -> dict[str, Any]:
+    """`/cop settings` without arguments: every setting in a form, filled in as it is."""
+    confirm = {"text": plain("A facilitator confirms new knowledge first"), "value": "on"}
+    switch: Block = {"type": "checkboxes", "options": [confirm]}
+    if values.require_confirmation:
+        switch["initial_options"] = [confirm]
+    blocks = [
+        _input(
+            KNOWLEDGE_BLOCK,
+            "Knowledge emoji",
+            {"type": "plain_text_input", "initial_value": emoji_names(values.knowledge_emojis)},
+            "A reaction with one of these (up to five) saves a message as knowledge.",
+        ),
+        _input(
+            REACTIONS_BLOCK,
+            "Reactions needed",
+            _number(values.reactions_required, 1, MAX_REACTIONS),
+            "How many people must react before a message counts as knowledge.",
+        ),
+        _input(
+            CONFIRM_BLOCK,
+            "Confirmation",
+            switch,
+            "Until a facilitator confirms it, new knowledge waits in /cop pending.",
+            optional=True,
+        ),
+        _input(
+            KUDOS_BLOCK,
+            "Kudos emoji",
+            {"type": "plain_text_input", "initial_value": emoji_names(values.kudos_emojis)},
+            "A reaction with one of these thanks the message's author.",
+        ),
+        _input(
+            QUOTA_BLOCK,
+            "Kudos per person per day",
+            _number(values.kudos_daily_quota, 1, MAX_QUOTA),
+            "How many kudos each member can give a day.",
+        ),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": SETTINGS_VIEW,
+        "private_metadata": str(community_id),
+        "title": plain("Settings"),
+        "submit": plain("Save"),
+        "close": plain("Cancel"),
+        "blocks": [section(f"*{to_mrkdwn(name)}*"), *blocks],
+    }
 
 
 @dataclass(frozen=True)

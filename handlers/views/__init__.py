@@ -15,7 +15,7 @@ from bot.blocks.knowledge import (
     SNIPPET_SHOW,
 )
 from bot.blocks.schedule import SCHEDULE_VIEW
-from bot.blocks.settings import CONFIRM_SNIPPET, REJECT_SNIPPET
+from bot.blocks.settings import CONFIRM_SNIPPET, REJECT_SNIPPET, SETTINGS_VIEW
 from bot.errors import guarded
 from handlers.views.confirm import confirm_snippet_clicked, reject_snippet_clicked
 from handlers.views.create_community import create_community_submitted
@@ -24,6 +24,7 @@ from handlers.views.home import home_search_clicked, home_search_submitted, home
 from handlers.views.knowledge import save_knowledge_submitted, share_knowledge_submitted
 from handlers.views.schedule import schedule_submitted
 from handlers.views.search_pages import search_page_clicked
+from handlers.views.settings import settings_submitted
 from handlers.views.snippet import snippet_show_clicked
 
 
@@ -33,6 +34,7 @@ def register(app: Any) -> None:
     app.view(SAVE_VIEW)(guarded(save_knowledge_submitted))
     app.view(SHARE_VIEW)(guarded(share_knowledge_submitted))
     app.view(SCHEDULE_VIEW)(guarded(schedule_submitted))
+    app.view(SETTINGS_VIEW)(guarded(settings_submitted))
     app.action(SEARCH_MORE)(guarded(search_page_clicked))
     app.action(SEARCH_PREVIOUS)(guarded(search_page_clicked))
     app.action(SNIPPET_SHOW)(guarded(snippet_show_clicked))

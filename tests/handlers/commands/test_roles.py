@@ -10,9 +10,9 @@ def test_facilitators_add_and_remove_facilitators(copbot: Copbot) -> None:
     assert "Only facilitators" in copbot.cop("/cop facilitator add @bob", user="UBOB")
     assert "is now a facilitator" in copbot.cop("/cop facilitator add @bob")
     assert "already facilitates" in copbot.cop("/cop facilitator add @bob")
-    assert "*Reactions needed:*" in copbot.cop("/cop settings", user="UBOB")  # Bob may now
+    assert "*Reactions needed:* 2" in copbot.cop("/cop settings reactions 2", user="UBOB")
     assert "no longer a facilitator" in copbot.cop("/cop facilitator remove @alice", user="UBOB")
-    assert "Only facilitators" in copbot.cop("/cop settings")
+    assert "Only facilitators" in copbot.cop("/cop settings reactions 1")
 
 
 def test_the_last_facilitator_stays(copbot: Copbot) -> None:
