@@ -123,7 +123,9 @@ class SandboxStandIn(SlackStandIn):
                 message.update(text=body.get("text") or "", blocks=body.get("blocks"))
                 return
         if channel and user:
-            self.add_ephemeral(channel, user, body)
+            ts = self.add_ephemeral(channel, user, body)
+            if not origin:  # a command's first answer: what its later answers replace
+                target["origin"] = ts
 
     def ephemerals_for(self, user: str, channel: str) -> list[dict[str, Any]]:
         with self.lock:

@@ -15,7 +15,7 @@ from bot.lookups import display_names
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import FACILITATORS, Subcommand
 from storage import communities, db, knowledge
-from storage.markup import mentioned_users, visible, with_names
+from storage.markup import mentioned_users, to_mrkdwn, visible, with_names
 from storage.models import Community
 
 
@@ -56,7 +56,7 @@ def run_export(inv: Invocation) -> None:
     with db.session() as session:
         community = inv.home
         inv.reply_text(
-            f":hourglass_flowing_sand: Preparing the {fmt} export of *{community.name}*…"
+            f":hourglass_flowing_sand: Preparing the {fmt} export of *{to_mrkdwn(community.name)}*…"
         )
         slug = re.sub(r"[^a-z0-9]+", "-", visible(community.name).lower()).strip("-")
         slug = slug or "community"
@@ -79,9 +79,12 @@ def run_export(inv: Invocation) -> None:
                 file=out.name,
                 filename=filename,
                 title=f"{visible(community.name)} knowledge ({fmt})",
-                initial_comment=f"{count} snippets from *{community.name}*.",
+                initial_comment=f"{count} snippets from *{to_mrkdwn(community.name)}*.",
             )
-    inv.reply_text(f"Sent you `{filename}` ({count} snippets) in a direct message.")
+    inv.reply_text(
+        f":white_check_mark: Sent you `{filename}` ({count} snippets) in a direct message.",
+        replace=True,
+    )
 
 
 SUBCOMMANDS = (

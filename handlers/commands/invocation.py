@@ -55,13 +55,16 @@ class Invocation:
             or (self.channel_name.startswith("mpdm-"))
         )
 
-    def reply(self, message: Message) -> None:
-        """Answer only the caller (ephemeral)."""
+    def reply(self, message: Message, *, replace: bool = False) -> None:
+        """Answer only the caller (ephemeral); `replace` puts it in place of the answer
+        given before (a "Preparing…" becomes what was prepared)."""
         db.release_idle()  # the response_url is Slack too: no connection waits on it
-        self.respond(response_type="ephemeral", **message.as_kwargs())
+        self.respond(
+            response_type="ephemeral", replace_original=replace or None, **message.as_kwargs()
+        )
 
-    def reply_text(self, text: str) -> None:
-        self.reply(Message(text=text, blocks=[]))
+    def reply_text(self, text: str, *, replace: bool = False) -> None:
+        self.reply(Message(text=text, blocks=[]), replace=replace)
 
     @classmethod
     def from_command(

@@ -332,6 +332,9 @@ def test_files_copbot_sends_can_be_opened(runner: SandboxRunner) -> None:
 
     exported = priya.wait_for(export)["files"][0]
     assert exported["name"].endswith(".md")
+    priya.ephemeral_with("Sent you")
+    said = [m["text"] for m in priya.state()["messages"] if m["ephemeral"]]
+    assert not [t for t in said if "Preparing" in t]  # it became the answer, as in Slack
     with urllib.request.urlopen(priya.url + exported["url"], timeout=10) as response:
         assert b"Python Guild" in response.read()
         assert response.headers["Content-Type"] == "text/markdown; charset=utf-8"

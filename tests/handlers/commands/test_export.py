@@ -46,6 +46,14 @@ def test_markdown_groups_knowledge_by_tag(guild: Copbot) -> None:
     assert "by Bob Builder" in text
 
 
+def test_the_preparing_line_becomes_the_answer(guild: Copbot) -> None:
+    reply = guild.cop("/cop export md")
+    preparing, done = reply.responses
+    assert preparing["text"].startswith(":hourglass_flowing_sand: Preparing the md export")
+    assert done["replace_original"] is True and done["response_type"] == "ephemeral"
+    assert "Sent you `python-guild-knowledge.md` (3 snippets)" in done["text"]
+
+
 def test_csv_and_json_hold_every_snippet(guild: Copbot) -> None:
     _, upload = _export(guild, "csv")
     assert upload["content"].startswith(b"\xef\xbb\xbf")  # says it is UTF-8, for Excel
