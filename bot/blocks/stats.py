@@ -15,10 +15,21 @@ if TYPE_CHECKING:
 COLUMNS = ("week", "active", "snippets", "endorse", "kudos", "replies", "first")
 
 
+def _span(weeks: int, from_start: bool) -> str:
+    if from_start:
+        return "its first week" if weeks == 1 else f"its first {weeks} weeks"
+    return "this week" if weeks == 1 else f"last {weeks} weeks"
+
+
 def render_stats(
-    *, community_name: str, weeks: Sequence[WeekStats], slipping: Sequence[str]
+    *,
+    community_name: str,
+    weeks: Sequence[WeekStats],
+    slipping: Sequence[str],
+    from_start: bool = False,
 ) -> Message:
-    """The weekly table and who is slipping away (by name)."""
+    """The weekly table and who is slipping away (by name); `from_start` when the weeks are
+    all the community has had (it is younger than the weeks asked for)."""
     header = "".join(f"{c:>9}" for c in COLUMNS)
     lines = [header]
     for w in weeks:
@@ -34,7 +45,7 @@ def render_stats(
         lines.append("".join(f"{v:>9}" for v in values))
     table = "```\n" + "\n".join(lines) + "\n```"
     blocks = [
-        section(f":bar_chart: *{to_mrkdwn(community_name)}*, last {len(weeks)} weeks"),
+        section(f":bar_chart: *{to_mrkdwn(community_name)}*, {_span(len(weeks), from_start)}"),
         section(table),
     ]
     if slipping:

@@ -28,9 +28,13 @@ def run_stats(inv: Invocation) -> None:
     with db.session() as session:
         community = inv.home
         this_week, _ = week_bounds(community.timezone, now)
+        first_week, _ = week_bounds(community.timezone, community.created_at)
+        young = this_week - timedelta(weeks=count - 1) < first_week
         weeks = []
         for back in range(count - 1, -1, -1):
             start = this_week - timedelta(weeks=back)
+            if start < first_week:  # before the community began: nothing to show
+                continue
             end = min(start + timedelta(weeks=1), now)
             label = period_key(start, community.timezone).split("-")[1]
             weeks.append(
@@ -46,7 +50,10 @@ def run_stats(inv: Invocation) -> None:
         names = display_names(inv.client, session, team_id=inv.team_id, user_ids=slipping)
     inv.reply(
         render_stats(
-            community_name=community.name, weeks=weeks, slipping=[names[u] for u in slipping]
+            community_name=community.name,
+            weeks=weeks,
+            slipping=[names[u] for u in slipping],
+            from_start=young,
         )
     )
     from bot.charts import stats_chart  # matplotlib loads on the first /cop stats, not at start
@@ -58,7 +65,7 @@ def run_stats(inv: Invocation) -> None:
         channel=dm,
         content=chart,
         filename="copbot-stats.png",
-        title=f"{name}: participation, last {count} weeks",
+        title=f"{name}: participation, last {len(weeks)} weeks",
     )
 
 

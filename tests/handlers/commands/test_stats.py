@@ -4,13 +4,26 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from storage import db, messages
+from storage import communities, db, messages
 from storage.clock import utcnow
 from tests.harness import TEAM, Copbot
 
 
+def _age(weeks: int) -> None:
+    """The guild was created `weeks` ago."""
+    with db.session() as session:
+        guild = communities.community_for_channel(
+            session=session, team_id=TEAM, channel_id="CPYTHON"
+        )
+        assert guild is not None
+        guild.created_at = utcnow() - timedelta(weeks=weeks)
+        session.add(guild)
+        session.commit()
+
+
 def test_stats_table_and_chart(copbot: Copbot) -> None:
     copbot.cop("/cop create Python Guild")
+    _age(10)
     copbot.cop("/cop share Use pathlib", user="UBOB")
     copbot.cop("/cop kudos @bob for pathlib")
     with db.session() as session:  # Carol was active six weeks ago and silent since
@@ -33,6 +46,16 @@ def test_stats_table_and_chart(copbot: Copbot) -> None:
     assert "Slipping away" in reply and "Carol Danvers" in reply
     [chart] = list(copbot.standin.files.values())
     assert chart["content"].startswith(b"\x89PNG") and chart["channel"].startswith("D")
+
+
+def test_stats_start_at_the_communitys_first_week(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    _age(2)  # three weeks with today's
+    reply = copbot.cop("/cop stats 8")
+    assert "*Python Guild*, its first 3 weeks" in reply
+    assert len(reply.text.split("```")[1].strip().splitlines()) == 4  # header + 3 weeks
+    _age(0)
+    assert "its first week" in copbot.cop("/cop stats")
 
 
 def test_stats_checks_its_argument_and_role(copbot: Copbot) -> None:
