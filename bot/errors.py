@@ -33,11 +33,14 @@ EXPIRED_FORM = (
 
 
 class CopError(Exception):
-    """A problem with what the user asked for; `reason` is shown to them as it is."""
+    """A problem with what the user asked for; `reason` is shown to them as it is, and
+    `in_form` instead under a form's field (plain words, no commands to type) when the
+    reason names a command."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, in_form: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
+        self.in_form = in_form
 
 
 def handle_error(error: Exception, body: dict[str, Any], client: WebClient, logger: Logger) -> None:

@@ -54,8 +54,9 @@ def render_schedule(
     blocks: list[Block] = [
         section(schedule_text(lines, timezone, paused=paused)),
         context(
-            "Change it with `/cop schedule digest fri 16:00`, `/cop schedule timezone "
-            "Europe/Berlin` or `/cop schedule off kudos`, or run `/cop schedule` for a form."
+            "`/cop schedule` opens it in a form. To change one thing, try "
+            "`/cop schedule digest fri 16:00`, `/cop schedule timezone Europe/Berlin` "
+            "or `/cop schedule off kudos`."
         ),
     ]
     return Message(text=f"Schedule of {to_mrkdwn(community_name)}", blocks=blocks)

@@ -13,9 +13,9 @@ from handlers.shared.pending import pending_message
 from storage import db
 
 SETTINGS_USAGE = (
-    "Try `/cop settings` for a form, or `/cop settings reactions 2`, "
-    "`/cop settings confirmation on`, `/cop settings knowledge-emoji :bulb: :books:`, "
-    "`/cop settings kudos-emoji :raised_hands:` or `/cop settings kudos-quota 10`."
+    "`/cop settings` opens them all in a form. To change one, name it: `reactions`, "
+    "`confirmation`, `knowledge-emoji`, `kudos-emoji` or `kudos-quota`, e.g. "
+    "`/cop settings reactions 2`."
 )
 KEYS = {
     "reactions": "reactions_required",

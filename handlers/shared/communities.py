@@ -54,7 +54,8 @@ def validate_new_community(name: str, domain: str) -> NewCommunity:
     domain = _CONTROL.sub(" ", domain or "").strip()
     if not shown:
         raise CopError(
-            "Give the community a name: `/cop create &lt;name&gt; — &lt;what it's about&gt;`."
+            "Give the community a name: `/cop create &lt;name&gt; — &lt;what it's about&gt;`.",
+            in_form="Give the community a name, with at least one letter or digit.",
         )
     if len(shown) > NAME_MAX:
         raise CopError(f"That name is {len(shown)} characters long; keep it under {NAME_MAX}.")
@@ -78,14 +79,17 @@ def check_can_create(
     if channel_id.startswith("D"):
         raise CopError(
             "Communities live in channels. Run `/cop create &lt;name&gt;` in the channel "
-            "your community will use."
+            "your community will use.",
+            in_form="Communities live in channels: open this form from the channel yours will use.",
         )
     existing = communities.community_for_channel(
         session=session, team_id=team_id, channel_id=channel_id
     )
     if existing is not None:
         raise CopError(
-            f"This channel already hosts *{existing.name}*. `/cop info` tells you about it."
+            f"This channel already hosts *{existing.name}*. `/cop info` tells you about it.",
+            in_form=f"This channel already hosts {visible(existing.name)}: start yours in "
+            "another channel.",
         )
     facts = channel_facts(client, channel_id)
     if facts.is_im:

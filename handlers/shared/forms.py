@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.errors import CopError
 from storage.markup import unescape
 
 
@@ -51,9 +52,10 @@ def metadata(view: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def field_error(reason: str) -> str:
-    """A refusal (mrkdwn) as a modal field error, which Slack shows as plain text: no
-    formatting marks, no entities, at most 150 characters."""
+def field_error(error: CopError) -> str:
+    """A refusal as a modal field error, which Slack shows as plain text: its form wording
+    (no commands to type there), no formatting marks, no entities, at most 150 characters."""
+    reason = error.in_form or error.reason
     return unescape(reason.replace("*", "").replace("`", ""))[:150]
 
 

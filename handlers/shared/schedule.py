@@ -15,7 +15,7 @@ def valid_timezone(name: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         raise CopError(
             f"`{name[:60]}` isn't a timezone I know. Use an IANA name like `Europe/Berlin`, "
-            "`America/New_York` or `Asia/Kolkata`."
+            "`America/New_York` or `Asia/Kolkata`.",
         ) from None
     return name
 

@@ -44,7 +44,7 @@ def create_community_submitted(
             )
         except CopError as error:
             # Slack shows these under the field and keeps the modal open.
-            ack(response_action="errors", errors={NAME_BLOCK: field_error(error.reason)})
+            ack(response_action="errors", errors={NAME_BLOCK: field_error(error)})
             return
         ack()
         start_community(

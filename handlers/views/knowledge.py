@@ -91,7 +91,7 @@ def save_knowledge_submitted(
                 client, session, team_id=team_id, user_id=user_id, channel_id=channel_id
             )
         except CopError as refusal:
-            ack(response_action="errors", errors={TITLE_BLOCK: field_error(refusal.reason)})
+            ack(response_action="errors", errors={TITLE_BLOCK: field_error(refusal)})
             return
         community = target.home
         if community is None:

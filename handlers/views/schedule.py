@@ -45,7 +45,7 @@ def read_form(view: dict[str, Any]) -> tuple[str, list[KindChoice], dict[str, st
     try:
         valid_timezone(timezone)
     except CopError as error:
-        errors[TIMEZONE_BLOCK] = field_error(error.reason)
+        errors[TIMEZONE_BLOCK] = field_error(error)
     choices = []
     for kind in (k.name for k in KINDS):
         day = small_number(selected_value(view, f"{kind}_day", "day"), most=6)

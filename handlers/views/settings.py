@@ -34,7 +34,7 @@ def read_form(view: dict[str, Any]) -> tuple[SettingsValues | None, dict[str, st
         try:
             return read(text_value(view, block, VALUE))
         except CopError as error:
-            errors[block] = field_error(error.reason)
+            errors[block] = field_error(error)
             return None
 
     kudos = checked_value(KUDOS_BLOCK, lambda text: shared.parse_emoji(text.split()))

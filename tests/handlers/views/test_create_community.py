@@ -51,3 +51,28 @@ def test_modal_errors_stay_in_the_modal(copbot: Copbot) -> None:
     assert answer.json()["response_action"] == "errors"
     assert "already a community called" in answer.json()["errors"]["name"]
     assert _community("CPYTHON") is None
+
+
+def test_form_errors_say_what_to_do_there_not_what_to_type(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+
+    def submitted(name: str, channel: str = "CPYTHON") -> str:
+        answer = copbot.interactive(
+            view_submission_payload(
+                user_id="UALICE",
+                callback_id="create_community",
+                private_metadata=channel,
+                values={
+                    "name": {"name_input": state_value(name)},
+                    "domain": {"domain_input": state_value(None)},
+                },
+            )
+        )
+        return answer.json()["errors"]["name"]
+
+    hosted = submitted("Rust Guild")
+    assert hosted == "This channel already hosts Python Guild: start yours in another channel."
+    assert submitted("  ", channel="CRANDOM") == (
+        "Give the community a name, with at least one letter or digit."
+    )
+    assert "/cop" not in submitted("Rust Guild", channel="DALICE")
