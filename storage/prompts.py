@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from storage.clock import utcnow
 from storage.default_prompts import DEFAULT_PROMPTS
+from storage.locks import write_lock
 from storage.markup import escape
 from storage.models import Community, Prompt
 
@@ -21,11 +22,12 @@ def seed_default_prompts(*, session: Session, community: Community) -> None:
         session: the open session (the caller commits).
         community: the community, already flushed so it has an id.
     """
-    for text in DEFAULT_PROMPTS:
+    for number, text in enumerate(DEFAULT_PROMPTS, start=1):
         session.add(
             Prompt(
                 team_id=community.team_id,
                 community_id=community.id or 0,
+                number=number,
                 text=escape(text),  # written here, raw: stored as markup like every prompt
                 is_default=True,
                 created_at=community.created_at,
@@ -34,7 +36,8 @@ def seed_default_prompts(*, session: Session, community: Community) -> None:
 
 
 def add_prompt(*, session: Session, community: Community, text: str, created_by: str) -> Prompt:
-    """Add a custom prompt to the bank.
+    """Add a custom prompt to the bank, numbered after the community's last one (two added
+    at once take the next two numbers: the bank is locked while one is numbered).
 
     Args:
         session: the open session (committed here).
@@ -42,9 +45,14 @@ def add_prompt(*, session: Session, community: Community, text: str, created_by:
         text: the prompt, already validated.
         created_by: the facilitator who added it.
     """
+    write_lock(session, f"prompts {community.id}")
+    last = session.exec(
+        select(func.max(Prompt.number)).where(Prompt.community_id == community.id)
+    ).one()
     prompt = Prompt(
         team_id=community.team_id,
         community_id=community.id or 0,
+        number=(last or 0) + 1,
         text=text.replace("\x00", ""),
         created_by=created_by,
     )
@@ -63,16 +71,16 @@ def list_prompts(*, session: Session, community_id: int) -> list[Prompt]:
     return list(session.exec(query))
 
 
-def remove_prompt(*, session: Session, community_id: int, prompt_id: int) -> Prompt | None:
+def remove_prompt(*, session: Session, community_id: int, number: int) -> Prompt | None:
     """Delete a prompt from the bank; returns it, or None if the community has no such prompt.
 
     Args:
         session: the open session (committed here).
         community_id: the community.
-        prompt_id: the prompt's number as `/cop prompt list` shows it.
+        number: the prompt's number as `/cop prompt list` shows it.
     """
     prompt = session.exec(
-        select(Prompt).where(Prompt.community_id == community_id, Prompt.id == prompt_id)
+        select(Prompt).where(Prompt.community_id == community_id, Prompt.number == number)
     ).first()
     if prompt is not None:
         session.delete(prompt)

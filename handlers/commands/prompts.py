@@ -9,6 +9,7 @@ from bot.mrkdwn import truncate
 from handlers.commands.common import posted_reply
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import FACILITATORS, Subcommand
+from handlers.shared.forms import small_number
 from scheduler import posts
 from scheduler.kinds import PROMPT
 from scheduler.periods import period_key
@@ -37,7 +38,7 @@ def _list(inv: Invocation, community_id: int) -> Message:
         kind = "" if not prompt.is_default else " _(built in)_"
         used = f" · used {prompt.times_used}×" if prompt.times_used else ""
         shown = truncate(to_mrkdwn(texts[i]), 150)
-        lines.append(f"{mark}`{prompt.id}` {shown}{kind}{used}")
+        lines.append(f"{mark}`{prompt.number}` {shown}{kind}{used}")
     if len(bank) > LIST_LIMIT:
         lines.append(f"…and {len(bank) - LIST_LIMIT} more")
     header = f"*{len(bank)} prompts*, in the order they will be posted (the arrow is next):"
@@ -62,14 +63,15 @@ def run_prompt(inv: Invocation) -> None:
             added = prompts.add_prompt(
                 session=session, community=community, text=rest, created_by=inv.user_id
             )
-            inv.reply_text(f"Added prompt `{added.id}`. It goes out before the built-in ones.")
+            inv.reply_text(f"Added prompt `{added.number}`. It goes out before the built-in ones.")
         elif action == "list":
             inv.reply(_list(inv, community.id))
         elif action == "remove":
-            if not rest.isdigit():
+            number = small_number(rest, most=10**9)
+            if number is None:
                 raise CopError("Which one? `/cop prompt list` shows each prompt's number.")
             removed = prompts.remove_prompt(
-                session=session, community_id=community.id, prompt_id=int(rest)
+                session=session, community_id=community.id, number=number
             )
             if removed is None:
                 raise CopError(f"There is no prompt `{rest[:10]}` here; see `/cop prompt list`.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Text
+from sqlalchemy import Column, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.models.base import (
@@ -21,10 +21,13 @@ class Prompt(SQLModel, table=True):
     """A prompt in a community's bank; built-in prompts are copied in with is_default set."""
 
     __tablename__ = "prompt"
+    __table_args__ = (UniqueConstraint("community_id", "number"),)
 
     id: int | None = pk_field()
     team_id: str = team_field()
     community_id: int = community_fk()
+    # its number within the community (1, 2, 3 … as added): what facilitators see and type
+    number: int = Field(sa_column=Column(Integer, nullable=False))
     text: str = Field(sa_column=Column(Text, nullable=False))
     is_default: bool = Field(default=False)
     created_by: str = Field(default="", max_length=USER_ID_LEN)

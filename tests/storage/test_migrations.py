@@ -267,3 +267,48 @@ def test_a_channel_bound_twice_keeps_its_first_community_and_pauses_the_other(
         ).all()
     assert [tuple(r) for r in bound] == [("First",)]
     assert [tuple(r) for r in paused] == [("Second", "its channel hosts another community")]
+
+
+def test_prompts_are_numbered_within_their_community_and_built_ins_reworded(
+    engine: Engine,
+) -> None:
+    """0017: each community's prompts numbered 1, 2, 3 … in the order they were added, and
+    its copies of the old built-in prompts reworded unless a facilitator changed them."""
+    migrate.downgrade(engine, "0016")
+    old = "What is one thing about our field you wish someone had told you in your first month?"
+    with engine.begin() as conn:
+        for name in ("A", "B"):
+            conn.execute(
+                text(
+                    "INSERT INTO community (team_id, name, name_key, domain, timezone,"
+                    " knowledge_emoji, kudos_emoji, reactions_required, require_confirmation,"
+                    " kudos_daily_quota, paused, created_by, created_at) VALUES ('T0001', :n,"
+                    " :n, '', 'UTC', 'bulb', 'raised_hands', 1, false, 10, false, 'UA',"
+                    " '2026-11-30 10:00:00')"
+                ),
+                {"n": name},
+            )
+        bank = [("A", old, True), ("B", old, True), ("A", "Our own question?", False)]
+        bank += [("B", old + " (edited)", True)]
+        for name, body, default in bank:
+            conn.execute(
+                text(
+                    "INSERT INTO prompt (team_id, community_id, text, is_default, created_by,"
+                    " created_at, times_used) SELECT 'T0001', id, :text, :default, '',"
+                    " '2026-11-30 10:00:00', 0 FROM community WHERE name = :n"
+                ),
+                {"n": name, "text": body, "default": default},
+            )
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT c.name, p.number, p.text FROM prompt p JOIN community c"
+            " ON c.id = p.community_id ORDER BY c.name, p.number"
+        ).all()
+    new = "What is one thing you wish someone had told you when you first got into this?"
+    assert [tuple(r) for r in rows] == [
+        ("A", 1, new),
+        ("A", 2, "Our own question?"),
+        ("B", 1, new),
+        ("B", 2, old + " (edited)"),
+    ]
