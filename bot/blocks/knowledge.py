@@ -314,6 +314,35 @@ def capture_confirmation(*, community_name: str, title: str, status: str, needed
     return f":hourglass_flowing_sand: {what} is noted for *{name}*: {needed}"
 
 
+ENDORSE_UNDO = "endorse_undo"
+
+
+def endorsement_note(
+    *, title: str, status: str, endorsements: int, needed: str, snippet_id: int, emoji: str
+) -> Message:
+    """What a second or later reactor alone sees: their endorsement counted, and an Undo."""
+    what = f"“{truncate(to_mrkdwn(title), 80)}”" if title else "that message"
+    if status == "confirmed":
+        people = "1 person has" if endorsements == 1 else f"{endorsements} people have"
+        text = f":bulb: You endorsed {what}: {people} so far."
+    else:
+        text = f":bulb: You endorsed {what}: {needed}"
+    undo = button("Undo", ENDORSE_UNDO, value=json.dumps({"s": snippet_id, "e": emoji[:60]}))
+    return Message(text=text, blocks=[section(text, accessory=undo)])
+
+
+def parse_undo_value(value: str) -> tuple[int, str] | None:
+    """The snippet and emoji an Undo names (None for a damaged value)."""
+    try:
+        data = json.loads(value)
+        snippet_id, emoji = data["s"], data["e"]
+    except (ValueError, TypeError, KeyError, RecursionError):
+        return None
+    if type(snippet_id) is not int or not isinstance(emoji, str) or not 0 < snippet_id < 2**62:
+        return None
+    return snippet_id, emoji
+
+
 def _text_input(
     block_id: str,
     action_id: str,

@@ -13,15 +13,16 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from sqlmodel import Session
 
+from bot.blocks.knowledge import endorsement_note
 from bot.inbox import handed_in_again
 from bot.lookups import workspace_of
 from bot.private import tell
-from handlers.shared.knowledge import confirmation_note, endorse, new_snippet
+from handlers.shared.knowledge import confirmation_note, endorse, new_snippet, pending_reason
 from handlers.shared.kudos import thank_by_reaction, unthank_by_reaction
 from handlers.shared.messages import fetch_message
 from storage import communities, db, knowledge
 from storage.models import Community
-from storage.models.knowledge import SOURCE_REACTION
+from storage.models.knowledge import SOURCE_REACTION, STATUS_WITHDRAWN
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ def _capture(
             source=SOURCE_REACTION,
         )
         snippet, created = knowledge.capture_snippet(session=session, community=community, new=new)
+    before = snippet.endorsements
     snippet = endorse(
         client,
         session,
@@ -123,6 +125,23 @@ def _capture(
     if created or mine:
         note = confirmation_note(community, snippet)
         tell(client, channel_id=channel_id, user_id=reaction.user_id, text=note)
+    elif snippet.endorsements > before and snippet.status != STATUS_WITHDRAWN:
+        # a later reactor whose reaction counted: told so, privately, with an Undo
+        endorsed = endorsement_note(
+            title=snippet.title,
+            status=snippet.status,
+            endorsements=snippet.endorsements,
+            needed=pending_reason(community, snippet),
+            snippet_id=snippet.id or 0,
+            emoji=reaction.emoji,
+        )
+        tell(
+            client,
+            channel_id=channel_id,
+            user_id=reaction.user_id,
+            text=endorsed.text,
+            blocks=endorsed.blocks,
+        )
 
 
 def reaction_removed(

@@ -8,6 +8,7 @@ from bot.blocks.community import CREATE_VIEW
 from bot.blocks.forget import FORGET_CANCEL, FORGET_CONFIRM
 from bot.blocks.home import HOME_SEARCH, HOME_SHARE, SEARCH_VIEW
 from bot.blocks.knowledge import (
+    ENDORSE_UNDO,
     SAVE_VIEW,
     SEARCH_MORE,
     SEARCH_PREVIOUS,
@@ -19,6 +20,7 @@ from bot.blocks.settings import CONFIRM_SNIPPET, REJECT_SNIPPET, SETTINGS_VIEW
 from bot.errors import guarded
 from handlers.views.confirm import confirm_snippet_clicked, reject_snippet_clicked
 from handlers.views.create_community import create_community_submitted
+from handlers.views.endorse import endorse_undo_clicked
 from handlers.views.forget import forget_me_cancelled, forget_me_confirmed
 from handlers.views.home import home_search_clicked, home_search_submitted, home_share_clicked
 from handlers.views.knowledge import save_knowledge_submitted, share_knowledge_submitted
@@ -38,6 +40,7 @@ def register(app: Any) -> None:
     app.action(SEARCH_MORE)(guarded(search_page_clicked))
     app.action(SEARCH_PREVIOUS)(guarded(search_page_clicked))
     app.action(SNIPPET_SHOW)(guarded(snippet_show_clicked))
+    app.action(ENDORSE_UNDO)(guarded(endorse_undo_clicked))
     app.action(CONFIRM_SNIPPET)(guarded(confirm_snippet_clicked))
     app.action(REJECT_SNIPPET)(guarded(reject_snippet_clicked))
     app.action(HOME_SHARE)(guarded(home_share_clicked))

@@ -7,9 +7,10 @@ from hypothesis import strategies as st
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from sandbox.slack import block_actions_payload
 from storage import communities, db
 from tests.handlers.knowledge_helpers import snippet_at, tags_at
-from tests.harness import TEAM, Copbot
+from tests.harness import TEAM, Copbot, buttons
 
 
 def _guild(copbot: Copbot, **changes: object) -> None:
@@ -60,16 +61,54 @@ def test_a_message_not_in_the_cache_is_fetched_once(copbot: Copbot) -> None:
     assert snippet_at(ts).text == "Use pathlib instead of os.path"
 
 
-def test_more_reactions_are_endorsements_and_only_the_first_reactor_hears_back(
+def test_more_reactions_are_endorsements_each_told_privately_once_with_an_undo(
     copbot: Copbot,
 ) -> None:
     _guild(copbot)
     ts = copbot.say("Prefer dataclasses for plain records")
     copbot.react(ts, user="UALICE")
     copbot.react(ts, user="UCAROL")
-    copbot.react(ts, user="UCAROL", emoji="books")
+    copbot.react(ts, user="UCAROL", emoji="books")  # Carol again: still one person
     assert snippet_at(ts).endorsements == 2
-    assert [e["user"] for e in copbot.standin.ephemerals] == ["UALICE"]
+    assert [e["user"] for e in copbot.standin.ephemerals] == ["UALICE", "UCAROL"]
+    endorsed = copbot.standin.ephemerals[1]
+    assert endorsed["text"] == (
+        ":bulb: You endorsed “Prefer dataclasses for plain records”: 2 people have so far."
+    )
+    assert copbot.standin.calls_to("chat.postMessage") == []  # nobody is pinged
+    [undo] = buttons(endorsed, "endorse_undo")
+    copbot.interactive(
+        block_actions_payload(
+            user_id="UCAROL",
+            action_id=undo["action_id"],
+            value=undo["value"],
+            channel_id="CPYTHON",
+            response_url=copbot.standin.new_response_url("CPYTHON"),
+        )
+    )
+    assert snippet_at(ts).endorsements == 1
+    assert "Undone: your reaction no longer counts" in str(copbot.standin.responses[-1]["body"])
+    copbot.interactive(  # Bob forges Carol's button: he can only take back his own
+        block_actions_payload(
+            user_id="UBOB",
+            action_id=undo["action_id"],
+            value=undo["value"],
+            channel_id="CPYTHON",
+            response_url=copbot.standin.new_response_url("CPYTHON"),
+        )
+    )
+    assert snippet_at(ts).endorsements == 1 and snippet_at(ts).status == "confirmed"
+    assert copbot.errors == []
+
+
+def test_a_later_reactor_hears_what_pending_knowledge_still_needs(copbot: Copbot) -> None:
+    _guild(copbot, reactions_required=3)
+    ts = copbot.say("Always set a timeout on HTTP calls")
+    copbot.react(ts, user="UALICE")
+    copbot.react(ts, user="UCAROL")
+    assert copbot.standin.ephemerals[-1]["text"].endswith(
+        ": it counts once 1 more person reacts with :bulb:."
+    )
 
 
 def test_other_emoji_and_unknown_channels_do_nothing(copbot: Copbot) -> None:
@@ -157,6 +196,9 @@ def test_a_redelivered_reaction_counts_once(copbot: Copbot) -> None:
     copbot.react(ts, user="UCAROL")  # the same reaction, a new event id: still one person
     assert snippet_at(ts).endorsements == 1
     assert len(copbot.standin.ephemerals) == 1
+    copbot.react(ts, user="UADMIN")
+    copbot.react(ts, user="UADMIN")  # Slack delivers Ada's again: she is told once
+    assert [e["user"] for e in copbot.standin.ephemerals] == ["UCAROL", "UADMIN"]
 
 
 @settings(
