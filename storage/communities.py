@@ -504,3 +504,37 @@ def set_role(*, session: Session, community: Community, user_id: str, role: str)
         session.rollback()
         return set_role(session=session, community=community, user_id=user_id, role=role)
     return True
+
+
+def facilitators_to_note(
+    *, session: Session, community_id: int, since: datetime, now: datetime
+) -> list[str]:
+    """The community's facilitators not told since `since` that knowledge waits for them,
+    marked told at `now`: each is returned once however many ask at the same time (one
+    UPDATE per facilitator decides who tells them).
+
+    Args:
+        session: the open session (committed here).
+        community_id: the community.
+        since: the start of the facilitator's day (a note earlier than this is stale).
+        now: the current time.
+    """
+    ids = facilitator_ids(session=session, community_id=community_id)
+    noted = []
+    for user_id in ids:
+        claimed = session.execute(
+            sqlalchemy.update(Member)
+            .where(
+                col(Member.community_id) == community_id,
+                col(Member.user_id) == user_id,
+                col(Member.left_at).is_(None),
+                sqlalchemy.or_(
+                    col(Member.pending_noted_at).is_(None), col(Member.pending_noted_at) < since
+                ),
+            )
+            .values(pending_noted_at=now)
+        )
+        if claimed.rowcount:  # type: ignore[attr-defined]
+            noted.append(user_id)
+    session.commit()
+    return noted

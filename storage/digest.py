@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from storage.kudos import KudosWeek, kudos_week
 from storage.models import ChannelMessage, Community, Member, Prompt, ScheduledPost, Snippet
-from storage.models.knowledge import STATUS_CONFIRMED
+from storage.models.knowledge import SOURCE_REACTION, STATUS_CONFIRMED, STATUS_PENDING
 from storage.models.schedule import KIND_PROMPT, POST_POSTED
 from storage.search import snippet_tags
 from storage.stats import WeekCounts, confirmed_before, confirmed_in, week_counts
@@ -48,6 +48,7 @@ class DigestData:
     kudos: KudosWeek
     this_week: WeekCounts
     last_week: WeekCounts
+    waiting: int = 0  # knowledge waiting for a facilitator's confirmation, now
 
     @property
     def quiet(self) -> bool:
@@ -178,4 +179,20 @@ def digest_data(
         last_week=week_counts(
             session=session, community=community, start=previous_start, end=start
         ),
+        waiting=int(
+            session.exec(
+                select(func.count())
+                .select_from(Snippet)
+                .where(
+                    Snippet.community_id == community.id,
+                    Snippet.status == STATUS_PENDING,
+                    or_(  # past the reactions it needs: only a facilitator's Confirm is missing
+                        col(Snippet.source) != SOURCE_REACTION,
+                        col(Snippet.endorsements) >= max(1, community.reactions_required),
+                    ),
+                )
+            ).one()
+        )
+        if community.require_confirmation
+        else 0,
     )

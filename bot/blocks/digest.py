@@ -125,6 +125,15 @@ def _people_blocks(data: DigestData, names: Names) -> list[Block]:
     if data.kudos.top_receivers:
         top = ", ".join(f"{_name(names, u)} ({n})" for u, n in data.kudos.top_receivers[:3])
         lines.append(f":raised_hands: Most thanked: {top}")
+    if data.waiting:
+        what = (
+            "1 piece of knowledge waits"
+            if data.waiting == 1
+            else (f"{data.waiting} pieces of knowledge wait")
+        )
+        lines.append(
+            f":hourglass_flowing_sand: {what} for a facilitator to confirm: `/cop pending`."
+        )
     return [section("\n".join(lines))] if lines else []
 
 

@@ -198,6 +198,18 @@ class PendingItem:
     permalink: str
 
 
+def pending_note(*, community_name: str, title: str, waiting: int, channel_id: str) -> str:
+    """A facilitator's daily note that knowledge waits for their confirmation (markup in)."""
+    what = f"“{escape(truncate(title_of(title, title), 80))}”"
+    more = f" and {waiting - 1} more" if waiting > 1 else ""
+    where = f" in {channel(channel_id)}" if channel_id else ""
+    return (
+        f":hourglass_flowing_sand: Knowledge waits for your confirmation in "
+        f"*{to_mrkdwn(community_name)}*: {what}{more}. `/cop pending`{where} lists it with "
+        "Confirm and Reject. (copbot tells you this at most once a day.)"
+    )
+
+
 def pending_buttons(snippet_id: int) -> Block:
     """Confirm and Reject for one snippet waiting for confirmation."""
     value = str(snippet_id)

@@ -27,6 +27,7 @@ from bot.lookups import (
 )
 from bot.text import hashtags, normalise_tags, title_from
 from handlers.shared.messages import SlackMessage, thread_replies
+from handlers.shared.pending import tell_facilitators
 from handlers.shared.roles import facilitators_among, is_facilitator
 from storage import communities, knowledge
 from storage.clock import utcnow
@@ -139,9 +140,12 @@ def endorse(
         knowledge.remove_endorsement(session=session, snippet=snippet, user_id=user_id, emoji=emoji)
     endorsers = knowledge.endorser_ids(session=session, snippet=snippet)
     facilitators = facilitators_among(session, client, community, endorsers)
-    return knowledge.refresh_snippet(
+    snippet = knowledge.refresh_snippet(
         session=session, snippet=snippet, community=community, facilitator_ids=facilitators
     )
+    if add:
+        tell_facilitators(client, session, community=community, snippet=snippet)
+    return snippet
 
 
 def recorded_by(
@@ -155,9 +159,11 @@ def recorded_by(
         )
     endorsers = knowledge.endorser_ids(session=session, snippet=snippet)
     facilitators = facilitators_among(session, client, community, endorsers)
-    return knowledge.refresh_snippet(
+    snippet = knowledge.refresh_snippet(
         session=session, snippet=snippet, community=community, facilitator_ids=facilitators
     )
+    tell_facilitators(client, session, community=community, snippet=snippet)
+    return snippet
 
 
 def confirmation_note(community: Community, snippet: Snippet) -> str:

@@ -6,10 +6,14 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot.blocks.kit import Message
-from bot.blocks.settings import PendingItem, render_pending
+from bot.blocks.settings import PendingItem, pending_note, render_pending
 from bot.lookups import display_names
-from storage import knowledge
-from storage.models import Community
+from handlers.shared.notify import tell_privately
+from scheduler.periods import local_day_start
+from storage import communities, knowledge
+from storage.clock import utcnow
+from storage.models import Community, Snippet
+from storage.models.knowledge import SOURCE_REACTION, STATUS_PENDING
 
 
 def pending_message(
@@ -35,3 +39,43 @@ def pending_message(
         for s in waiting
     ]
     return render_pending(name=community.name, items=items, note=note)
+
+
+def waits_for_facilitator(community: Community, snippet: Snippet) -> bool:
+    """Whether a snippet waits for a facilitator's Confirm (not for more reactions)."""
+    if snippet.status != STATUS_PENDING or not community.require_confirmation:
+        return False
+    return snippet.source != SOURCE_REACTION or (
+        snippet.endorsements >= max(1, community.reactions_required)
+    )
+
+
+def tell_facilitators(
+    client: WebClient, session: Session, *, community: Community, snippet: Snippet
+) -> None:
+    """Knowledge now waits for a facilitator: each facilitator hears of it privately, at
+    most once a day (their day in the community's timezone), unless they muted copbot."""
+    if community.id is None or not waits_for_facilitator(community, snippet):
+        return
+    now = utcnow()
+    told = communities.facilitators_to_note(
+        session=session,
+        community_id=community.id,
+        since=local_day_start(community.timezone, now),
+        now=now,
+    )
+    if not told:
+        return
+    home = communities.home_channel(session=session, community_id=community.id)
+    waiting = sum(
+        waits_for_facilitator(community, s)
+        for s in knowledge.pending_snippets(session=session, community_id=community.id)
+    )
+    text = pending_note(
+        community_name=community.name,
+        title=snippet.title or snippet.text,
+        waiting=waiting,
+        channel_id=home.channel_id if home else "",
+    )
+    for user_id in told:
+        tell_privately(client, session, team_id=community.team_id, user_id=user_id, text=text)

@@ -110,6 +110,8 @@ class Member(SQLModel, table=True):
     role: str = Field(default=ROLE_MEMBER, max_length=16)
     joined_at: datetime = created_field()
     left_at: datetime | None = when_field()
+    # a facilitator's last note that knowledge waits for them (at most one a day)
+    pending_noted_at: datetime | None = when_field()
 
     @property
     def active(self) -> bool:
