@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -595,6 +596,75 @@ def most_endorsed(*, session: Session, community_id: int, limit: int = 3) -> lis
         .limit(limit)
     )
     return list(session.exec(query))
+
+
+class TopItem(NamedTuple):
+    """One of a community's most endorsed snippets, as App Home lists it."""
+
+    id: int
+    community_id: int
+    title: str
+    text: str
+    permalink: str
+    endorsements: int
+    channel_id: str
+    is_private: bool
+
+
+def most_endorsed_in(
+    *, session: Session, team_id: str, community_ids: Sequence[int], limit: int = 3
+) -> dict[int, list[TopItem]]:
+    """Each community's most endorsed confirmed snippets (ties: the newest first), in one
+    statement whatever their number, each community's read from its index entries
+    (ix_snippet_community_status_endorsed); private ones are in the lists (the caller
+    decides who may see them).
+
+    Args:
+        session: the open session.
+        team_id: the workspace.
+        community_ids: the communities.
+        limit: how many per community.
+    """
+    wanted = list(dict.fromkeys(community_ids))
+    top: dict[int, list[TopItem]] = {c: [] for c in wanted}
+    if not wanted:
+        return top
+    found: dict[str, object] = {"team_id": team_id, "limit": limit}
+    found.update({f"c{i}": c for i, c in enumerate(wanted)})
+    for row in session.connection().execute(_most_endorsed(len(wanted)), found):
+        top[row.community_id].append(TopItem._make(row))
+    return top
+
+
+@functools.lru_cache(maxsize=64)
+def _most_endorsed(count: int) -> Any:
+    """The statement for `count` communities: a UNION ALL of each one's first entries."""
+
+    def one(i: int) -> Any:
+        return (
+            sqlalchemy.select(
+                col(Snippet.id),
+                col(Snippet.community_id),
+                col(Snippet.title),
+                col(Snippet.text),
+                col(Snippet.permalink),
+                col(Snippet.endorsements),
+                col(Snippet.channel_id),
+                col(Snippet.is_private),
+            )
+            .where(
+                col(Snippet.community_id) == bindparam(f"c{i}"),
+                col(Snippet.status) == STATUS_CONFIRMED,
+                col(Snippet.team_id) == bindparam("team_id"),
+                col(Snippet.endorsements) > 0,
+            )
+            .order_by(col(Snippet.endorsements).desc(), col(Snippet.id).desc())
+            .limit(bindparam("limit"))
+            .subquery()
+            .select()
+        )
+
+    return sqlalchemy.union_all(*(one(i) for i in range(count)))
 
 
 def recent_by_author(

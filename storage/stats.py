@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func, text
 from sqlmodel import Session, col, select
 
 from storage.communities import channels_of
@@ -20,6 +21,7 @@ from storage.models import (
 )
 from storage.models.knowledge import STATUS_CONFIRMED
 from storage.models.schedule import KIND_PROMPT, POST_POSTED
+from storage.types import UTCDateTime
 
 SILENT_WEEKS = 4
 
@@ -231,3 +233,94 @@ def slipping_away(
         session, community, silent_from, datetime.max.replace(tzinfo=since.tzinfo)
     )
     return sorted(earlier - recent)
+
+
+@dataclass(frozen=True)
+class Pulse:
+    """A community's last seven days beside the seven before: App Home's numbers."""
+
+    snippets: int = 0
+    kudos: int = 0
+    active_people: int = 0
+    snippets_before: int = 0
+    kudos_before: int = 0
+    active_before: int = 0
+
+
+def pulses(
+    *, session: Session, team_id: str, community_ids: Sequence[int], now: datetime
+) -> dict[int, Pulse]:
+    """Each community's Pulse, in one statement whatever their number: new knowledge
+    (confirmed_in's definition), kudos, and the people who wrote, shared, endorsed or
+    thanked (active_people's), over the last 7 days and the 7 before.
+
+    Args:
+        session: the open session.
+        team_id: the workspace.
+        community_ids: the communities.
+        now: the end of the last seven days.
+    """
+    if not community_ids:
+        return {}
+    found = {
+        "team": team_id,
+        "ids": list(community_ids),
+        "recent": now - timedelta(days=7),
+        "since": now - timedelta(days=14),
+        "now": now,
+        "confirmed": STATUS_CONFIRMED,
+    }
+    counts: dict[int, dict[tuple[str, int], int]] = {c: {} for c in community_ids}
+    for community_id, recent, kind, n in session.connection().execute(_PULSE, found):
+        counts[community_id][(kind, int(recent))] = int(n)
+    return {
+        c: Pulse(
+            snippets=k.get(("s", 1), 0),
+            kudos=k.get(("k", 1), 0),
+            active_people=k.get(("p", 1), 0),
+            snippets_before=k.get(("s", 0), 0),
+            kudos_before=k.get(("k", 0), 0),
+            active_before=k.get(("p", 0), 0),
+        )
+        for c, k in counts.items()
+    }
+
+
+def _in_window(column: str) -> str:
+    return f"{column} >= :since AND {column} < :now"
+
+
+def _recent(column: str) -> str:
+    return f"CASE WHEN {column} >= :recent THEN 1 ELSE 0 END"
+
+
+# (community, recent?, who) for each thing someone did; people counted once per window
+_PEOPLE = " UNION ALL ".join(
+    (
+        f"SELECT cc.community_id AS c, {_recent('m.posted_at')} AS r, m.user_id AS who"
+        " FROM channel_message m JOIN community_channel cc ON cc.team_id = m.team_id"
+        " AND cc.channel_id = m.channel_id"
+        f" WHERE cc.community_id IN :ids AND m.team_id = :team AND {_in_window('m.posted_at')}",
+        f"SELECT s.community_id, {_recent('s.created_at')}, s.author_id FROM snippet s"
+        f" WHERE s.community_id IN :ids AND {_in_window('s.created_at')}",
+        f"SELECT s.community_id, {_recent('e.created_at')}, e.user_id FROM endorsement e"
+        " JOIN snippet s ON s.id = e.snippet_id"
+        f" WHERE s.community_id IN :ids AND {_in_window('e.created_at')}",
+        f"SELECT k.community_id, {_recent('k.created_at')}, k.giver_id FROM kudos k"
+        f" WHERE k.community_id IN :ids AND {_in_window('k.created_at')}",
+    )
+)
+_PULSE = text(
+    f"SELECT c, r, 'p', count(DISTINCT who) FROM ({_PEOPLE}) people GROUP BY c, r"
+    f" UNION ALL SELECT s.community_id, {_recent('s.confirmed_at')}, 's', count(*)"
+    " FROM snippet s WHERE s.community_id IN :ids AND s.status = :confirmed"
+    f" AND {_in_window('s.confirmed_at')} GROUP BY 1, 2"
+    f" UNION ALL SELECT k.community_id, {_recent('k.created_at')}, 'k', count(*)"
+    f" FROM kudos k WHERE k.community_id IN :ids AND {_in_window('k.created_at')}"
+    " GROUP BY 1, 2"
+).bindparams(
+    bindparam("ids", expanding=True),
+    bindparam("recent", type_=UTCDateTime()),
+    bindparam("since", type_=UTCDateTime()),
+    bindparam("now", type_=UTCDateTime()),
+)

@@ -21,6 +21,7 @@ from bot.blocks.kit import (
 )
 from bot.blocks.settings import pending_buttons
 from bot.mrkdwn import channel, truncate
+from bot.text import counted
 from storage.markup import to_mrkdwn
 
 HOME_SHARE = "home_share"
@@ -30,6 +31,19 @@ QUERY_BLOCK, QUERY_ACTION = "query", "query_input"
 LINES_PER_SECTION = 10
 
 
+DETAILED_COMMUNITIES = 10  # in full, each its own section; the rest in a list
+
+
+@dataclass(frozen=True)
+class HomeTop:
+    """One of a community's most endorsed snippets (title and text are markup)."""
+
+    title: str
+    text: str
+    permalink: str
+    endorsements: int
+
+
 @dataclass(frozen=True)
 class HomeCommunity:
     name: str
@@ -37,6 +51,14 @@ class HomeCommunity:
     next_prompt: str
     next_digest: str
     paused: bool = False
+    # the last 7 days, and the 7 before them
+    snippets: int = 0
+    snippets_before: int = 0
+    kudos: int = 0
+    kudos_before: int = 0
+    active: int = 0
+    active_before: int = 0
+    top: Sequence[HomeTop] = ()
 
 
 @dataclass(frozen=True)
@@ -82,15 +104,49 @@ def _communities(data: HomeData) -> list[Block]:
                 "channel, or start one with `/cop create &lt;name&gt;` in a channel."
             )
         ]
-    lines = []
-    for c in data.communities:
-        when = (
-            "paused"
-            if c.paused
-            else f"next prompt {c.next_prompt or 'off'} · digest {c.next_digest or 'off'}"
+    blocks = [section(f"*Your communities ({len(data.communities)})*")]
+    blocks += [section(_card(c)) for c in data.communities[:DETAILED_COMMUNITIES]]
+    rest = data.communities[DETAILED_COMMUNITIES:]
+    if rest:
+        lines = [f"• *{to_mrkdwn(c.name)}* in {channel(c.channel_id)}: {_when(c)}" for c in rest]
+        blocks += _chunked(lines, "And")
+    return blocks
+
+
+def _when(c: HomeCommunity) -> str:
+    if c.paused:
+        return "paused"
+    return f"next prompt {c.next_prompt or 'off'} · digest {c.next_digest or 'off'}"
+
+
+def trend(now: int, before: int) -> str:
+    """ "(↑2)" or "(↓1)" against the 7 days before; nothing when level."""
+    if now > before:
+        return f" (↑{now - before})"
+    if now < before:
+        return f" (↓{before - now})"
+    return ""
+
+
+def _card(c: HomeCommunity) -> str:
+    """A community's week at a glance: its numbers and trend, its next posts, its best."""
+    numbers = (
+        f"{counted(c.snippets, 'new snippet')}{trend(c.snippets, c.snippets_before)} · "
+        f"{c.kudos} kudos{trend(c.kudos, c.kudos_before)} · "
+        f"{counted(c.active, 'active person', 'active people')}{trend(c.active, c.active_before)}"
+    )
+    lines = [
+        f"*{to_mrkdwn(c.name)}* in {channel(c.channel_id)}",
+        f"Last 7 days: {numbers}",
+        _when(c)[0].upper() + _when(c)[1:],
+    ]
+    if c.top:
+        best = " · ".join(
+            f"{link(t.permalink, truncate(title_of(t.title, t.text), 60))} ({t.endorsements})"
+            for t in c.top
         )
-        lines.append(f"• *{to_mrkdwn(c.name)}* in {channel(c.channel_id)}: {when}")
-    return _chunked(lines, f"Your communities ({len(data.communities)})")
+        lines.append(f"Most endorsed: {best}")
+    return "\n".join(lines)
 
 
 def _contributions(data: HomeData) -> list[Block]:

@@ -7,13 +7,20 @@ from datetime import UTC, datetime
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot.blocks.home import HomeCommunity, HomeData, HomeItem, render_home
+from bot.blocks.home import (
+    DETAILED_COMMUNITIES,
+    HomeCommunity,
+    HomeData,
+    HomeItem,
+    HomeTop,
+    render_home,
+)
 from bot.lookups import display_names
 from bot.mrkdwn import escape, truncate
 from handlers.shared.privacy import visible_private_channels
 from handlers.shared.roles import facilitating
 from scheduler.slots import next_runs
-from storage import communities, knowledge, kudos, schedule, users
+from storage import communities, knowledge, kudos, schedule, stats, users
 from storage.clock import utcnow
 from storage.communities import Membership
 from storage.knowledge import SnippetItem
@@ -21,7 +28,8 @@ from storage.kudos import Received
 from storage.markup import mentioned_users, to_mrkdwn, with_names
 from storage.models import UserProfile
 
-SHOWN_PENDING = 10  # the home tab lists this many; /cop pending lists them all
+SHOWN_PENDING = 10
+NO_PULSE = stats.Pulse()  # the home tab lists this many; /cop pending lists them all
 
 
 def _item(snippet: SnippetItem, names: dict[int, str]) -> HomeItem:
@@ -36,13 +44,30 @@ def _item(snippet: SnippetItem, names: dict[int, str]) -> HomeItem:
 
 
 def _communities(
-    session: Session, *, team_id: str, mine: list[Membership], now: datetime
+    client: WebClient,
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    mine: list[Membership],
+    now: datetime,
 ) -> list[HomeCommunity]:
-    """Each community's line: its home channel and next prompt and digest."""
+    """Each community's card: its home channel, its last 7 days against the 7 before, its
+    next prompt and digest, and its most endorsed knowledge (a private channel's only for
+    that channel's members)."""
     ids = [c.id for c in mine]
     rows = schedule.schedules_of_communities(session=session, team_id=team_id, community_ids=ids)
     kinds = ("prompt", "digest")
     upcoming = next_runs([(c, rows[c.id]) for c in mine], now, kinds)
+    detailed = ids[:DETAILED_COMMUNITIES]  # the others are a line each
+    pulse = stats.pulses(session=session, team_id=team_id, community_ids=detailed, now=now)
+    top = knowledge.most_endorsed_in(session=session, team_id=team_id, community_ids=detailed)
+    if any(t.is_private for items in top.values() for t in items):
+        visible = set(visible_private_channels(client, session, team_id=team_id, user_id=user_id))
+        top = {
+            c: [t for t in ts if not t.is_private or t.channel_id in visible]
+            for c, ts in top.items()
+        }
     return [
         HomeCommunity(
             name=community.name,
@@ -50,6 +75,16 @@ def _communities(
             next_prompt=runs["prompt"],
             next_digest=runs["digest"],
             paused=community.paused,
+            snippets=pulse.get(community.id, NO_PULSE).snippets,
+            snippets_before=pulse.get(community.id, NO_PULSE).snippets_before,
+            kudos=pulse.get(community.id, NO_PULSE).kudos,
+            kudos_before=pulse.get(community.id, NO_PULSE).kudos_before,
+            active=pulse.get(community.id, NO_PULSE).active_people,
+            active_before=pulse.get(community.id, NO_PULSE).active_before,
+            top=[
+                HomeTop(t.title, t.text, t.permalink, t.endorsements)
+                for t in top.get(community.id, [])
+            ],
         )
         for community, runs in zip(mine, upcoming, strict=True)
     ]
@@ -110,7 +145,9 @@ def home_data(client: WebClient, session: Session, *, team_id: str, user_id: str
     now = utcnow()
     mine = communities.memberships_in_brief(session=session, team_id=team_id, user_id=user_id)
     names = {c.id: c.name for c in mine}
-    home_communities = _communities(session, team_id=team_id, mine=mine, now=now)
+    home_communities = _communities(
+        client, session, team_id=team_id, user_id=user_id, mine=mine, now=now
+    )
     roles = {c.id: c.role for c in mine}
     stored = users.stored_profile(session=session, team_id=team_id, user_id=user_id)
     fresh = stored if stored is not None and users.is_fresh(stored, now=now) else None

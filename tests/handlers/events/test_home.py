@@ -22,9 +22,54 @@ def test_home_shows_communities_contributions_kudos_and_pending(copbot: Copbot) 
     copbot.cop("/cop kudos @alice for the guild", user="UBOB")
     copbot.cop("/cop share Pin your tools")
     home = _open_home(copbot)
-    assert "*Python Guild* in <#CPYTHON>: next prompt Mon" in home
+    assert "*Python Guild* in <#CPYTHON>\nLast 7 days: " in home and "Next prompt Mon" in home
     assert "Pin your tools" in home and "Kudos this month: 1" in home and "from Bob Builder" in home
     assert "Waiting for your confirmation (1)" in home and "Use pathlib" in home  # Bob's share
+
+
+def test_home_is_each_communitys_week_at_a_glance(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    tips = [copbot.say(f"Tip {i}: use the standard library", user="UBOB") for i in range(4)]
+    for i, ts in enumerate(tips):
+        for user in ("UALICE", "UCAROL", "UADMIN")[: i + 1]:
+            copbot.react(ts, user=user)
+    copbot.cop("/cop kudos @bob for the tips")
+    home = _open_home(copbot)
+    # four snippets confirmed, one kudos; Alice, Bob (he wrote), Carol and Ada took part
+    assert "Last 7 days: 4 new snippets (↑4) · 1 kudos (↑1) · 4 active people (↑4)" in home
+    best = home.split("Most endorsed: ")[1].split("\n")[0]
+    assert [label.split(">")[0].split("|")[1] for label in best.split(" · ")] == [
+        "Tip 3: use the standard library",
+        "Tip 2: use the standard library",
+        "Tip 1: use the standard library",
+    ]
+    assert best.count("(3)") == 2 and best.endswith("(2)")
+
+
+def test_home_shows_private_knowledge_only_to_its_channels_members(
+    copbot: Copbot, engine: Engine
+) -> None:
+    """A community with a public and a private channel (a C… id, as Slack gives every
+    channel): its members outside the private one never see what was kept there."""
+    copbot.standin.add_channel(
+        "CSECRET", name="secret", is_private=True, members=["UALICE", "UCAROL", "UCOPBOT"]
+    )
+    copbot.cop("/cop create Python Guild")
+    copbot.cop("/cop join", user="UBOB")
+    with engine.begin() as connection:  # the guild's second channel
+        connection.execute(
+            text(
+                "INSERT INTO community_channel (team_id, community_id, channel_id, channel_name,"
+                " is_private, added_by, added_at) SELECT team_id, id, 'CSECRET', 'secret', :yes,"
+                " 'UALICE', created_at FROM community"
+            ),
+            {"yes": True},
+        )
+    ts = copbot.say("The launch date is moving", user="UCAROL", channel="CSECRET")
+    copbot.react(ts, user="UALICE", channel="CSECRET")
+    assert "The launch date is moving" in _open_home(copbot, "UALICE")
+    bob = _open_home(copbot, "UBOB")
+    assert "*Python Guild*" in bob and "The launch date is moving" not in bob
 
 
 def test_home_for_someone_in_no_community(copbot: Copbot) -> None:
