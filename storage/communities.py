@@ -100,6 +100,7 @@ def create_community(
             channel_id=channel_id,
             channel_name=channel_name,
             is_private=is_private,
+            is_home=True,
             added_by=created_by,
             added_at=now,
         )
@@ -219,19 +220,104 @@ def get_community(*, session: Session, team_id: str, community_id: int) -> Commu
 
 
 def channels_of(*, session: Session, community_id: int) -> list[CommunityChannel]:
-    """The channels a community lives in, oldest first."""
+    """The channels a community lives in, its home first, then oldest first."""
     query = (
         select(CommunityChannel)
         .where(CommunityChannel.community_id == community_id)
-        .order_by(col(CommunityChannel.id))
+        .order_by(col(CommunityChannel.is_home).desc(), col(CommunityChannel.id))
     )
     return list(session.exec(query))
 
 
 def home_channel(*, session: Session, community_id: int) -> CommunityChannel | None:
-    """The channel a community's posts go to and its messages are sent from: its first."""
+    """The channel a community's posts go to and its messages are sent from."""
     channels = channels_of(session=session, community_id=community_id)
     return channels[0] if channels else None
+
+
+class LastChannel(Exception):
+    """The change would leave a community without a channel."""
+
+
+def bind_channel(
+    *,
+    session: Session,
+    community: Community,
+    channel_id: str,
+    channel_name: str,
+    is_private: bool,
+    added_by: str,
+) -> CommunityChannel:
+    """Make `channel_id` one more channel of `community`.
+
+    Args:
+        session: the open session (committed here).
+        community: the community.
+        channel_id: the channel.
+        channel_name: its name, for display.
+        is_private: whether Slack says it is private (its knowledge stays there).
+        added_by: the facilitator who added it.
+
+    Raises:
+        ChannelTaken: the channel hosts a community already (this one or another).
+    """
+    bound = CommunityChannel(
+        team_id=community.team_id,
+        community_id=community.id or 0,
+        channel_id=channel_id,
+        channel_name=channel_name[:80],
+        is_private=is_private,
+        added_by=added_by,
+        added_at=utcnow(),
+    )
+    session.add(bound)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise ChannelTaken(channel_id) from None
+    return bound
+
+
+def unbind_channel(*, session: Session, community: Community, channel_id: str) -> bool:
+    """`channel_id` is no longer one of the community's channels (its knowledge and members
+    stay); when it was the home, the oldest channel left becomes it. False when it was not
+    one of them.
+
+    Raises:
+        LastChannel: it is the community's only channel.
+    """
+    write_lock(session, f"community {community.id}")
+    channels = channels_of(session=session, community_id=community.id or 0)
+    gone = next((c for c in channels if c.channel_id == channel_id), None)
+    if gone is None:
+        session.commit()
+        return False
+    rest = [c for c in channels if c is not gone]
+    if not rest:
+        session.commit()
+        raise LastChannel(channel_id)
+    session.delete(gone)
+    if gone.is_home:
+        heir = min(rest, key=lambda c: c.id or 0)
+        heir.is_home = True
+        session.add(heir)
+    session.commit()
+    return True
+
+
+def set_home_channel(*, session: Session, community: Community, channel_id: str) -> bool:
+    """Make one of the community's channels its home; False when it is not one of them."""
+    write_lock(session, f"community {community.id}")
+    channels = channels_of(session=session, community_id=community.id or 0)
+    if channel_id not in {c.channel_id for c in channels}:
+        session.commit()
+        return False
+    for channel in channels:
+        channel.is_home = channel.channel_id == channel_id
+        session.add(channel)
+    session.commit()
+    return True
 
 
 def names_of(*, session: Session, team_id: str, community_ids: Iterable[int]) -> dict[int, str]:
@@ -319,7 +405,7 @@ def memberships_in_brief(*, session: Session, team_id: str, user_id: str) -> lis
 _HOME_CHANNEL = (
     sqlalchemy.select(col(CommunityChannel.channel_id))
     .where(col(CommunityChannel.community_id) == col(Community.id))
-    .order_by(col(CommunityChannel.id))
+    .order_by(col(CommunityChannel.is_home).desc(), col(CommunityChannel.id))
     .limit(1)
     .correlate(Community)
     .scalar_subquery()

@@ -18,6 +18,7 @@ from bot.blocks.kit import (
 )
 from bot.blocks.schedule import ScheduleLine, schedule_text
 from bot.mrkdwn import channel, escape, truncate, user
+from bot.text import counted
 from storage.limits import COMMUNITY_DOMAIN_MAX, COMMUNITY_NAME_MAX
 from storage.markup import to_mrkdwn, visible
 
@@ -64,7 +65,14 @@ def render_info(overview: CommunityOverview, schedule: Sequence[ScheduleLine]) -
     """`/cop info`: domain, people, knowledge and schedule of one community."""
     c = overview.community
     facts = [f"*Domain:* {to_mrkdwn(c.domain) if c.domain else '_not set_'}"]
-    facts.append("*Channels:* " + ", ".join(channel(ch.channel_id) for ch in overview.channels))
+    several = len(overview.channels) > 1
+    facts.append(
+        "*Channels:* "
+        + ", ".join(
+            channel(ch.channel_id) + (" (home)" if several and ch.is_home else "")
+            for ch in overview.channels
+        )
+    )
     people = ", ".join(user(u) for u in overview.facilitator_ids) or "_none_"
     facts.append(f"*Facilitators:* {people}")
     facts.append(
@@ -81,8 +89,8 @@ def render_info(overview: CommunityOverview, schedule: Sequence[ScheduleLine]) -
     blocks.append(divider())
     blocks.append(context(f"Created {c.created_at:%Y-%m-%d} by {user(c.created_by)}"))
     text = (
-        f"{to_mrkdwn(c.name)}: {overview.member_count} members, {overview.knowledge_count} snippets"
-        + (" (paused)" if c.paused else "")
+        f"{to_mrkdwn(c.name)}: {counted(overview.member_count, 'member')}, "
+        f"{counted(overview.knowledge_count, 'snippet')}" + (" (paused)" if c.paused else "")
     )
     return Message(text=text, blocks=blocks)
 
@@ -241,4 +249,36 @@ def no_longer_facilitator(*, by: str, community_name: str) -> str:
     return (
         f"{user(by)} removed you as a facilitator of *{to_mrkdwn(community_name)}*. You're "
         "still a member: sharing, searching and kudos work as before."
+    )
+
+
+def render_channels(
+    *, name: str, channels: Sequence[tuple[str, bool, bool]], done: str = ""
+) -> Message:
+    """`/cop channel …`: what was done, then the channels the community lives in.
+
+    Args:
+        name: the community's name, markup.
+        channels: (channel id, private?, home?) of each, home first.
+        done: what just changed, mrkdwn ("" for none).
+    """
+    lines = []
+    for channel_id, private, home in channels:
+        notes = []
+        if home:
+            notes.append("home: weekly posts go here")
+        if private:
+            notes.append("private: its knowledge is seen only by its members")
+        lines.append(f"• {channel(channel_id)}" + (f" ({'; '.join(notes)})" if notes else ""))
+    blocks = [section(f":white_check_mark: {done}")] if done else []
+    blocks += [
+        section(f"*{to_mrkdwn(name)}* lives in:\n" + "\n".join(lines)),
+        context(
+            "Knowledge, kudos and membership work in every one. Facilitators change them with "
+            "`/cop channel add #channel`, `/cop channel remove #channel` and "
+            "`/cop channel home #channel`."
+        ),
+    ]
+    return Message(
+        text=(done + " " if done else "") + f"Channels of {to_mrkdwn(name)}", blocks=blocks
     )

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot.blocks.help import HelpEntry, render_help, render_unknown
 from bot.blocks.kit import Message
 from handlers.commands import (
+    channels,
     community,
     digest,
     export,
@@ -38,6 +39,7 @@ def run_help(inv: Invocation) -> None:
 SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("help", "help", "show this help", EVERYONE, run_help),
     *community.SUBCOMMANDS,
+    *channels.SUBCOMMANDS,
     *knowledge.SUBCOMMANDS,
     *kudos.SUBCOMMANDS,
     *prompts.SUBCOMMANDS,

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from bot.blocks.community import render_welcome
 from bot.blocks.kit import Message
-from bot.lookups import display_names, user_profile, workspace_of
+from bot.lookups import channel_member_ids, display_names, user_profile, workspace_of
 from bot.private import tell
 from bot.text import title_from
 from handlers.events.channels import pause_for_channel
@@ -94,11 +94,16 @@ def member_left_channel(
         if found is None:
             return
         community, user_id = found
+        channel_id = event.get("channel", "")
         roster.left(
-            session=session,
-            team_id=community.team_id,
-            channel_id=event.get("channel", ""),
-            user_id=user_id,
+            session=session, team_id=community.team_id, channel_id=channel_id, user_id=user_id
         )
+        others = [
+            c.channel_id
+            for c in communities.channels_of(session=session, community_id=community.id or 0)
+            if c.channel_id != channel_id
+        ]
+        if any(user_id in channel_member_ids(client, other) for other in others):
+            return  # still in another of the community's channels: still a member
         if communities.leave_community(session=session, community=community, user_id=user_id):
             logger.info("%s left community %s", user_id, community.id)

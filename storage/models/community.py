@@ -72,6 +72,8 @@ class CommunityChannel(SQLModel, table=True):
     channel_id: str = Field(sa_column=Column(String(CHANNEL_ID_LEN), nullable=False, index=True))
     channel_name: str = Field(default="", max_length=80)
     is_private: bool = Field(default=False)
+    # where the community's weekly posts go (one channel of each community)
+    is_home: bool = Field(default=False)
     added_by: str = Field(max_length=USER_ID_LEN)
     added_at: datetime = created_field()
     # when its members (ChannelMember) were last read from Slack's conversations.members
