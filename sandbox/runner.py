@@ -18,7 +18,7 @@ from storage.migrate import prepare_database
 from .clock import SandboxClock
 from .driver import Sandbox
 from .persist import load, save
-from .seed import seed_people, seed_talk
+from .seed import seed_activity, seed_people, seed_talk
 from .serve import ServedApp
 from .web import SandboxPages
 from .workspace import SandboxStandIn
@@ -118,6 +118,7 @@ class SandboxRunner:
         if self.fresh:
             seed_people(self.sandbox)
             seed_talk(self.sandbox)
+            seed_activity(self.sandbox)
             save(self.standin, self.files.slack)
         self._spawn("sandbox-save", self._keep_saving)
         self._spawn("sandbox-tick", self._keep_ticking)

@@ -1,13 +1,18 @@
 """The demo workspace a new sandbox starts with: five people, #python-guild and #random.
 
 The people and channels are put in the stand-in directly (they exist before copbot is
-installed); the community and the conversations go through copbot like anything a person
-does on the page: a signed /cop create, then message events.
+installed); the community, the conversations and what people did with them go through
+copbot like anything a person does on the page: a signed /cop create, message events, 💡
+reactions, a prompt posted and answered, kudos. So the first /cop search, App Home and the
+first digest have something to show.
 """
 
 from __future__ import annotations
 
 import time
+from typing import Any
+
+from storage import communities, db, schedule
 
 from .driver import Sandbox
 from .slack.shapes import format_ts
@@ -66,6 +71,18 @@ GUILD_TALK: list[tuple[str, str, list[tuple[str, str]]]] = [
         [],
     ),
 ]
+PROMPT_ANSWERS = [
+    (
+        "ULENA",
+        "That reading good code teaches more than tutorials: the standard library is a "
+        "great place to start.",
+    ),
+    (
+        "UMARCO",
+        "`python -m pdb -c continue script.py` stops in the debugger right where it crashes. "
+        "I printed my way through bugs for years.",
+    ),
+]
 RANDOM_TALK = [
     ("UJORDAN", "The coffee machine on the 3rd floor works again ☕"),
     ("USAM", "Lunch at the Thai place at 12:30, who's in?"),
@@ -97,3 +114,65 @@ def seed_talk(sandbox: Sandbox) -> None:
         root = sandbox.post(author, GUILD, text)
         for reply_author, reply in replies:
             sandbox.post(reply_author, GUILD, reply, thread_ts=root)
+
+
+def seed_activity(sandbox: Sandbox) -> None:
+    """What the guild did with its talk: two tips saved with 💡 (one endorsed twice), this
+    week's prompt posted and answered, kudos by command and by reaction."""
+    ws = sandbox.standin
+    tip, lock_file = _ts_of(sandbox, "importtime"), _ts_of(sandbox, "lock everything")
+    sandbox.react("USAM", GUILD, tip, "bulb")
+    _wait(sandbox, lambda: _told(sandbox, "USAM", "knowledge"), "save the tip")
+    sandbox.react("ULENA", GUILD, tip, "bulb")
+    sandbox.react("UMARCO", GUILD, lock_file, "bulb")
+    _wait(sandbox, lambda: _told(sandbox, "UMARCO", "knowledge"), "save the lock-file advice")
+
+    before = {m["ts"] for m in ws.messages(GUILD)}
+    sandbox.command(FACILITATOR, GUILD, "/cop prompt now")
+    prompt = _wait(
+        sandbox,
+        lambda: next(
+            (m["ts"] for m in ws.roots(GUILD) if m["ts"] not in before and m.get("bot_id")), None
+        ),
+        "post the prompt",
+    )
+    _wait(sandbox, lambda: _prompt_recorded(ws.team_id, prompt), "record the prompt")
+    for author, answer in PROMPT_ANSWERS:
+        sandbox.post(author, GUILD, answer, thread_ts=prompt)
+
+    sandbox.command("USAM", GUILD, "/cop kudos @lena for the lock-file advice")
+    _wait(sandbox, lambda: _said(sandbox, "gave kudos"), "give kudos")
+    sandbox.react("UJORDAN", GUILD, tip, "raised_hands")
+    _wait(sandbox, lambda: _told(sandbox, "UJORDAN", "thanked"), "thank Marco")
+    with ws.lock:  # what copbot said privately at seed time is gone, as on reopening Slack
+        ws.ephemerals.clear()
+
+
+def _ts_of(sandbox: Sandbox, needle: str) -> str:
+    return str(next(m["ts"] for m in sandbox.standin.messages(GUILD) if needle in m["text"]))
+
+
+def _told(sandbox: Sandbox, user: str, needle: str) -> bool:
+    return any(needle in e["text"] for e in sandbox.standin.ephemerals_for(user, GUILD))
+
+
+def _said(sandbox: Sandbox, needle: str) -> bool:
+    return any(needle in m["text"] for m in sandbox.standin.messages(GUILD))
+
+
+def _prompt_recorded(team_id: str, ts: str) -> bool:
+    with db.session() as session:
+        guild = communities.community_for_channel(
+            session=session, team_id=team_id, channel_id=GUILD
+        )
+        if guild is None or guild.id is None:
+            return False
+        posted = schedule.last_post(session=session, community_id=guild.id, kind="prompt")
+        return posted is not None and posted.message_ts == ts
+
+
+def _wait(sandbox: Sandbox, predicate: Any, what: str) -> Any:
+    try:
+        return sandbox.standin.wait_for(predicate, timeout=30)
+    except AssertionError:
+        raise RuntimeError(f"copbot did not {what} in the demo workspace") from None

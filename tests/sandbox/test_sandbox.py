@@ -77,6 +77,25 @@ def test_a_new_sandbox_is_the_demo_workspace(page: PageClient) -> None:
     assert "<@UPRIYA>" in text_of(info), "Priya created it and facilitates it"
 
 
+def test_the_demo_workspace_has_knowledge_a_prompt_and_kudos(page: PageClient) -> None:
+    state = page.state()
+    tip = message_by(state, "importtime")
+    assert {r["name"]: r["count"] for r in tip["reactions"]} == {"bulb": 2, "raised_hands": 1}
+    prompt = next(m for m in state["messages"] if m["is_bot"] and m["reply_count"] == 2)
+    answers = page.state(thread=prompt["ts"])["thread"]["replies"]
+    assert [a["name"] for a in answers] == ["Lena Fischer", "Marco Rossi"]
+    assert "gave kudos" in text_of(state["messages"])
+    assert not any(m["ephemeral"] for m in state["messages"]), "seed-time notes are gone"
+
+    page.send("/cop search lock")
+    found = page.ephemeral_with("1 result for lock")
+    assert "pip-compile" in text_of(found), "a saved thread reply is found"
+    priya = PageClient(page.runner, "UPRIYA")
+    priya.send("/cop digest")
+    preview = text_of(priya.ephemeral_with("week in review"))
+    assert "importtime" in preview and "2 replies" in preview, preview[:800]
+
+
 def test_a_reaction_captures_and_search_finds_it(runner: SandboxRunner) -> None:
     marco, sam = PageClient(runner, "UMARCO"), PageClient(runner, "USAM")
     til = message_by(marco.state(), "functools.cache")
@@ -215,10 +234,10 @@ def test_after_a_jump_copbot_lives_in_sandbox_time(runner: SandboxRunner) -> Non
     lena = PageClient(runner, "ULENA")
     jump_to_digest(lena)
     first_digest = lena.state()["messages"][-1]
-    assert "quiet week" in first_digest["text"]
+    assert "2 new snippets, 2 kudos" in first_digest["text"], "the demo seed's week"
     jumped_to = lena.state()["now"]
 
-    tip = message_by(lena.state(), "importtime")
+    tip = message_by(lena.state(), "review habits")
     lena.post("/sandbox/react", channel=GUILD, ts=tip["ts"], name="books")
     lena.ephemeral_with("is now *Python Guild* knowledge")
     reaction_ts = float(lena.state()["messages"][-1]["ts"])
