@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run sandbox test test-pg mutate lint format clean profile
+.PHONY: run sandbox test test-pg mutate lint format clean profile screenshots
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("copbot needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -31,6 +31,12 @@ test: $(VENV)/.dev-installed  ## the whole test suite (PostgreSQL too when COP_T
 test-pg: $(VENV)/.dev-installed  ## the test suite on SQLite and on the local PostgreSQL
 	COP_TEST_DATABASE_URL=$${COP_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 		$(BIN)/python -m pytest
+
+# The README's pictures, taken by the sandbox's browser test (needs Chromium and an emoji font:
+# apt-get install chromium fonts-noto-color-emoji).
+screenshots: $(VENV)/.dev-installed  ## retake the README's screenshots (docs/screenshots/)
+	env -u COP_TEST_DATABASE_URL COP_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q \
+		tests/sandbox/test_browser.py -k facilitators_first_week
 
 # Where the time goes, by hand: pyinstrument over a benchmark (App Home by default, SQLite),
 # the same command on any machine. PROFILE=bench.search, say, for another; ARGS for its flags.

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 ELLIPSIS = "…"
 
 
@@ -43,3 +46,14 @@ def user(user_id: str) -> str:
 def channel(channel_id: str) -> str:
     """A channel link that renders as #name."""
     return f"<#{channel_id}>"
+
+
+def when(moment: datetime, timezone: str, tokens: str = "{date_short_pretty} at {time}") -> str:
+    """A moment each reader sees in their own Slack timezone ("Today at 17:00").
+
+    Slack's date token; clients that cannot render it show the fallback, the moment in
+    `timezone` with the zone's name ("Fri 11 Dec 16:00 UTC").
+    """
+    local = moment.astimezone(ZoneInfo(timezone))
+    fallback = f"{local:%a %d %b %H:%M} {local.tzname() or timezone}"
+    return f"<!date^{int(moment.timestamp())}^{tokens}|{escape(fallback)}>"

@@ -20,7 +20,7 @@ def page_state(
             for uid, u in ws.users.items()
         }
         people = [
-            {"id": uid, "name": u["name"], "real_name": u["real_name"]}
+            {"id": uid, "name": u["name"], "real_name": u["real_name"], "tz": u.get("tz") or "UTC"}
             for uid, u in ws.users.items()
             if not u["is_bot"]
         ]

@@ -1,6 +1,6 @@
 """The sandbox page's HTTP side: static files and a small JSON API, served by the stand-in.
 
-GET  /                      the page (static/index.html); /static/<file> its scripts and styles
+GET  /                      the page (static/index.html); /static/<file> its scripts, styles, icon
 GET  /sandbox/state         ?user=U&channel=C&thread=TS: what the page shows (page.py)
 GET  /sandbox/file/<id>     an uploaded file's bytes (exports, charts)
 POST /sandbox/send          {user, channel, text, thread_ts?}: a message or a /cop command
@@ -82,6 +82,8 @@ class SandboxPages:
             return _static("index.html")
         if path.startswith("/static/"):
             return _static(path.removeprefix("/static/"))
+        if path == "/favicon.ico":  # what a browser asks for before it reads the page's <link>
+            return _static("favicon.svg")
         if path.startswith("/sandbox/file/"):
             return self.file(path.removeprefix("/sandbox/file/"))
         if path == "/sandbox/state":
@@ -158,4 +160,6 @@ def _static(name: str) -> Answer | None:
     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     if path.suffix == ".js":
         kind = "text/javascript"
-    return Answer(200, path.read_bytes(), f"{kind}; charset=utf-8", {"Cache-Control": "no-store"})
+    textual = kind.startswith("text/") or kind.endswith(("+xml", "json"))
+    charset = "; charset=utf-8" if textual else ""
+    return Answer(200, path.read_bytes(), kind + charset, {"Cache-Control": "no-store"})

@@ -35,6 +35,9 @@ class Draft:
     prompt_id: int | None = None
 
 
+NO_KUDOS = "no kudos and no knowledge shared this week"
+
+
 def since_last(session: Session, community: Community, kind: str, now: datetime) -> datetime:
     """Where a weekly post's window starts: seven days back, or the last such post if later."""
     assert community.id is not None
@@ -77,7 +80,9 @@ def draft_digest(
 def draft_kudos_summary(
     client: WebClient, session: Session, *, community: Community, now: datetime
 ) -> Draft:
-    """The kudos since the last kudos summary (seven days at most) up to `now`."""
+    """The kudos since the last kudos summary (seven days at most) up to `now`; none in a
+    week without kudos or shared knowledge (the digest's quiet-week note already asks for
+    them: a second "nothing happened" minutes later is noise)."""
     assert community.id is not None
     start = since_last(session, community, KUDOS_KIND, now)
     home = communities.home_channel(session=session, community_id=community.id)
@@ -88,6 +93,8 @@ def draft_kudos_summary(
         end=now,
         shown_in=home.channel_id if home else "",
     )
+    if not (week.kudos or week.shared_knowledge):
+        return Draft(skipped=NO_KUDOS)
     people = [
         u for k in week.kudos for u in (k.giver_id, k.receiver_id, *mentioned_users(k.reason))
     ]

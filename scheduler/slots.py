@@ -109,28 +109,28 @@ def next_runs(
     communities: Sequence[tuple[Scheduled, Sequence[StoredSlot]]],
     now: datetime,
     kinds: Sequence[str],
-) -> list[dict[str, str]]:
-    """For each community (with its stored schedule rows), the next run of each of `kinds` in
-    local words, "" for a kind switched off: what schedule_lines says of them, without reading
-    the last posts. Communities on the same slot and timezone (most of a workspace's) share
-    one calculation.
+) -> list[dict[str, datetime | None]]:
+    """For each community (with its stored schedule rows), the next run of each of `kinds`,
+    None for a kind switched off: what schedule_lines says of them, without reading the last
+    posts. Communities on the same slot and timezone (most of a workspace's) share one
+    calculation.
 
     Args:
         communities: each community with its rows (schedule.schedules_of).
         now: the current time.
         kinds: the kinds' names.
     """
-    known: dict[tuple[Slot, str], str] = {}
+    known: dict[tuple[Slot, str], datetime] = {}
     runs = []
     for community, rows in communities:
-        upcoming = {}
+        upcoming: dict[str, datetime | None] = {}
         for weekly in weekly_slots(community, rows):
             if weekly.kind.name not in kinds:
                 continue
             key = (weekly.slot, community.timezone)
             if weekly.enabled and key not in known:
-                known[key] = local_time(next_run(weekly.slot, key[1], now), key[1])
-            upcoming[weekly.kind.name] = known[key] if weekly.enabled else ""
+                known[key] = next_run(weekly.slot, key[1], now)
+            upcoming[weekly.kind.name] = known[key] if weekly.enabled else None
         runs.append(upcoming)
     return runs
 

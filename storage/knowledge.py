@@ -667,22 +667,44 @@ def _most_endorsed(count: int) -> Any:
     return sqlalchemy.union_all(*(one(i) for i in range(count)))
 
 
-def recent_by_author(
-    *, session: Session, team_id: str, author_id: str, limit: int = 5
-) -> list[SnippetItem]:
-    """Someone's latest snippets that are not withdrawn, newest first."""
-    found = {"team_id": team_id, "author_id": author_id, "limit": limit}
-    return [SnippetItem._make(row) for row in session.connection().execute(_RECENT_BY, found)]
+class MyItem(NamedTuple):
+    """One of someone's latest snippets: one they wrote, or one they saved (curated)."""
+
+    item: SnippetItem
+    wrote: bool
 
 
-_RECENT_BY = (
-    sqlalchemy.select(*_ITEM_COLUMNS)
-    .where(
-        col(Snippet.team_id) == bindparam("team_id"),
-        col(Snippet.author_id) == bindparam("author_id"),
-        col(Snippet.status) != STATUS_WITHDRAWN,
+def recent_of(*, session: Session, team_id: str, user_id: str, limit: int = 5) -> list[MyItem]:
+    """Someone's latest snippets that are not withdrawn, newest first: those they wrote and
+    those they saved from someone else's message (each read in order from its index)."""
+    found = {"team_id": team_id, "user_id": user_id, "limit": limit}
+    rows = session.connection().execute(_RECENT_OF, found)
+    return [MyItem(SnippetItem._make(row[:-1]), row[-1] == user_id) for row in rows]
+
+
+def _latest_ids(person: Any) -> Any:
+    return (
+        sqlalchemy.select(col(Snippet.id))
+        .where(
+            col(Snippet.team_id) == bindparam("team_id"),
+            person == bindparam("user_id"),
+            col(Snippet.status) != STATUS_WITHDRAWN,
+        )
+        .order_by(col(Snippet.created_at).desc())
+        .limit(bindparam("limit"))
+        .subquery()
     )
-    .order_by(col(Snippet.created_at).desc())
+
+
+_WROTE, _SAVED = _latest_ids(col(Snippet.author_id)), _latest_ids(col(Snippet.curator_id))
+_RECENT_OF = (
+    sqlalchemy.select(*_ITEM_COLUMNS, col(Snippet.author_id))
+    .where(
+        col(Snippet.id).in_(
+            sqlalchemy.union(sqlalchemy.select(_WROTE.c.id), sqlalchemy.select(_SAVED.c.id))
+        )
+    )
+    .order_by(col(Snippet.created_at).desc(), col(Snippet.id).desc())
     .limit(bindparam("limit"))
 )
 

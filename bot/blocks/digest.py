@@ -169,14 +169,9 @@ def render_digest(data: DigestData, names: Names) -> Message:
 def render_kudos_summary(
     *, community_name: str, week: KudosWeek, names: Names, max_lines: int = 15
 ) -> Message:
-    """Who thanked whom for what this week, top receivers, and knowledge credits."""
+    """Who thanked whom for what this week, top receivers, and knowledge credits (a week
+    with neither kudos nor shared knowledge has no summary: scheduler/jobs.py skips it)."""
     name = to_mrkdwn(community_name)
-    if not (week.kudos or week.shared_knowledge):
-        text = (
-            f":raised_hands: No kudos in *{name}* this week. Someone helped you? "
-            "`/cop kudos @name for …`, or react with :raised_hands: on their message."
-        )
-        return Message(text=f"No kudos in {name} this week", blocks=[section(text)])
     blocks: list[Block] = [header(f"Kudos in {visible(community_name)} this week")]
     if not week.kudos:
         blocks.append(

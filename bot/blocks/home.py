@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from bot.blocks.kit import (
@@ -20,7 +21,7 @@ from bot.blocks.kit import (
     title_of,
 )
 from bot.blocks.settings import pending_buttons
-from bot.mrkdwn import channel, truncate
+from bot.mrkdwn import channel, truncate, when
 from bot.text import counted
 from storage.markup import to_mrkdwn
 
@@ -48,8 +49,9 @@ class HomeTop:
 class HomeCommunity:
     name: str
     channel_id: str
-    next_prompt: str
-    next_digest: str
+    next_prompt: datetime | None  # None: switched off
+    next_digest: datetime | None
+    timezone: str = "UTC"  # the community's, for clients that cannot show Slack's dates
     paused: bool = False
     # the last 7 days, and the 7 before them
     snippets: int = 0
@@ -71,6 +73,7 @@ class HomeItem:
     permalink: str
     status: str
     community: str  # the community's name, markup
+    saved: bool = False  # saved from someone else's message (not written by this person)
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,9 @@ def _communities(data: HomeData) -> list[Block]:
 def _when(c: HomeCommunity) -> str:
     if c.paused:
         return "paused"
-    return f"next prompt {c.next_prompt or 'off'} · digest {c.next_digest or 'off'}"
+    prompt = when(c.next_prompt, c.timezone) if c.next_prompt else "off"
+    digest = when(c.next_digest, c.timezone) if c.next_digest else "off"
+    return f"next prompt {prompt} · digest {digest}"
 
 
 def trend(now: int, before: int) -> str:
@@ -155,11 +160,18 @@ def _contributions(data: HomeData) -> list[Block]:
             section("*Your recent knowledge*\nNothing yet: `/cop share`, or react with :bulb:.")
         ]
     lines = [
-        f"• {_link(item)} in {to_mrkdwn(item.community)}"
-        + ("" if item.status == "confirmed" else f" _({item.status})_")
+        f"• {_link(item)} in {to_mrkdwn(item.community)}" + _notes(item)
         for item in data.contributions
     ]
     return _chunked(lines, "Your recent knowledge")
+
+
+def _notes(item: HomeItem) -> str:
+    """ " _(saved by you, pending)_": how it came to be yours, and where it stands."""
+    notes = ["saved by you"] if item.saved else []
+    if item.status != "confirmed":
+        notes.append(item.status)
+    return f" _({', '.join(notes)})_" if notes else ""
 
 
 def _kudos(data: HomeData) -> list[Block]:

@@ -37,6 +37,13 @@ class Reaction:
     item_user: str
 
 
+NOT_KNOWLEDGE = (
+    ":information_source: Only messages people write become knowledge, not posts by copbot "
+    "or other apps, nor join notices. React to the message itself, or save what you know "
+    "with `/cop share`."
+)
+
+
 def reaction_name(event: dict[str, Any]) -> str:
     # Skin tones arrive as "+1::skin-tone-2"; the base name is what communities configure.
     return str(event.get("reaction") or "").split("::", 1)[0]
@@ -99,6 +106,8 @@ def _capture(
         message = fetch_message(client, session, team_id=team_id, channel_id=channel_id, ts=ts)
         if message is None or not message.is_knowledge:
             logger.info("reaction on %s/%s: not a message people wrote; ignored", channel_id, ts)
+            if message is not None and not redone:  # a person reacted: they hear why not
+                tell(client, channel_id=channel_id, user_id=reaction.user_id, text=NOT_KNOWLEDGE)
             return
         new = new_snippet(
             client,

@@ -32,8 +32,9 @@ SHOWN_PENDING = 10
 NO_PULSE = stats.Pulse()  # the home tab lists this many; /cop pending lists them all
 
 
-def _item(snippet: SnippetItem, names: dict[int, str]) -> HomeItem:
+def _item(snippet: SnippetItem, names: dict[int, str], *, saved: bool = False) -> HomeItem:
     return HomeItem(
+        saved=saved,
         snippet_id=snippet.id,
         title=snippet.title,
         text=snippet.text,
@@ -74,6 +75,7 @@ def _communities(
             channel_id=community.channel_id,
             next_prompt=runs["prompt"],
             next_digest=runs["digest"],
+            timezone=community.timezone,
             paused=community.paused,
             snippets=pulse.get(community.id, NO_PULSE).snippets,
             snippets_before=pulse.get(community.id, NO_PULSE).snippets_before,
@@ -154,8 +156,8 @@ def home_data(client: WebClient, session: Session, *, team_id: str, user_id: str
     pending, pending_total = _pending(
         client, session, team_id=team_id, user_id=user_id, roles=roles, profile=fresh
     )
-    contributions = knowledge.recent_by_author(session=session, team_id=team_id, author_id=user_id)
-    elsewhere = {s.community_id for s in contributions} - names.keys()
+    contributions = knowledge.recent_of(session=session, team_id=team_id, user_id=user_id)
+    elsewhere = {mine.item.community_id for mine in contributions} - names.keys()
     if elsewhere:
         found = communities.names_of(session=session, team_id=team_id, community_ids=elsewhere)
         names.update({c: found.get(c, "") for c in elsewhere})
@@ -166,7 +168,7 @@ def home_data(client: WebClient, session: Session, *, team_id: str, user_id: str
     kudos_lines = _kudos_lines(client, session, team_id=team_id, latest=latest)
     return HomeData(
         communities=home_communities,
-        contributions=[_item(s, names) for s in contributions],
+        contributions=[_item(m.item, names, saved=not m.wrote) for m in contributions],
         kudos_count=count,
         kudos_lines=kudos_lines,
         pending=[_item(s, names) for s in pending],

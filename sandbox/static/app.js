@@ -186,11 +186,52 @@ function hideBanner() {
 
 // ------------------------------------------------------------------ formatting
 
-const fmtTime = (d) => d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-const fmtDateTime = (d) => d.toLocaleString(undefined, {
-  weekday: "short", year: "numeric", month: "short", day: "numeric",
-  hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+/** Times are shown in the chosen person's Slack timezone, as Slack shows them to them. */
+function viewerTz() {
+  const tz = (state?.people || []).find((p) => p.id === sel.user)?.tz;
+  try {
+    if (tz) new Intl.DateTimeFormat(undefined, { timeZone: tz });
+    return tz || undefined;
+  } catch {
+    return undefined;  // a zone this browser does not know: its own
+  }
+}
+const fmtTime = (d) => d.toLocaleTimeString(undefined, {
+  hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: viewerTz(),
 });
+const fmtDateTime = (d, zone = false) => d.toLocaleString(undefined, {
+  weekday: "short", year: "numeric", month: "short", day: "numeric",
+  hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: viewerTz(),
+  ...(zone ? { timeZoneName: "short" } : {}),
+});
+const dayKey = (d) => d.toLocaleDateString("en-CA", { timeZone: viewerTz() });  // YYYY-MM-DD
+/** "Today", "Yesterday" or "Monday, December 14": relative to the sandbox clock. */
+function dayLabel(d) {
+  const now = state?.now ? new Date(state.now) : new Date();
+  const key = dayKey(d);
+  if (key === dayKey(now)) return "Today";
+  if (key === dayKey(new Date(now.getTime() - 86400000))) return "Yesterday";
+  const sameYear = key.slice(0, 4) === dayKey(now).slice(0, 4);
+  return d.toLocaleDateString(undefined, {
+    weekday: "long", month: "long", day: "numeric", timeZone: viewerTz(),
+    ...(sameYear ? {} : { year: "numeric" }),
+  });
+}
+/** Messages with a day divider before the first of each day, as Slack separates them. */
+function withDays(msgs) {
+  const out = [];
+  let last = null;
+  for (const m of msgs) {
+    const when = tsDate(m.ts);
+    if (!Number.isNaN(when.getTime())) {
+      const key = dayKey(when);
+      if (key !== last) out.push({ _divider: dayLabel(when), _day: key });
+      last = key;
+    }
+    out.push(m);
+  }
+  return out;
+}
 const tsDate = (ts) => new Date(parseFloat(ts) * 1000);
 
 function colorFor(id) {
@@ -205,7 +246,9 @@ function initials(name) {
 }
 
 function ctxBase() {
-  return { users: state?.users || {}, channels: state?.channels || [], me: sel.user };
+  return {
+    users: state?.users || {}, channels: state?.channels || [], me: sel.user, tz: viewerTz(), now: state?.now,
+  };
 }
 
 // ------------------------------------------------------------------ rendering
@@ -263,11 +306,11 @@ function renderChrome() {
 }
 
 function renderClock() {
-  $("clock-now").textContent = state.now ? fmtDateTime(new Date(state.now)) : "—";
+  $("clock-now").textContent = state.now ? fmtDateTime(new Date(state.now), true) : "—";
   const next = state.next_post;
   const box = $("clock-next");
   if (next) {
-    box.textContent = `Next: ${next.label} · ${fmtDateTime(new Date(next.at))}`;
+    box.textContent = `Next: ${next.label} · ${fmtDateTime(new Date(next.at), true)}`;
   } else {
     box.textContent = "No scheduled posts";
   }
@@ -308,7 +351,7 @@ function renderMain() {
   const list = $("messages");
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
   const msgs = state.messages || [];
-  reconcile(list, msgs, (m) => buildMessage(m, { inThread: false }));
+  reconcile(list, withDays(msgs), (m) => (m._divider ? buildDivider(m) : buildMessage(m, { inThread: false })));
   $("messages-empty").hidden = msgs.length > 0;
   if (atBottom || scrollToEnd) list.scrollTop = list.scrollHeight;
   if (msgs.length || state.channel) scrollToEnd = false;
@@ -360,7 +403,7 @@ function reconcile(container, items, build) {
   const next = new Map();
   let prev = null;
   for (const m of items) {
-    const key = `${m._root ? "root" : m.ephemeral ? "e" : "m"}:${m.ts}`;
+    const key = m._divider ? `day:${m._day}` : `${m._root ? "root" : m.ephemeral ? "e" : "m"}:${m.ts}`;
     const sig = JSON.stringify(m);
     let entry = old.get(key);
     if (!entry || entry.sig !== sig) entry = { sig, el: build(m) };
@@ -371,6 +414,12 @@ function reconcile(container, items, build) {
   }
   for (const [k, e] of old) if (next.get(k)?.el !== e.el) e.el.remove();
   container._map = next;
+}
+
+function buildDivider(m) {
+  const el = h("div", "day-divider", { "data-testid": "day-divider", role: "separator" });
+  el.append(text("span", "day-label", m._divider));
+  return el;
 }
 
 function buildMessage(m, { inThread, isRoot = false }) {
@@ -602,7 +651,8 @@ function init() {
   $("you-are").addEventListener("change", (ev) => {
     const user = ev.target.value;
     const keepChannel = sel.channel === "home" || (state?.channels || []).some((c) => c.id === sel.channel);
-    select({ user, channel: keepChannel ? sel.channel : null, thread: null });
+    // the open thread stays open when the new person can see it too (fixSelection checks)
+    select({ user, channel: keepChannel ? sel.channel : null, thread: keepChannel ? sel.thread : null });
   });
   $("home-link").addEventListener("click", () => select({ channel: "home", thread: null }));
   $("dm-link").addEventListener("click", () => state?.dm && select({ channel: state.dm.id, thread: null }));

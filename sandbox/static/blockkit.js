@@ -61,6 +61,46 @@ function userLabel(id, ctx) {
   return u ? u.real_name || u.name || id : id;
 }
 
+const ORDINAL = (n) => n + (n % 100 >= 11 && n % 100 <= 13 ? "th" : ["th", "st", "nd", "rd"][n % 10] || "th");
+
+/** <!date^ts^{tokens}[^link]|fallback> in the reader's timezone (ctx.tz), as Slack shows it. */
+function slackDate(cmd, fallback, ctx) {
+  const [, stamp, tokens = ""] = cmd.split("^");
+  const when = new Date(Number(stamp) * 1000);
+  if (!stamp || Number.isNaN(when.getTime())) return fallback ?? cmd;
+  const tz = ctx?.tz;
+  const part = (d, opts) => d.toLocaleString("en-US", { timeZone: tz, ...opts });
+  const dayOf = (d) => d.toLocaleDateString("en-CA", { timeZone: tz });
+  const now = ctx?.now ? new Date(ctx.now) : new Date();
+  const relative = () => {
+    for (const [offset, word] of [[0, "today"], [-1, "yesterday"], [1, "tomorrow"]]) {
+      if (dayOf(when) === dayOf(new Date(now.getTime() + offset * 86400000))) return word;
+    }
+    return null;
+  };
+  const day = Number(part(when, { day: "numeric" }));
+  const year = part(when, { year: "numeric" });
+  const month = part(when, { month: "long" });
+  const formats = {
+    date_num: () => dayOf(when),
+    date: () => `${month} ${ORDINAL(day)}, ${year}`,
+    date_short: () => `${part(when, { month: "short" })} ${day}, ${year}`,
+    date_long: () => `${part(when, { weekday: "long" })}, ${month} ${ORDINAL(day)}, ${year}`,
+    time: () => part(when, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }),
+    time_secs: () => part(when, { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }),
+  };
+  for (const kind of ["date", "date_short", "date_long"]) {
+    formats[`${kind}_pretty`] = () => relative() ?? formats[kind]();
+  }
+  formats.day_divider_pretty = () => relative() ?? (year === part(now, { year: "numeric" })
+    ? `${part(when, { weekday: "long" })}, ${month} ${ORDINAL(day)}` : formats.date_long());
+  const out = tokens.replace(/\{(\w+)\}/g, (whole, name, at) => {
+    const made = formats[name] ? formats[name]() : whole;
+    return at === 0 ? made.charAt(0).toUpperCase() + made.slice(1) : made;
+  });
+  return out;
+}
+
 /** One Slack <...> token -> HTML. */
 function tokenHtml(inner, ctx) {
   const bar = inner.indexOf("|");
@@ -87,7 +127,7 @@ function tokenHtml(inner, ctx) {
       const name = label || "@group";
       return `<span class="mention">${escapeHtml(name.startsWith("@") ? name : "@" + name)}</span>`;
     }
-    if (cmd.startsWith("date^")) return escapeHtml(label ?? cmd);
+    if (cmd.startsWith("date^")) return escapeHtml(slackDate(cmd, label, ctx));
     return escapeHtml(label ?? cmd);
   }
   const url = safeUrl(decodeSlack(target));

@@ -51,6 +51,8 @@ class Snippet(SQLModel, table=True):
         Index("ix_snippet_rank", "id", "team_id", "status", "is_private", "endorsements"),
         # someone's latest snippets (App Home), read in order instead of sorted
         Index("ix_snippet_team_author_created", "team_id", "author_id", "created_at"),
+        # and what they saved from others' messages
+        Index("ix_snippet_team_curator_created", "team_id", "curator_id", "created_at"),
         # a community's most endorsed knowledge, read in order (App Home)
         Index(
             "ix_snippet_community_status_endorsed", "community_id", "status", "endorsements", "id"

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from bot.blocks.home import HomeCommunity, HomeData, HomeItem, render_home
 from tests.harness import flatten_text
+
+PROMPT = datetime(2026, 11, 30, 10, tzinfo=UTC)
+DIGEST = datetime(2026, 12, 4, 16, tzinfo=UTC)
 
 
 def item(i: int, status: str = "confirmed") -> HomeItem:
@@ -17,7 +22,7 @@ def item(i: int, status: str = "confirmed") -> HomeItem:
 def test_home_stays_within_limits(count: int) -> None:
     data = HomeData(
         communities=[
-            HomeCommunity(f"Community {i}", f"C{i}", "Mon 30 Nov 10:00", "Fri 04 Dec 16:00")
+            HomeCommunity(f"Community {i}", f"C{i}", PROMPT, None if i % 2 else DIGEST)
             for i in range(count)
         ],
         contributions=[item(i) for i in range(5)],

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.mrkdwn import escape, truncate
+from bot.mrkdwn import escape, truncate, when
 
 LINK = " <https://test.slack.com/archives/C1/p1|more>"
 
@@ -96,3 +96,13 @@ def test_a_link_after_the_ellipsis_is_kept_when_it_fits() -> None:
     assert truncate(text, 20, more=" <u|more>") == "x" * 10 + "… <u|more>"
     assert truncate(text, 6, more="<u|m>") == "…<u|m>"  # exactly room for "…" and the link
     assert truncate(text, 8, more=" <u|more>") == "x" * 7 + "…"  # no room: the link goes
+
+
+def test_a_moment_is_slacks_date_token_with_the_communitys_time_as_fallback() -> None:
+    from datetime import UTC, datetime
+
+    friday = datetime(2026, 12, 11, 16, tzinfo=UTC)
+    assert when(friday, "Europe/Berlin") == (
+        "<!date^1797004800^{date_short_pretty} at {time}|Fri 11 Dec 17:00 CET>"
+    )
+    assert when(friday, "UTC", "{date_num}").endswith("^{date_num}|Fri 11 Dec 16:00 UTC>")

@@ -309,6 +309,20 @@ def test_unreadable_requests_and_unknown_paths(page: PageClient) -> None:
     assert "/static/app.js" in home
 
 
+def test_the_page_has_an_icon(page: PageClient) -> None:
+    home = urllib.request.urlopen(page.url + "/", timeout=10).read().decode()
+    assert '<link rel="icon" href="/static/favicon.svg"' in home
+    for path in ("/static/favicon.svg", "/favicon.ico"):
+        with urllib.request.urlopen(page.url + path, timeout=10) as icon:
+            assert icon.headers["Content-Type"].startswith("image/svg+xml")
+            assert icon.read().startswith(b"<svg")
+
+
+def test_people_carry_their_timezone_for_the_page(page: PageClient) -> None:
+    zones = {p["id"]: p["tz"] for p in page.state()["people"]}
+    assert zones["UPRIYA"] == "Europe/London" and zones["UJORDAN"] == "America/New_York"
+
+
 def test_state_for_an_unknown_person_shows_the_first(page: PageClient) -> None:
     state = PageClient(page.runner, "UNOBODY").state()
     assert state["me"] == next(iter(PEOPLE))

@@ -16,6 +16,7 @@ from bot.blocks.schedule import schedule_modal
 from bot.slack_client import make_client
 from handlers.shared.schedule import parse_kind
 from sandbox.slack import SlackStandIn
+from scheduler.jobs import NO_KUDOS
 from scheduler.kinds import BY_WORD, KINDS, PostKind, default_slots
 from scheduler.periods import Slot
 from scheduler.slots import community_slots, schedule_lines, weekly_slots
@@ -81,6 +82,9 @@ def test_each_kind_drafts_a_message_for_a_new_community(
         community = communities.get_community(session=session, team_id=TEAM, community_id=guild)
         assert community is not None
         draft = kind.draft_for(client, session, community=community, now=NOW)
+    if kind.name == "kudos":  # a week without kudos: the digest's quiet note says it once
+        assert draft.message is None and draft.skipped == NO_KUDOS
+        return
     assert isinstance(draft.message, Message), f"{kind.name}: drafted {draft}, no message"
     assert draft.message.text.strip() and draft.message.blocks, f"{kind.name}: empty message"
     assert standin.calls_to("chat.postMessage") == [], f"{kind.name}: drafting must not post"

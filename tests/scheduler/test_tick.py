@@ -14,14 +14,18 @@ from scheduler.kinds import default_slots
 from scheduler.posts import MAX_ATTEMPTS
 from scheduler.tick import Due, interleave, tick
 from storage import communities, db, messages, schedule
-from storage.models import Community, ScheduledPost
+from storage.models import Community, Kudos, ScheduledPost
 from tests.harness import TEAM
 
 # Monday 23 November 2026, 00:00 UTC: the week of 2026-W48
 MONDAY = datetime(2026, 11, 23, tzinfo=UTC)
 
 
-def make_guild(channel: str = "CG0", timezone: str = "UTC", name: str = "Guild") -> Community:
+def make_guild(
+    channel: str = "CG0", timezone: str = "UTC", name: str = "Guild", *, thanked: bool = True
+) -> Community:
+    """A month-old community; `thanked`: someone gave kudos early each Monday for over a year,
+    so every week's kudos summary has something to say (an empty one is skipped)."""
     with db.session() as session:
         community = communities.create_community(
             session=session,
@@ -41,6 +45,20 @@ def make_guild(channel: str = "CG0", timezone: str = "UTC", name: str = "Guild")
         for row in schedule.schedules_of(session=session, community_id=community.id):
             row.updated_at = community.created_at
             session.add(row)
+        if thanked:
+            for week in range(-5, 60):
+                session.add(
+                    Kudos(
+                        team_id=TEAM,
+                        community_id=community.id,
+                        giver_id="UALICE",
+                        receiver_id="UBOB",
+                        reason="for the week's help",
+                        channel_id=channel,
+                        message_ts=f"{week}",  # a command's kudos: unique per message
+                        created_at=MONDAY + timedelta(weeks=week, minutes=1),
+                    )
+                )
         session.commit()
         return community
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
+
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
@@ -22,7 +25,14 @@ def test_home_shows_communities_contributions_kudos_and_pending(copbot: Copbot) 
     copbot.cop("/cop kudos @alice for the guild", user="UBOB")
     copbot.cop("/cop share Pin your tools")
     home = _open_home(copbot)
-    assert "*Python Guild* in <#CPYTHON>\nLast 7 days: " in home and "Next prompt Mon" in home
+    assert "*Python Guild* in <#CPYTHON>\nLast 7 days: " in home
+    # each reader sees the next posts in their own timezone: Slack's date token, with the
+    # community's time and zone for clients that cannot show it
+    prompt = re.search(
+        r"Next prompt <!date\^(\d+)\^\{date_short_pretty\} at \{time\}\|(.+?)>", home
+    )
+    assert prompt and prompt.group(2).startswith("Mon ") and prompt.group(2).endswith(" UTC")
+    assert datetime.fromtimestamp(int(prompt.group(1)), UTC).strftime("%a %H:%M") == "Mon 10:00"
     assert "Pin your tools" in home and "Kudos this month: 1" in home and "from Bob Builder" in home
     assert "Waiting for your confirmation (1)" in home and "Use pathlib" in home  # Bob's share
 
@@ -44,6 +54,19 @@ def test_home_is_each_communitys_week_at_a_glance(copbot: Copbot) -> None:
         "Tip 1: use the standard library",
     ]
     assert best.count("(3)") == 2 and best.endswith("(2)")
+
+
+def test_home_lists_what_you_saved_from_others_beside_what_you_wrote(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    tip = copbot.say("Use <pathlib> for paths", user="UBOB")
+    copbot.react(tip, user="UCAROL")  # Carol saves Bob's tip
+    copbot.cop("/cop share Pin your tools", user="UCAROL")
+    carol = _open_home(copbot, "UCAROL").split("*Your recent knowledge*\n")[1]
+    assert carol.index("Pin your tools") < carol.index("Use &lt;pathlib&gt; for paths")
+    assert "Use &lt;pathlib&gt; for paths" in carol.split("saved by you")[0]
+    assert carol.count("saved by you") == 1, "what she wrote herself is just hers"
+    bob = _open_home(copbot, "UBOB").split("*Your recent knowledge*\n")[1]
+    assert "pathlib" in bob and "saved by you" not in bob, "Bob wrote it"
 
 
 def test_home_shows_private_knowledge_only_to_its_channels_members(copbot: Copbot) -> None:

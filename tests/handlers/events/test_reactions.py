@@ -125,9 +125,24 @@ def test_bot_messages_and_joins_are_not_knowledge(copbot: Copbot) -> None:
     _guild(copbot)
     bot_post = copbot.standin.add_message("CPYTHON", "UOTHERBOT", "Build passed", bot_id="B1")
     join = copbot.standin.add_message("CPYTHON", "UCAROL", "joined", subtype="channel_join")
-    copbot.react(bot_post["ts"])
-    copbot.react(join["ts"])
+    copbot.react(bot_post["ts"], user="UCAROL")
+    copbot.react(join["ts"], user="UALICE")
     assert snippet_at(bot_post["ts"]) is None and snippet_at(join["ts"]) is None
+    # each reactor hears why, privately, instead of silence
+    told = {e["user"]: e["text"] for e in copbot.standin.ephemerals}
+    assert set(told) == {"UCAROL", "UALICE"}
+    assert "Only messages people write become knowledge" in told["UCAROL"]
+    assert "`/cop share`" in told["UCAROL"]
+
+
+def test_a_reaction_on_copbots_digest_is_explained(copbot: Copbot) -> None:
+    _guild(copbot)
+    copbot.cop("/cop digest post")
+    digest = copbot.standin.messages("CPYTHON")[-1]
+    assert digest.get("bot_id"), "copbot's own post"
+    copbot.react(digest["ts"], user="UBOB")
+    assert snippet_at(digest["ts"]) is None
+    assert "not posts by copbot" in copbot.standin.ephemerals[-1]["text"]
 
 
 def test_reacting_on_a_thread_root_captures_the_whole_thread(copbot: Copbot) -> None:
