@@ -68,10 +68,17 @@ def draft_digest(
     weekend, is in the next one instead of in none. And never before the last digest that
     went out: a preview on Monday does not show Friday's digest again.
     """
+    assert community.id is not None
     start = since_last(session, community, DIGEST_KIND, now)
     previous_start = start - (now - start)
+    home = communities.home_channel(session=session, community_id=community.id)
     data = digest_data(
-        session=session, community=community, start=start, end=now, previous_start=previous_start
+        session=session,
+        community=community,
+        start=start,
+        end=now,
+        previous_start=previous_start,
+        shown_in=home.channel_id if home else "",
     )
     names = display_names(client, session, team_id=community.team_id, user_ids=_people(data))
     return Draft(message=render_digest(data, names))

@@ -281,8 +281,9 @@ def bind_channel(
 
 def unbind_channel(*, session: Session, community: Community, channel_id: str) -> bool:
     """`channel_id` is no longer one of the community's channels (its knowledge and members
-    stay); when it was the home, the oldest channel left becomes it. False when it was not
-    one of them.
+    stay: a public channel's knowledge is still found; a private one's is shown to nobody,
+    since copbot no longer follows who is in it, until the channel is added again); when it
+    was the home, the oldest channel left becomes it. False when it was not one of them.
 
     Raises:
         LastChannel: it is the community's only channel.
@@ -304,6 +305,18 @@ def unbind_channel(*, session: Session, community: Community, channel_id: str) -
         session.add(heir)
     session.commit()
     return True
+
+
+def shareable_channels(*, session: Session, community_id: int, shown_in: str) -> set[str]:
+    """The channels whose knowledge and conversations a post in `shown_in` may quote: that
+    channel and the community's public ones (a private channel's never leave it)."""
+    public = session.exec(
+        select(CommunityChannel.channel_id).where(
+            CommunityChannel.community_id == community_id,
+            col(CommunityChannel.is_private).is_(False),
+        )
+    )
+    return {*public, shown_in} - {""}
 
 
 def set_home_channel(*, session: Session, community: Community, channel_id: str) -> bool:
@@ -571,11 +584,14 @@ def set_role(*, session: Session, community: Community, user_id: str, role: str)
         role: ROLE_FACILITATOR or ROLE_MEMBER.
 
     Returns:
-        False when they already had that role.
+        False when they already had that role (also when another call gave it to them
+        meanwhile: only one of two at once returns True).
     """
     assert community.id is not None
     if role != ROLE_FACILITATOR:
         _require_another_facilitator(session, community, user_id)
+    else:  # read and written as one step: of two adds at once, one changes it
+        write_lock(session, f"facilitators {community.id}")
     member = get_member(session=session, community_id=community.id, user_id=user_id)
     if member is not None and member.active and member.role == role:
         session.rollback()

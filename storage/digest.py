@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
+from storage import communities
 from storage.kudos import KudosWeek, kudos_week
 from storage.models import ChannelMessage, Community, Member, Prompt, ScheduledPost, Snippet
 from storage.models.knowledge import SOURCE_REACTION, STATUS_CONFIRMED, STATUS_PENDING
@@ -61,9 +62,16 @@ class DigestData:
 
 
 def prompt_thread(
-    *, session: Session, community: Community, start: datetime, end: datetime
+    *,
+    session: Session,
+    community: Community,
+    start: datetime,
+    end: datetime,
+    shareable: set[str] | None = None,
 ) -> PromptThread | None:
-    """The prompt posted in the period with the most replies, and its best replies."""
+    """The prompt posted in the period with the most replies, and its best replies; only
+    among prompts posted in the `shareable` channels when given (a private channel's
+    conversation is not quoted elsewhere)."""
     assert community.id is not None
     posts = session.exec(
         select(ScheduledPost, Prompt)
@@ -78,6 +86,8 @@ def prompt_thread(
     ).all()
     best: PromptThread | None = None
     for post, prompt in posts:
+        if shareable is not None and post.channel_id not in shareable:
+            continue
         replies = list(
             session.exec(
                 select(ChannelMessage)
@@ -126,6 +136,7 @@ def digest_data(
     start: datetime,
     end: datetime,
     previous_start: datetime,
+    shown_in: str,
 ) -> DigestData:
     """Gather one week of a community for its digest.
 
@@ -135,14 +146,22 @@ def digest_data(
         start: the week's start (UTC).
         end: the week's end (UTC, exclusive).
         previous_start: the start of the week before, for the trend line.
+        shown_in: the channel the digest goes to: knowledge and prompt threads of a private
+            channel are shown only there (its numbers count everywhere).
     """
     assert community.id is not None
+    shareable = communities.shareable_channels(
+        session=session, community_id=community.id, shown_in=shown_in
+    )
     in_week = confirmed_in(community.id, start, end)
     new_count = session.exec(select(func.count()).select_from(Snippet).where(*in_week)).one()
     top = list(
         session.exec(
             select(Snippet)
-            .where(*in_week)
+            .where(
+                *in_week,
+                or_(col(Snippet.is_private).is_(False), col(Snippet.channel_id).in_(shareable)),
+            )
             .order_by(col(Snippet.endorsements).desc(), col(Snippet.confirmed_at).desc())
             .limit(TOP_SNIPPETS)
         )
@@ -171,10 +190,14 @@ def digest_data(
         new_snippets=int(new_count),
         top_snippets=top,
         tags=snippet_tags(session=session, snippet_ids=[s.id for s in top if s.id is not None]),
-        prompt=prompt_thread(session=session, community=community, start=start, end=end),
+        prompt=prompt_thread(
+            session=session, community=community, start=start, end=end, shareable=shareable
+        ),
         first_time_contributors=sorted(authors - earlier),
         new_members=new_members,
-        kudos=kudos_week(session=session, community_id=community.id, start=start, end=end),
+        kudos=kudos_week(
+            session=session, community_id=community.id, start=start, end=end, shown_in=shown_in
+        ),
         this_week=week_counts(session=session, community=community, start=start, end=end),
         last_week=week_counts(
             session=session, community=community, start=previous_start, end=start

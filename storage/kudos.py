@@ -12,8 +12,9 @@ from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, col, delete, select
 
 from storage.clock import utcnow
+from storage.communities import shareable_channels
 from storage.locks import write_lock
-from storage.models import ChannelMessage, Community, CommunityChannel, Kudos, Snippet
+from storage.models import ChannelMessage, Community, Kudos, Snippet
 from storage.models.base import PENDING_POST
 from storage.models.knowledge import STATUS_CONFIRMED
 from storage.models.kudos import KUDOS_COMMAND, KUDOS_REACTION
@@ -259,6 +260,8 @@ class KudosWeek:
     curated_knowledge: list[tuple[str, int]]
     # kudos id -> the text (markup) of the message a reaction thanked, where it may be quoted
     quotes: dict[int, str] = field(default_factory=dict)
+    # kudos typed in a private channel the summary is not posted in: their reasons stay there
+    private: frozenset[int] = frozenset()
 
 
 def kudos_week(
@@ -282,8 +285,9 @@ def kudos_week(
         start: the period's start (inclusive, UTC).
         end: the period's end (exclusive, UTC).
         limit: how many top receivers.
-        shown_in: the channel the summary goes to: the messages thanked by reaction there or
-            in the community's public channels are quoted (a private channel's never leave it).
+        shown_in: the channel the summary goes to: the reasons typed and the messages thanked
+            by reaction there or in the community's public channels are shown (a private
+            channel's never leave it).
     """
     kudos = list(
         session.exec(
@@ -309,6 +313,7 @@ def kudos_week(
     ).all()
     authors = Counter(author for author, _ in snippets)
     curators = Counter(curator for author, curator in snippets if curator != author)
+    shareable = shareable_channels(session=session, community_id=community_id, shown_in=shown_in)
     return KudosWeek(
         kudos=kudos,
         top_receivers=_ranked(list(counts.items()), limit),
@@ -317,26 +322,21 @@ def kudos_week(
         ],
         shared_knowledge=_ranked(list(authors.items()), limit),
         curated_knowledge=_ranked(list(curators.items()), limit),
-        quotes=_quotes(session, community_id, kudos, shown_in=shown_in),
+        quotes=_quotes(session, kudos, shareable),
+        private=frozenset(
+            k.id
+            for k in kudos
+            if k.id is not None and k.channel_id and k.channel_id not in shareable
+        ),
     )
 
 
-def _quotes(
-    session: Session, community_id: int, kudos: list[Kudos], *, shown_in: str
-) -> dict[int, str]:
-    """The cached text of the messages thanked by reaction, where `shown_in` may show it."""
+def _quotes(session: Session, kudos: list[Kudos], shareable: set[str]) -> dict[int, str]:
+    """The cached text of the messages thanked by reaction in the `shareable` channels."""
     thanked = {(k.channel_id, k.message_ts) for k in kudos if k.source == KUDOS_REACTION}
     if not thanked:
         return {}
-    public = set(
-        session.exec(
-            select(CommunityChannel.channel_id).where(
-                CommunityChannel.community_id == community_id,
-                col(CommunityChannel.is_private).is_(False),
-            )
-        )
-    )
-    quotable = {(c, ts) for c, ts in thanked if c == shown_in or c in public}
+    quotable = {(c, ts) for c, ts in thanked if c in shareable}
     if not quotable:
         return {}
     rows = session.exec(

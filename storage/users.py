@@ -89,6 +89,8 @@ def save_profile(*, session: Session, team_id: str, user: dict[str, object]) -> 
     raw_profile = user.get("profile")
     details: dict[str, object] = raw_profile if isinstance(raw_profile, dict) else {}
     handle = str(user.get("name") or "")
+    # an admin of another workspace (a Slack Connect partner) is no admin here
+    here = _of_workspace(user, team_id)
     insert_or_update(  # one statement: two look-ups of one person at once both land
         session=session,
         model=UserProfile,
@@ -100,8 +102,8 @@ def save_profile(*, session: Session, team_id: str, user: dict[str, object]) -> 
             "display_name": str(details.get("display_name") or "")[:200],
             "handle": handle[:200],
             "is_bot": bool(user.get("is_bot")) or user_id == "USLACKBOT",
-            "is_admin": bool(user.get("is_admin")),
-            "is_owner": bool(user.get("is_owner") or user.get("is_primary_owner")),
+            "is_admin": here and bool(user.get("is_admin")),
+            "is_owner": here and bool(user.get("is_owner") or user.get("is_primary_owner")),
             "deleted": bool(user.get("deleted")),
             "tz": str(user.get("tz") or "")[:64],
             "fetched_at": utcnow(),
@@ -113,6 +115,17 @@ def save_profile(*, session: Session, team_id: str, user: dict[str, object]) -> 
     )
     # one read, which also overwrites a stale copy this session may already hold
     return session.exec(query.execution_options(populate_existing=True)).one()
+
+
+def _of_workspace(user: dict[str, object], team_id: str) -> bool:
+    """Whether a users.info `user` belongs to workspace `team_id`: their own team, or one of
+    their Enterprise Grid teams (a user object without a team is taken as ours)."""
+    home = user.get("team_id")
+    if not home or home == team_id:
+        return True
+    grid = user.get("enterprise_user")
+    teams = grid.get("teams") if isinstance(grid, dict) else None
+    return isinstance(teams, list) and team_id in teams
 
 
 def profiles_named(*, session: Session, team_id: str, name: str) -> list[UserProfile]:

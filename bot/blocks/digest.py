@@ -184,7 +184,9 @@ def render_kudos_summary(
         lines = []
         for kudos in week.kudos[:max_lines]:
             reason = kudos.reason
-            if reason.startswith("https://"):  # by reaction: the message thanked, quoted
+            if (kudos.id or 0) in week.private:  # its channel is private: the reason stays there
+                what = "_for something in a private channel_"
+            elif reason.startswith("https://"):  # by reaction: the message thanked, quoted
                 quoted = first_words(with_names(week.quotes.get(kudos.id or 0, ""), names))
                 what = link(reason, f"“{quoted}”" if quoted else "their message")
             else:

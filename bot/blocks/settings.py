@@ -198,9 +198,13 @@ class PendingItem:
     permalink: str
 
 
-def pending_note(*, community_name: str, title: str, waiting: int, channel_id: str) -> str:
-    """A facilitator's daily note that knowledge waits for their confirmation (markup in)."""
-    what = f"“{escape(truncate(title_of(title, title), 80))}”"
+def pending_note(*, community_name: str, title: str | None, waiting: int, channel_id: str) -> str:
+    """A facilitator's daily note that knowledge waits for their confirmation (markup in;
+    `title` None for knowledge of a private channel, which the note does not quote)."""
+    if title is None:
+        what = "something shared in a private channel"
+    else:
+        what = f"“{escape(truncate(title_of(title, title), 80))}”"
     more = f" and {waiting - 1} more" if waiting > 1 else ""
     where = f" in {channel(channel_id)}" if channel_id else ""
     return (

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from bot.blocks.community import render_channels
 from bot.errors import CopError
-from bot.lookups import channel_facts
+from bot.lookups import channel_facts, channel_member_ids
 from bot.mrkdwn import channel
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import FACILITATORS, Subcommand
@@ -38,12 +38,13 @@ def run_channel(inv: Invocation) -> None:
     with db.session() as session:
         community = inv.home
         assert community.id is not None
+        done = ""
         if action in ("", "list"):
             pass
         elif action == "add":
             _add(inv, session, community, _named_channel(rest))
         elif action in ("remove", "rm"):
-            _remove(inv, session, community, _named_channel(rest))
+            done = _remove(inv, session, community, _named_channel(rest))
         elif action == "home":
             target = _named_channel(rest)
             if not communities.set_home_channel(
@@ -59,7 +60,7 @@ def run_channel(inv: Invocation) -> None:
         message = render_channels(
             name=community.name,
             channels=[(c.channel_id, c.is_private, c.is_home) for c in bound],
-            done=_done(action, rest),
+            done=done or _done(action, rest),
         )
     inv.reply(message)
 
@@ -67,8 +68,6 @@ def run_channel(inv: Invocation) -> None:
 def _done(action: str, rest: str) -> str:
     if action == "add":
         return f"{channel(_named_channel(rest))} is now one of the community's channels."
-    if action in ("remove", "rm"):
-        return f"{channel(_named_channel(rest))} is no longer one of the community's channels."
     if action == "home":
         return f"Weekly posts now go to {channel(_named_channel(rest))}."
     return ""
@@ -87,6 +86,12 @@ def _add(inv: Invocation, session: Session, community: Community, channel_id: st
         if facts.is_private:
             raise CopError(_invite_first(channel_id))
         inv.client.conversations_join(channel=channel_id)
+    if facts.is_private and inv.user_id not in channel_member_ids(inv.client, channel_id):
+        # a pasted link to a private channel is not a way in: its knowledge is its members'
+        raise CopError(
+            "Only someone in a private channel can add it to a community: ask one of its "
+            "members who facilitates here."
+        )
     try:
         communities.bind_channel(
             session=session,
@@ -116,7 +121,10 @@ def _invite_first(channel_id: str) -> str:
     )
 
 
-def _remove(inv: Invocation, session: Session, community: Community, channel_id: str) -> None:
+def _remove(inv: Invocation, session: Session, community: Community, channel_id: str) -> str:
+    binding = communities.channel_binding(
+        session=session, team_id=community.team_id, channel_id=channel_id
+    )
     try:
         removed = communities.unbind_channel(
             session=session, community=community, channel_id=channel_id
@@ -128,6 +136,13 @@ def _remove(inv: Invocation, session: Session, community: Community, channel_id:
         ) from None
     if not removed:
         raise CopError(f"{channel(channel_id)} isn't one of the community's channels.")
+    done = f"{channel(channel_id)} is no longer one of the community's channels."
+    if binding is not None and binding.is_private:
+        done += (
+            " It was private: its knowledge is kept but shown to nobody (copbot no longer "
+            "follows who is in it) until the channel is added again."
+        )
+    return done
 
 
 SUBCOMMANDS = (

@@ -14,21 +14,30 @@ from bot.export import FORMATS, ExportRow, write_csv, write_json, write_markdown
 from bot.lookups import display_names
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import FACILITATORS, Subcommand
+from handlers.shared.privacy import visible_private_channels
 from storage import communities, db, knowledge
 from storage.markup import mentioned_users, to_mrkdwn, visible, with_names
 from storage.models import Community
 
 
-def export_rows(client: WebClient, session: Session, community: Community) -> Iterator[ExportRow]:
-    """Rows for the file (authors and people mentioned by name), one batch in memory at a time."""
+def export_rows(
+    client: WebClient, session: Session, community: Community, *, viewer: str
+) -> Iterator[ExportRow]:
+    """Rows for the file (authors and people mentioned by name), one batch in memory at a
+    time: what `viewer` may read (a private channel's knowledge only if they are in it)."""
     assert community.id is not None
     names: dict[str, str] = {}
+    visible = set(
+        visible_private_channels(client, session, team_id=community.team_id, user_id=viewer)
+    )
     channel_names = {
         c.channel_id: f"#{c.channel_name}"
         for c in communities.channels_of(session=session, community_id=community.id)
         if c.channel_name
     }
     for snippet, tags in knowledge.iter_confirmed(session=session, community_id=community.id):
+        if snippet.is_private and snippet.channel_id not in visible:
+            continue
         people = [snippet.author_id, *mentioned_users(snippet.title + snippet.text)]
         unknown = [u for u in people if u not in names]
         if unknown:
@@ -64,7 +73,7 @@ def run_export(inv: Invocation) -> None:
         # a CSV says it is UTF-8 (a byte-order mark), or Excel reads its emoji and dashes wrong
         encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
         with tempfile.NamedTemporaryFile("w+", encoding=encoding, suffix=f".{fmt}") as out:
-            rows = export_rows(inv.client, session, community)
+            rows = export_rows(inv.client, session, community, viewer=inv.user_id)
             if fmt == "csv":
                 count = write_csv(rows, out)
             elif fmt == "json":

@@ -54,7 +54,7 @@ def run_facilitator(inv: Invocation) -> None:
             if target not in current:
                 raise CopError(f"{user(target)} isn't a facilitator of *{community.name}*.")
             try:
-                communities.set_role(
+                changed = communities.set_role(
                     session=session, community=community, user_id=target, role=ROLE_MEMBER
                 )
             except communities.LastFacilitator:
@@ -63,7 +63,7 @@ def run_facilitator(inv: Invocation) -> None:
                     "Add another with `/cop facilitator add @name` first."
                 ) from None
             text = f"{user(target)} is no longer a facilitator of *{to_mrkdwn(community.name)}*."
-            if target != inv.user_id:
+            if changed and target != inv.user_id:  # of two removals at once, one tells them
                 told = tell_privately(
                     inv.client,
                     session,

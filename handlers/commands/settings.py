@@ -80,7 +80,7 @@ def run_pending(inv: Invocation) -> None:
     """List knowledge waiting for confirmation, with Confirm buttons."""
     with db.session() as session:
         community = inv.home
-        message = pending_message(inv.client, session, community)
+        message = pending_message(inv.client, session, community, viewer=inv.user_id)
     inv.reply(message)
 
 

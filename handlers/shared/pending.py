@@ -9,6 +9,7 @@ from bot.blocks.kit import Message
 from bot.blocks.settings import PendingItem, pending_note, render_pending
 from bot.lookups import display_names
 from handlers.shared.notify import tell_privately
+from handlers.shared.privacy import visible_to
 from scheduler.periods import local_day_start
 from storage import communities, knowledge
 from storage.clock import utcnow
@@ -17,12 +18,19 @@ from storage.models.knowledge import SOURCE_REACTION, STATUS_PENDING
 
 
 def pending_message(
-    client: WebClient, session: Session, community: Community, *, note: str = ""
+    client: WebClient, session: Session, community: Community, *, viewer: str, note: str = ""
 ) -> Message:
-    """The pending queue of a community, ready to show to a facilitator (after `note`, what
-    they just did, in mrkdwn)."""
+    """The pending queue of a community, ready to show to the facilitator `viewer` (after
+    `note`, what they just did, in mrkdwn): a private channel's knowledge only if they are
+    in that channel."""
     assert community.id is not None
-    waiting = knowledge.pending_snippets(session=session, community_id=community.id)
+    waiting = visible_to(
+        client,
+        session,
+        team_id=community.team_id,
+        user_id=viewer,
+        snippets=knowledge.pending_snippets(session=session, community_id=community.id),
+    )
     names = display_names(
         client, session, team_id=community.team_id, user_ids=[s.author_id for s in waiting]
     )
@@ -73,7 +81,7 @@ def tell_facilitators(
     )
     text = pending_note(
         community_name=community.name,
-        title=snippet.title or snippet.text,
+        title=None if snippet.is_private else snippet.title or snippet.text,
         waiting=waiting,
         channel_id=home.channel_id if home else "",
     )

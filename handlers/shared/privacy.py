@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from bot.lookups import channel_member_ids
 from storage import roster
+from storage.models import Snippet
 
 log = logging.getLogger("copbot.privacy")
 
@@ -29,3 +30,21 @@ def visible_private_channels(
             session=session, team_id=team_id, channel_id=channel_id, user_ids=members
         )
     return roster.private_channels_of(session=session, team_id=team_id, user_id=user_id)
+
+
+def visible_to(
+    client: WebClient, session: Session, *, team_id: str, user_id: str, snippets: list[Snippet]
+) -> list[Snippet]:
+    """`snippets` without those of private channels `user_id` is not in (Slack asked only
+    when there are any)."""
+    if not any(s.is_private for s in snippets):
+        return snippets
+    visible = set(visible_private_channels(client, session, team_id=team_id, user_id=user_id))
+    return [s for s in snippets if not s.is_private or s.channel_id in visible]
+
+
+def may_see(client: WebClient, session: Session, *, user_id: str, snippet: Snippet) -> bool:
+    """Whether `user_id` may read `snippet`: public, or in a private channel they are in."""
+    return bool(
+        visible_to(client, session, team_id=snippet.team_id, user_id=user_id, snippets=[snippet])
+    )

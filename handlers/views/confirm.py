@@ -17,10 +17,12 @@ from handlers.shared.home import publish_home
 from handlers.shared.knowledge import refresh_shared_post
 from handlers.shared.notify import Told, tell_privately
 from handlers.shared.pending import pending_message
+from handlers.shared.privacy import may_see
 from handlers.shared.roles import require_facilitator
 from storage import communities, db, knowledge
 from storage.markup import to_mrkdwn
 from storage.models import Community, Snippet
+from storage.models.knowledge import STATUS_CONFIRMED, STATUS_PENDING
 
 
 def _pending_snippet(
@@ -36,6 +38,11 @@ def _pending_snippet(
     )
     assert community is not None
     require_facilitator(session, client, community, user_id, what=what)
+    if not may_see(client, session, user_id=user_id, snippet=snippet):
+        raise CopError(
+            "That knowledge is in a private channel you are not in: a facilitator who is "
+            "there can settle it."
+        )
     return snippet, community
 
 
@@ -51,7 +58,7 @@ def _show_again(
     if not body.get("response_url"):  # clicked on the home tab
         publish_home(client, session, team_id=community.team_id, user_id=body["user"]["id"])
         return None
-    return pending_message(client, session, community, note=note)
+    return pending_message(client, session, community, viewer=body["user"]["id"], note=note)
 
 
 def _respond(respond: Respond, message: Message | None) -> None:
@@ -79,11 +86,17 @@ def confirm_snippet_clicked(
             value=action.get("value"),
             what="confirm knowledge",
         )
-        snippet = knowledge.confirm_snippet(
-            session=session, snippet=snippet, community=community, facilitator_id=user_id
-        )
-        refresh_shared_post(client, session, community=community, snippet=snippet)
-        note = f":white_check_mark: Confirmed {_quoted(snippet)}: it is now community knowledge."
+        if snippet.status == STATUS_PENDING:
+            snippet = knowledge.confirm_snippet(
+                session=session, snippet=snippet, community=community, facilitator_id=user_id
+            )
+        if snippet.status == STATUS_CONFIRMED and snippet.confirmed_by == user_id:
+            refresh_shared_post(client, session, community=community, snippet=snippet)
+            note = (
+                f":white_check_mark: Confirmed {_quoted(snippet)}: it is now community knowledge."
+            )
+        else:  # rejected, withdrawn or confirmed by someone else before this click
+            note = f"{_quoted(snippet)} no longer waits: it was settled before your click."
         message = _show_again(client, session, body, community, note)
     _respond(respond, message)
 

@@ -41,6 +41,9 @@ def endorse_undo_clicked(
         )
         if named is None or snippet is None or not community:
             raise CopError("That knowledge is no longer kept, so there is nothing to undo.")
+        if user_id not in knowledge.endorser_ids(session=session, snippet=snippet):
+            # undone already, or never theirs: and the button says nothing of what it names
+            raise CopError("There is nothing of yours to undo there: it no longer counts.")
         for emoji in set(community.knowledge_emojis) - {named[1]}:  # each reaction of theirs
             knowledge.remove_endorsement(
                 session=session, snippet=snippet, user_id=user_id, emoji=emoji

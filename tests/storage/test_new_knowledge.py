@@ -67,6 +67,7 @@ def _week(community: Community, start: datetime):
             start=start,
             end=start + WEEK,
             previous_start=start - WEEK,
+            shown_in="C1",
         )
         stats = week_stats(
             session=session, community=community, label="W", start=start, end=start + WEEK

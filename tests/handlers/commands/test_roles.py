@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from tests.harness import Copbot
 
 
@@ -54,3 +56,33 @@ def test_people_made_or_removed_as_facilitator_are_told_what_it_means(copbot: Co
     assert "They muted copbot, so they weren't told." in reply and _dms(copbot, "UCAROL") == []
     copbot.cop("/cop facilitator remove @alice", user="UCAROL")  # Carol steps Alice down
     assert "removed you" in _dms(copbot, "UALICE")[-1]
+
+
+def _four_at_once(copbot: Copbot, typed: str) -> None:
+    """The same command sent four times at once (a double-clicked Enter, a retrying client)."""
+    text = copbot.standin.typed(typed, command=True)
+    barrier = threading.Barrier(4)
+
+    def send() -> None:
+        barrier.wait()
+        copbot.sender.command(text, user="UALICE", channel="CPYTHON")
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    copbot.wait_idle()
+
+
+def _told_bob(copbot: Copbot, words: str) -> int:
+    sent = copbot.standin.calls_to("chat.postMessage")
+    return sum(c.args["channel"] == "UBOB" and words in c.args["text"] for c in sent)
+
+
+def test_the_same_change_sent_at_once_tells_the_person_once(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    _four_at_once(copbot, "facilitator add @bob")
+    assert _told_bob(copbot, "made you a facilitator") == 1
+    _four_at_once(copbot, "facilitator remove @bob")
+    assert _told_bob(copbot, "removed you as a facilitator") == 1
