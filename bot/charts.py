@@ -11,6 +11,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 
 if TYPE_CHECKING:
     from storage.stats import WeekStats
@@ -24,15 +25,21 @@ SERIES = (
 
 
 def stats_chart(weeks: Sequence[WeekStats], *, title: str) -> bytes:
-    """A line chart of the weekly figures, as PNG bytes."""
+    """The weekly figures as grouped bars, as PNG bytes: bars side by side, so two series
+    with the same values never hide each other as lines would."""
     figure, axes = plt.subplots(figsize=(8, 4), dpi=100)
     try:
-        labels = [w.label for w in weeks]
-        for field, label in SERIES:
-            axes.plot(labels, [getattr(w, field) for w in weeks], marker="o", label=label)
+        width = 0.8 / len(SERIES)
+        places = range(len(weeks))
+        for index, (field, label) in enumerate(SERIES):
+            offset = (index - (len(SERIES) - 1) / 2) * width
+            heights = [getattr(w, field) for w in weeks]
+            axes.bar([x + offset for x in places], heights, width, label=label)
+        axes.set_xticks(list(places), [w.label for w in weeks])
         axes.set_title(title)
         axes.set_ylim(bottom=0)
-        axes.grid(alpha=0.3)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # people and posts are whole
+        axes.grid(axis="y", alpha=0.3)
         axes.legend(loc="upper left", fontsize="small")
         figure.tight_layout()
         out = io.BytesIO()

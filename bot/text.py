@@ -18,6 +18,16 @@ TITLE_LENGTH = 80
 _USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 # *bold*, _italic_, ~strike~ and `code` markers at word edges (not snake_case inside words)
 _FORMATTING = re.compile(r"(?<!\w)[*_~`]+|[*_~`]+(?!\w)")
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def unformatted(line: str) -> str:
+    """A line of visible text as people read it: bold, italic, strike and code marks gone,
+    but what is inside code kept exactly (`__init__.py` stays __init__.py, not init.py)."""
+    parts = _CODE_SPAN.split(line)  # text, code, text, code, …, text
+    return "".join(
+        part if index % 2 else _FORMATTING.sub("", part) for index, part in enumerate(parts)
+    )
 
 
 def user_mentions(text: str) -> list[str]:
@@ -30,14 +40,14 @@ def title_from(text: str, limit: int = TITLE_LENGTH) -> str:
     it, without formatting marks, cut at a word to `limit` characters as they are read."""
     for line in visible(text).splitlines():
         # a leading "> " quotes; any other ">" is text people typed
-        line = " ".join(_FORMATTING.sub("", line).lstrip(" >").split())
+        line = " ".join(unformatted(line).lstrip(" >").split())
         if line:
             if len(line) <= limit:
                 return escape(line)
             cut = line[: limit - 1]
             if line[limit - 1] != " ":  # the cut is inside a word: drop that word
                 cut = cut.rsplit(" ", 1)[0]
-            return escape(cut.rstrip() + "…")
+            return escape(cut.rstrip(" .,;:") + "…")
     return ""
 
 
@@ -50,8 +60,9 @@ QUOTED_WORDS = 8
 
 
 def first_words(markup: str, words: int = QUOTED_WORDS, length: int = 60) -> str:
-    """The opening words of a message (markup) as read, "…" when there is more."""
-    flat = visible(markup).split()
+    """The opening words of a message (markup) as read, without formatting marks, "…" when
+    there is more."""
+    flat = " ".join(unformatted(line) for line in visible(markup).splitlines()).split()
     quoted = " ".join(flat[:words])
     if len(quoted) > length:
         quoted = quoted[:length].rsplit(" ", 1)[0] or quoted[:length]

@@ -205,19 +205,37 @@ def markdown_label(text: str) -> str:
     return markdown_text(text)
 
 
+_SLACK_CODE = re.compile(r"(```[^`]+```|`[^`\n]+`)")
+
+
+def _markdown_run(text: str) -> str:
+    """Text as read, escaped for Markdown, except Slack's code (`inline` and ```blocks```),
+    which Markdown writes the same way and shows as code: kept as it is."""
+    parts = _SLACK_CODE.split(text)  # text, code, text, code, …, text
+    out = []
+    for index, part in enumerate(parts):
+        if not index % 2:
+            out.append(markdown_text(part))
+        elif part.startswith("```") and "\n" in part:  # a block: fences on their own lines
+            out.append("\n```\n" + part[3:-3] + "\n```\n")
+        else:
+            out.append(part)
+    return "".join(out)
+
+
 def to_markdown(markup: str) -> str:
     """`markup` as Markdown that renders as people read it: `[label](url)` links, @Name and
-    #channel as text, and nothing typed turned into formatting or HTML."""
+    #channel as text, code as code, and nothing else typed turned into formatting or HTML."""
     out: list[str] = []
     run: list[str] = []  # text as read, up to the next link: escaped as one, so that a line
     for piece in pieces(markup):  # start is a line start and nothing else is
         if isinstance(piece, Token) and piece.kind == "link":
-            out.append(markdown_text("".join(run)))
+            out.append(_markdown_run("".join(run)))
             run = []
             url = unescape(piece.target).replace(")", "%29").replace(" ", "%20")
             label = unescape(piece.label) if piece.label else unescape(piece.target)
             out.append(f"[{markdown_label(label.removeprefix('mailto:'))}]({url})")
         else:
             run.append(unescape(piece) if isinstance(piece, str) else _seen(piece))
-    out.append(markdown_text("".join(run)))
+    out.append(_markdown_run("".join(run)))
     return "".join(out)

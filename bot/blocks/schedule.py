@@ -28,6 +28,32 @@ class ScheduleLine:
     last_post: str = ""
 
 
+def _when(line: ScheduleLine) -> str:
+    return format_slot(Slot(line.weekday, line.minute)) if line.enabled else "off"
+
+
+def schedule_changes(
+    before: Sequence[ScheduleLine],
+    after: Sequence[ScheduleLine],
+    *,
+    timezone_before: str,
+    timezone_after: str,
+) -> str:
+    """What a change did, in one line: ":white_check_mark: Saved. Weekly digest: Thu 15:00 →
+    Fri 16:00." or "Nothing changed: …"."""
+    was = {line.kind: _when(line) for line in before}
+    changed = [
+        f"{line.label}: {was[line.kind]} → {_when(line)}"
+        for line in after
+        if line.kind in was and was[line.kind] != _when(line)
+    ]
+    if timezone_before != timezone_after:
+        changed.append(f"Timezone: {escape(timezone_before)} → {escape(timezone_after)}")
+    if not changed:
+        return "Nothing changed: the schedule already says that."
+    return ":white_check_mark: Saved. " + "; ".join(changed) + "."
+
+
 def schedule_text(lines: Sequence[ScheduleLine], timezone: str, *, paused: bool = False) -> str:
     """The schedule as mrkdwn lines, with next and last runs in local time."""
     rows = []
@@ -48,10 +74,16 @@ def schedule_text(lines: Sequence[ScheduleLine], timezone: str, *, paused: bool 
 
 
 def render_schedule(
-    *, community_name: str, lines: Sequence[ScheduleLine], timezone: str, paused: bool
+    *,
+    community_name: str,
+    lines: Sequence[ScheduleLine],
+    timezone: str,
+    paused: bool,
+    note: str = "",
 ) -> Message:
-    """The answer to `/cop schedule …`."""
+    """The answer to `/cop schedule …` (after `note`, what the command changed)."""
     blocks: list[Block] = [
+        *([section(note)] if note else []),
         section(schedule_text(lines, timezone, paused=paused)),
         context(
             "`/cop schedule` opens it in a form. To change one thing, try "

@@ -37,7 +37,7 @@ def run_digest(inv: Invocation) -> None:
             now=now,
             claimed_by=f"/cop digest post by {inv.user_id}",
         )
-    inv.reply_text(posted_reply(attempt, f"this week's digest ({period})"))
+    inv.reply_text(posted_reply(attempt, "this week's digest"))
 
 
 SUBCOMMANDS = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlmodel import Session
+
 from bot.blocks.kit import Message, section
 from bot.errors import CopError
 from bot.lookups import named
@@ -13,9 +15,10 @@ from handlers.shared.forms import small_number
 from scheduler import posts
 from scheduler.kinds import PROMPT
 from scheduler.periods import period_key
-from storage import db, prompts
+from storage import db, prompts, schedule
 from storage.clock import utcnow
 from storage.markup import to_mrkdwn, visible
+from storage.models import Community
 from storage.prompts import MAX_PROMPT_LENGTH
 
 USAGE = (
@@ -77,22 +80,41 @@ def run_prompt(inv: Invocation) -> None:
                 raise CopError(f"There is no prompt `{rest[:10]}` here; see `/cop prompt list`.")
             inv.reply_text(f"Removed prompt `{rest}`: {truncate(to_mrkdwn(removed.text), 200)}")
         elif action == "now":
-            now = utcnow()
-            # a ledger row of its own (beside, not instead of, the weekly one) so replies count
-            attempt = posts.claim_and_post(
-                inv.client,
-                session,
-                community=community,
-                kind=PROMPT,
-                period=f"{period_key(now, community.timezone)}+{inv.token[:12]}",
-                scheduled_for=now,
-                now=now,
-                claimed_by=f"/cop prompt now by {inv.user_id}",
-            )
-            if attempt.outcome != posts.POSTED:
-                posted_reply(attempt, "the prompt")
+            inv.reply_text(_post_now(inv, session, community))
         else:
             raise CopError(USAGE)
+
+
+def _post_now(inv: Invocation, session: Session, community: Community) -> str:
+    """Post the next prompt now: this week's, if it has not gone out (the scheduled one then
+    won't repeat it), else an extra one with a ledger row of its own so replies count. The
+    same command handled again (Slack's retry, a restart) posts nothing more."""
+    assert community.id is not None
+    now = utcnow()
+    week = period_key(now, community.timezone)
+    mine = f"/cop prompt now by {inv.user_id} ({inv.token[:12]})"
+    for period in (week, f"{week}+{inv.token[:12]}"):
+        attempt = posts.claim_and_post(
+            inv.client,
+            session,
+            community=community,
+            kind=PROMPT,
+            period=period,
+            scheduled_for=now,
+            now=now,
+            claimed_by=mine,
+        )
+        taken = schedule.get_post(
+            session=session, community_id=community.id, kind=PROMPT.name, period=period
+        )
+        ours = attempt.outcome == posts.TAKEN and taken is not None and taken.claimed_by == mine
+        if attempt.outcome == posts.POSTED or ours:
+            if period == week:
+                return "Posted: it is this week's prompt, so the scheduled one won't repeat it."
+            return "Posted an extra prompt: this week's had already gone out."
+        if attempt.outcome != posts.TAKEN:
+            break
+    return posted_reply(attempt, "the prompt")
 
 
 SUBCOMMANDS = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.blocks.schedule import render_schedule, schedule_modal
+from bot.blocks.schedule import render_schedule, schedule_changes, schedule_modal
 from bot.errors import CopError
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import FACILITATORS, Subcommand
@@ -35,6 +35,7 @@ def run_schedule(inv: Invocation) -> None:
             )
             return
         head = words[0].lower()
+        before, timezone_before = schedule_lines(session, community, utcnow()), community.timezone
         if head in ("timezone", "tz") and len(words) == 2:
             communities.update_settings(
                 session=session, community=community, timezone=valid_timezone(words[1])
@@ -61,11 +62,17 @@ def run_schedule(inv: Invocation) -> None:
             )
         elif head != "show":
             raise CopError(f"I didn't get that. {USAGE}")
+        after = schedule_lines(session, community, utcnow())
         message = render_schedule(
             community_name=community.name,
-            lines=schedule_lines(session, community, utcnow()),
+            lines=after,
             timezone=community.timezone,
             paused=community.paused,
+            note=""
+            if head == "show"
+            else schedule_changes(
+                before, after, timezone_before=timezone_before, timezone_after=community.timezone
+            ),
         )
     inv.reply(message)
 

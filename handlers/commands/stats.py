@@ -65,8 +65,12 @@ def run_stats(inv: Invocation) -> None:
         channel=dm,
         content=chart,
         filename="copbot-stats.png",
-        title=f"{name}: participation, last {len(weeks)} weeks",
+        title=f"{name}: participation, {_last(len(weeks))}",
     )
+
+
+def _last(weeks: int) -> str:
+    return "this week" if weeks == 1 else f"last {weeks} weeks"
 
 
 SUBCOMMANDS = (

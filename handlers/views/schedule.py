@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot.blocks.schedule import TIMEZONE_ACTION, TIMEZONE_BLOCK, schedule_text
+from bot.blocks.schedule import TIMEZONE_ACTION, TIMEZONE_BLOCK, schedule_changes, schedule_text
 from bot.errors import CopError
 from bot.lookups import team_of
 from bot.private import tell
@@ -78,6 +78,7 @@ def schedule_submitted(
         if community is None:
             raise CopError("That community no longer exists.")
         require_facilitator(session, client, community, user_id, what="change the schedule")
+        before, timezone_before = schedule_lines(session, community, utcnow()), community.timezone
         communities.update_settings(session=session, community=community, timezone=timezone)
         for choice in choices:
             schedule.set_schedule(
@@ -88,11 +89,15 @@ def schedule_submitted(
                 minute=choice.minute,
                 enabled=choice.enabled,
             )
-        text = schedule_text(schedule_lines(session, community, utcnow()), community.timezone)
+        after = schedule_lines(session, community, utcnow())
+        text = schedule_text(after, community.timezone)
+        done = schedule_changes(
+            before, after, timezone_before=timezone_before, timezone_after=community.timezone
+        )
         home = communities.home_channel(session=session, community_id=community.id or 0)
     tell(
         client,
         channel_id=home.channel_id if home else user_id,
         user_id=user_id,
-        text=f"Saved.\n{text}",
+        text=f"{done}\n{text}",
     )

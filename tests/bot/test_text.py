@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.text import hashtags, normalise_tags, title_from, user_mentions
+from bot.text import first_words, hashtags, normalise_tags, title_from, user_mentions
 
 
 def test_hashtags_ignore_channel_links_and_entities() -> None:
@@ -36,6 +36,26 @@ def test_titles_are_first_lines_cut_at_a_word() -> None:
     long = "word " * 40
     title = title_from(long)
     assert len(title) <= 80 and title.endswith("…")
+
+
+def test_titles_keep_what_is_inside_code() -> None:
+    typed = "An empty `__init__.py` is needed for `**kwargs` plugins, and *this* matters"
+    assert (
+        title_from(typed) == "An empty __init__.py is needed for **kwargs plugins, and this matters"
+    )
+    assert title_from("Grafana: use `$__rate_interval`") == "Grafana: use $__rate_interval"
+    assert title_from("_half `open") == "half open"
+
+
+def test_a_cut_title_does_not_end_in_a_full_stop_and_an_ellipsis() -> None:
+    assert title_from("Roll back in seconds. Then look at the logs", limit=24) == (
+        "Roll back in seconds…"
+    )
+
+
+def test_quoted_first_words_read_as_plain_text() -> None:
+    typed = "Tip: `python -X importtime -c 'import app'` prints every *import* time"
+    assert first_words(typed) == "Tip: python -X importtime -c 'import app' prints…"
 
 
 def test_titles_skip_quote_markers_and_keep_every_letter() -> None:

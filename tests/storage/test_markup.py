@@ -53,6 +53,14 @@ def test_mentions_stay_when_copbot_posts_for_their_author() -> None:
     assert "<@U1>" in out and "<@U2>" in out and "<!channel>" not in out
 
 
+def test_code_stays_code_in_markdown() -> None:
+    typed = "Use `lru_cache(maxsize=None)` on *pure* <functions>:```x = 1\ny = 2``` or ```z```"
+    assert to_markdown(from_typed(typed)) == (
+        "Use `lru_cache(maxsize=None)` on \\*pure\\* \\<functions\\>:\n```\nx = 1\ny = 2\n```\n"
+        " or ```z```"
+    )
+
+
 def test_markdown_export_reads_like_markdown() -> None:
     assert to_markdown(with_names(SLACK, {"U1": "Lena"})) == (
         "@channel ping @Lena and @bo in #python: 0 \\< n && a -\\> b, "
@@ -98,5 +106,6 @@ def test_typed_text_survives_every_door(typed: str) -> None:
     markup = from_typed(typed)
     assert visible(markup) == typed
     assert unescape(to_mrkdwn(markup)) == typed
-    assert re.sub(r"\\(.)", r"\1", to_markdown(markup)) == typed  # as a renderer shows it
+    shown = re.sub(r"\\(.)", r"\1", to_markdown(markup))  # as a renderer shows it
+    assert shown.replace("\n```\n", "```") == typed  # a code block's fences on their own lines
     assert normalise(markup) == markup

@@ -159,3 +159,32 @@ def test_prompt_now_posts_the_next_prompt_each_time_and_records_each(copbot: Cop
     ]
     assert len(prompts) == 2 and prompts[0]["text"] != prompts[1]["text"]
     assert _ledger(community.id) == [("prompt", "posted", 1), ("prompt", "posted", 1)]
+
+
+def test_prompt_now_is_this_weeks_prompt_and_the_scheduled_one_does_not_repeat_it(
+    copbot: Copbot,
+) -> None:
+    community = _guild(copbot)
+    now = utcnow()
+    copbot.cop(f"/cop schedule prompt {now:%A} {now:%H:%M}")  # due at this very minute
+    assert "this week's prompt, so the scheduled one won't repeat it" in copbot.cop(
+        "/cop prompt now"
+    )
+    client = make_client(token=copbot.standin.bot_token, base_url=copbot.standin.api_url)
+    report = tick(
+        now=now + timedelta(minutes=3), client_for=lambda team: client, catchup_hours=12,
+        claimed_by="t",
+    )  # fmt: skip
+    assert [kind for _, kind, _ in report.posted] == []
+    assert "extra prompt" in copbot.cop("/cop prompt now")
+    assert _ledger(community.id) == [("prompt", "posted", 1), ("prompt", "posted", 1)]
+
+
+def test_a_schedule_change_says_what_changed(copbot: Copbot) -> None:
+    _guild(copbot)
+    changed = copbot.cop("/cop schedule digest thursday 15:00")
+    assert "Saved. Weekly digest: Fridays at 16:00 → Thursdays at 15:00." in changed
+    assert "Nothing changed" in copbot.cop("/cop schedule digest thu 15:00")
+    assert "Kudos summary: Fridays at 16:05 → off" in copbot.cop("/cop schedule off kudos")
+    assert "Timezone: UTC → Europe/Berlin" in copbot.cop("/cop schedule timezone Europe/Berlin")
+    assert "Saved" not in copbot.cop("/cop schedule show")
