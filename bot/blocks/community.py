@@ -282,3 +282,14 @@ def render_channels(
     return Message(
         text=(done + " " if done else "") + f"Channels of {to_mrkdwn(name)}", blocks=blocks
     )
+
+
+def first_steps(timezone: str) -> str:
+    """The creator's private next steps, once the community is announced."""
+    return (
+        ":compass: You facilitate this community now. Next steps: `/cop schedule` sets when "
+        f"the weekly prompt, digest and kudos summary go out (in {escape(timezone)}, your "
+        "timezone in Slack: prompt Mondays 10:00, digest Fridays 16:00); `/cop settings` "
+        "chooses how knowledge is kept; `/cop prompt list` shows the discussion prompts, "
+        "and `/cop prompt add` adds your own. `/cop help` lists everything."
+    )

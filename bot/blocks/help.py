@@ -24,15 +24,17 @@ def render_unknown(unknown: str, *, closest: Sequence[str]) -> Message:
     Args:
         unknown: what the user typed that matched no subcommand (markup).
         closest: subcommand names, best first: one is a "did you mean" (a likely typo), more
-            are the nearest there are.
+            are related ones, none leaves only the pointer to the help.
     """
     typed = escape(" ".join(visible(unknown).split())[:50])
     if len(closest) == 1:
         line = f"I don't know `/cop {typed}`. Did you mean `/cop {closest[0]}`?"
-    else:
+    elif closest:
         nearest = ", ".join(f"`/cop {name}`" for name in closest)
-        line = f"I don't know `/cop {typed}`. The nearest commands: {nearest}."
+        line = f"I don't know `/cop {typed}`. Related commands: {nearest}."
         line += " `/cop help` lists them all."
+    else:
+        line = f"I don't know `/cop {typed}`. `/cop help` lists what copbot can do."
     blocks = [
         section(f":thinking_face: {line}"),
         actions(button("Show all commands", HELP_SHOW, value="help")),

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.mrkdwn import escape, truncate
+from bot.text import title_from
 from storage.markup import visible
 
 Block = dict[str, Any]
@@ -100,3 +101,13 @@ def link(url: str, label: str) -> str:
 def title_of(title: str, text: str, length: int = 80) -> str:
     """A snippet's title as read: its own, else its text's first line, else "Untitled"."""
     return visible(title) or visible(text).strip().split("\n", 1)[0][:length] or "Untitled"
+
+
+def title_repeats_text(title: str, text: str) -> bool:
+    """Whether a title (markup) only repeats the opening of the text, as bot.text.title_from
+    makes one: then the text says it already."""
+    if not title or title == title_from(text):
+        return True
+    said = " ".join(visible(text).split())
+    opening = " ".join(visible(title).split()).removesuffix("…").rstrip()
+    return said.startswith(opening)

@@ -26,9 +26,10 @@ from bot.blocks.kit import (
     plain_section,
     section,
     title_of,
+    title_repeats_text,
 )
 from bot.mrkdwn import channel, escape, truncate, user
-from bot.text import counted, title_from
+from bot.text import counted
 from storage.markup import to_mrkdwn, visible
 
 SEARCH_MORE = "search_more"  # "Next"
@@ -79,8 +80,12 @@ def hit_blocks(hit: Hit, terms: Sequence[str]) -> list[Block]:
     """A result: linked title, excerpt, then author, tags, endorsements and where it lives."""
     title = title_of(hit.title, hit.text)
     body = f"*{link(hit.permalink, truncate(title, 150))}*"
-    if " ".join(visible(hit.text).split()) != title:  # a one-liner is its own title
-        body += "\n" + excerpt(hit.text, terms)
+    rest = hit.text
+    if title_repeats_text(hit.title, hit.text):  # the excerpt goes on from the title
+        said = len(visible(title).removesuffix("…").split())  # titles end at a word
+        rest = escape(" ".join(visible(hit.text).split()[said:]))
+    if rest:  # a one-liner is its own title
+        body += "\n" + excerpt(rest, terms)
     meta = [f"by {escape(hit.author_name)}"]
     if hit.tags:
         meta.append(" ".join(f"#{escape(t)}" for t in hit.tags))
@@ -215,16 +220,6 @@ def chunks(text: str, size: int) -> list[str]:
 COLLAPSE_AT = 700  # a shared post longer than this (mrkdwn) shows its start and "Show more"
 COLLAPSED_LENGTH = 500
 SNIPPET_SHOW = "snippet_show"
-
-
-def title_repeats_text(title: str, text: str) -> bool:
-    """Whether a title (markup) only repeats the opening of the text, as bot.text.title_from
-    makes one: then the text says it already."""
-    if not title or title == title_from(text):
-        return True
-    said = " ".join(visible(text).split())
-    opening = " ".join(visible(title).split()).removesuffix("…").rstrip()
-    return said.startswith(opening)
 
 
 def render_shared(

@@ -17,6 +17,7 @@ from bot.blocks.kit import (
     plain,
     section,
     title_of,
+    title_repeats_text,
 )
 from bot.mrkdwn import channel, escape, truncate
 from storage.markup import to_mrkdwn
@@ -248,9 +249,13 @@ def render_pending(*, name: str, items: Sequence[PendingItem], note: str = "") -
         ),
     ]
     for item in items[:SHOWN_PENDING]:
-        title = link(item.permalink, truncate(title_of(item.title, item.text, 120), 120))
+        text = truncate(to_mrkdwn(item.text), 300)
         blocks.append(divider())
-        blocks.append(section(f"*{title}*\n{truncate(to_mrkdwn(item.text), 300)}"))
+        if title_repeats_text(item.title, item.text):  # the text once, with its link
+            blocks.append(section(f"{text} {link(item.permalink, 'Open')}"))
+        else:
+            title = link(item.permalink, truncate(title_of(item.title, item.text, 120), 120))
+            blocks.append(section(f"*{title}*\n{text}"))
         blocks.append(
             context(
                 f"by {escape(item.author_name)} · :bulb: {item.endorsements}"

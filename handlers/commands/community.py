@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.blocks.community import create_modal, render_info, render_membership
+from bot.blocks.community import create_modal, first_steps, render_info, render_membership
 from bot.errors import CopError
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import EVERYONE, Subcommand
@@ -40,7 +40,7 @@ def run_create(inv: Invocation) -> None:
             channel_id=inv.channel_id,
             name=new.name,
         )
-        start_community(
+        community = start_community(
             session=session,
             client=inv.client,
             team_id=inv.team_id,
@@ -51,6 +51,7 @@ def run_create(inv: Invocation) -> None:
             bot_user_id=inv.bot_user_id,
             logger=inv.logger,
         )
+        inv.reply_text(first_steps(community.timezone))  # the creator's, beside the announcement
 
 
 def run_info(inv: Invocation) -> None:

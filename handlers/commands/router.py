@@ -65,14 +65,20 @@ def help_message() -> Message:
 
 def unknown_message(unknown: str) -> Message:
     """One line for a subcommand copbot doesn't know: the likely one it is a typo of, else
-    the nearest few (by name, then by alias)."""
-    typed = unknown.lower()
+    the few whose description has the word typed ("/cop thank" -> kudos, "/cop knowledge"
+    -> share, search…), else only the pointer to /cop help: letters in common with an
+    unrelated command are no suggestion."""
+    typed = unknown.lower().split()[0] if unknown.split() else ""
     typo = difflib.get_close_matches(typed, list(_BY_NAME), n=1, cutoff=0.6)
     if typo:
         return render_unknown(unknown, closest=[_BY_NAME[typo[0]].name])
-    ranked = difflib.get_close_matches(typed, list(_BY_NAME), n=len(_BY_NAME), cutoff=0.0)
-    names = list(dict.fromkeys(_BY_NAME[name].name for name in ranked if name != "help"))
-    return render_unknown(unknown, closest=names[:NEAREST])
+    stem = typed.rstrip("s")[:6]
+    related = [
+        s.name
+        for s in SUBCOMMANDS
+        if len(stem) >= 4 and s.name != "help" and stem in f"{s.usage} {s.summary}".lower()
+    ]
+    return render_unknown(unknown, closest=related[:NEAREST])
 
 
 def help_clicked(ack: Ack, respond: Respond) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from logging import Logger
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
 from sqlmodel import Session
@@ -121,6 +122,9 @@ def start_community(
     if not facts.is_member and not facts.is_private:
         # copbot must be in the channel to see its messages and reactions
         client.conversations_join(channel=facts.id)
+    # the weekly posts go out in the creator's own timezone, as Slack knows it (else `timezone`)
+    creator = user_profile(client, session, team_id=team_id, user_id=user_id)
+    timezone = _known_zone(creator.tz if creator else "") or timezone
     try:
         community = communities.create_community(
             session=session,
@@ -156,6 +160,13 @@ def start_community(
     client.chat_postMessage(channel=facts.id, **announcement.as_kwargs())
     seed_members(session=session, client=client, community=community, bot_user_id=bot_user_id)
     return community
+
+
+def _known_zone(name: str) -> str:
+    try:
+        return name if name and ZoneInfo(name) else ""
+    except (ZoneInfoNotFoundError, ValueError):
+        return ""
 
 
 def seed_members(

@@ -8,8 +8,15 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot.blocks.community import DOMAIN_ACTION, DOMAIN_BLOCK, NAME_ACTION, NAME_BLOCK
+from bot.blocks.community import (
+    DOMAIN_ACTION,
+    DOMAIN_BLOCK,
+    NAME_ACTION,
+    NAME_BLOCK,
+    first_steps,
+)
 from bot.errors import CopError
+from bot.private import tell
 from handlers.shared.communities import check_can_create, start_community, validate_new_community
 from handlers.shared.forms import field_error, metadata, text_value
 from storage import db
@@ -47,7 +54,7 @@ def create_community_submitted(
             ack(response_action="errors", errors={NAME_BLOCK: field_error(error)})
             return
         ack()
-        start_community(
+        community = start_community(
             session=session,
             client=client,
             team_id=team_id,
@@ -58,3 +65,4 @@ def create_community_submitted(
             bot_user_id=context.bot_user_id or "",
             logger=logger,
         )
+    tell(client, channel_id=facts.id, user_id=user_id, text=first_steps(community.timezone))

@@ -347,7 +347,8 @@ def test_the_clock_says_when_several_posts_are_due_together(page: PageClient) ->
     )
     assert page.runner.sandbox is not None
     page.runner.sandbox.ticker(page.runner.clock.move_to(thursday))  # the missed ones are skipped
-    page.send("/cop create Coffee Club — brewing better coffee", channel=RANDOM)
+    priya = PageClient(page.runner, "UPRIYA")  # London, as the guild's Priya: the same hours
+    priya.send("/cop create Coffee Club — brewing better coffee", channel=RANDOM)
     page.wait_for(lambda: page.state(RANDOM)["messages"][-1]["is_bot"])
     label = page.state()["next_post"]["label"]
     assert label == "Weekly digest of Python Guild and 1 more post"

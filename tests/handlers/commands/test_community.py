@@ -117,3 +117,23 @@ def test_join_and_leave(copbot: Copbot) -> None:
 
 def test_join_outside_a_community(copbot: Copbot) -> None:
     assert "isn't a community yet" in copbot.cop("/cop join", channel="CRANDOM")
+
+
+def test_a_community_starts_in_its_creators_timezone_and_they_hear_what_next(
+    copbot: Copbot,
+) -> None:
+    copbot.standin.add_user("UJORDAN", "jordan", real_name="Jordan Lee", tz="America/New_York")
+    members = copbot.standin.channel_members("CPYTHON")
+    copbot.standin.set_members("CPYTHON", [*members, "UJORDAN"])
+    created = copbot.cop("/cop create Platform Guild", user="UJORDAN")
+    assert "You facilitate this community now" in created
+    assert "in America/New_York, your timezone in Slack" in created
+    assert "*Schedule* (America/New_York)" in copbot.cop("/cop schedule show", user="UJORDAN")
+
+
+def test_a_creator_whose_timezone_slack_does_not_know_gets_the_default(copbot: Copbot) -> None:
+    copbot.standin.add_user("UMARS", "mars", real_name="Mars Rover", tz="Mars/Olympus_Mons")
+    members = copbot.standin.channel_members("CPYTHON")
+    copbot.standin.set_members("CPYTHON", [*members, "UMARS"])
+    copbot.cop("/cop create Rover Club", user="UMARS")
+    assert "*Schedule* (UTC)" in copbot.cop("/cop schedule show", user="UMARS")

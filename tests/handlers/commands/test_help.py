@@ -42,12 +42,19 @@ def test_a_mistyped_subcommand_gets_one_line_and_a_help_button(copbot: Copbot) -
     assert copbot.errors == []
 
 
-def test_an_unknown_subcommand_gets_the_three_nearest_not_the_whole_help(copbot: Copbot) -> None:
-    reply = copbot.cop("/cop xyzzy")
-    assert "I don't know `/cop xyzzy`. The nearest commands: `/cop " in reply
-    assert reply.responses[0]["text"].count("`/cop ") == 5  # typed, three nearest, help
-    assert "`/cop help` lists them all." in reply
+def test_an_unknown_subcommand_gets_related_commands_not_the_whole_help(copbot: Copbot) -> None:
+    reply = copbot.cop("/cop knowledge")
+    assert "I don't know `/cop knowledge`. Related commands: `/cop " in reply
+    assert reply.responses[0]["text"].count("`/cop ") == 5  # typed, three related, help
+    assert "`/cop share`" in reply and "`/cop help` lists them all." in reply
     assert "Did you mean" not in reply and "*Everyone*" not in reply
+
+
+def test_nothing_alike_gets_no_made_up_suggestions(copbot: Copbot) -> None:
+    for typed in ("xyzzy", "questions"):
+        reply = copbot.cop(f"/cop {typed}")
+        assert f"I don't know `/cop {typed}`. `/cop help` lists what copbot can do." in reply
+        assert reply.responses[0]["text"].count("`/cop ") == 2  # what was typed, and help
 
 
 def test_strange_input_is_answered_not_crashed(copbot: Copbot) -> None:
