@@ -140,6 +140,9 @@ class Sandbox:
         """`/cop …` typed in `channel`: the app's ack, if it has text, is shown to `user` only."""
         found = self.channel(user, channel)
         name, _, rest = typed.partition(" ")
+        if name == "/invite":
+            self.invite(user, channel, rest)
+            return
         if name not in COMMANDS:
             raise SandboxError(f"{name} is not a valid command. In this sandbox, try /cop help.")
         text = self.standin.typed(rest.strip(), command=True)
@@ -154,6 +157,30 @@ class Sandbox:
                 self.standin.add_message(found.id, self.standin.bot_user_id, body.get("text", ""))
             else:
                 self.standin.add_ephemeral(found.id, user, body)
+
+    def invite(self, user: str, channel: str, who: str) -> None:
+        """Slack's own `/invite @copbot`: copbot joins the channel (the only person not in
+        every channel here), and hears member_joined_channel as it would in Slack."""
+        found = self.channel(user, channel)
+        bot = self.standin.user(self.standin.bot_user_id) or {}
+        if who.strip().lstrip("@").lower() not in (str(bot.get("name", "")).lower(), "copbot"):
+            raise SandboxError("In this sandbox, /invite brings copbot in: /invite @copbot")
+        if self.bot_in(channel):
+            raise SandboxError(f"copbot is already in #{found.name}")
+        self.standin.set_members(channel, [*found.members, self.standin.bot_user_id])
+        joined = f"<@{self.standin.bot_user_id}> has joined the channel"
+        self.standin.add_message(channel, self.standin.bot_user_id, joined, subtype="channel_join")
+        self._deliver(
+            {
+                "type": "member_joined_channel",
+                "user": self.standin.bot_user_id,
+                "channel": channel,
+                "channel_type": "G" if found.is_private else "C",
+                "team": self.standin.team_id,
+                "inviter": user,
+                "event_ts": action_ts(),
+            }
+        )
 
     # ----- reactions, buttons, modals -------------------------------------------------------------
     def react(self, user: str, channel: str, ts: str, name: str) -> bool:

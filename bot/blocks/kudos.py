@@ -17,6 +17,11 @@ def join_names(parts: Sequence[str]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+def with_reason(why: str) -> str:
+    """A reason after a name: " for the review" reads on, "great review" after a colon."""
+    return (" " if why.lower().startswith(("for ", "because ")) else ": ") + why
+
+
 def render_kudos_post(
     *, giver_id: str, receiver_ids: Sequence[str], reason: str, emoji: str = "raised_hands"
 ) -> Message:
@@ -27,7 +32,7 @@ def render_kudos_post(
     """
     receivers = join_names([user(r) for r in receiver_ids])
     why = truncate(to_mrkdwn(reason, mentions=True), 2500)
-    text = f":{emoji}: {user(giver_id)} gave kudos to {receivers}: {why}"
+    text = f":{emoji}: {user(giver_id)} gave kudos to {receivers}{with_reason(why)}"
     return Message(text=text, blocks=[section(text)])
 
 

@@ -15,6 +15,8 @@ from bot.blocks.home import (
     HomeTop,
     render_home,
 )
+from bot.blocks.kit import link
+from bot.blocks.kudos import with_reason
 from bot.lookups import display_names
 from bot.mrkdwn import escape, truncate
 from handlers.shared.privacy import visible_private_channels
@@ -125,17 +127,17 @@ def _pending(
 def _kudos_lines(
     client: WebClient, session: Session, *, team_id: str, latest: list[Received]
 ) -> list[str]:
-    """ "from Bob: for the review" for each kudos, naming givers and the people the reasons
+    """ "from Bob for the review" for each kudos, naming givers and the people the reasons
     mention with one look-up for them all (a reaction's reason is its message's link)."""
     typed = [k.reason for k in latest if not k.reason.startswith("https://")]
     people = [k.giver_id for k in latest] + [u for r in typed for u in mentioned_users(r)]
     names = display_names(client, session, team_id=team_id, user_ids=people)
     return [
-        f"from {escape(names[k.giver_id])}: "
+        f"from {escape(names[k.giver_id])}"
         + (
-            "their message"
+            f" for {link(k.reason, 'your message')}"
             if k.reason.startswith("https://")
-            else truncate(to_mrkdwn(with_names(k.reason, names)), 120)
+            else with_reason(truncate(to_mrkdwn(with_names(k.reason, names)), 120))
         )
         for k in latest
     ]

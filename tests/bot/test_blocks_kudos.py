@@ -53,3 +53,10 @@ def test_leaderboards_use_names_only() -> None:
 def test_ties_share_a_place_and_the_next_place_counts_everyone_ahead() -> None:
     assert ranks([5, 5, 3, 3, 1]) == [1, 1, 3, 3, 5]
     assert ranks([2]) == [1] and ranks([]) == []
+
+
+def test_a_reason_that_starts_with_for_reads_on_without_a_colon() -> None:
+    post = render_kudos_post(giver_id="UA", receiver_ids=["UB"], reason="for the rollback tip")
+    assert post.text == ":raised_hands: <@UA> gave kudos to <@UB> for the rollback tip"
+    post = render_kudos_post(giver_id="UA", receiver_ids=["UB"], reason="great review")
+    assert post.text == ":raised_hands: <@UA> gave kudos to <@UB>: great review"

@@ -294,6 +294,25 @@ def test_bad_input_gets_one_friendly_line(
     assert answer["ok"] is False and error in answer["error"]
 
 
+def test_invite_brings_copbot_in_as_the_readme_says(page: PageClient) -> None:
+    assert page.runner.standin.bot_user_id not in page.runner.standin.channel_members(RANDOM)
+    answer = page.send("/invite @copbot", channel=RANDOM)
+    assert answer["ok"], answer
+    bot = page.runner.standin.bot_user_id
+    assert bot in page.runner.standin.channel_members(RANDOM)
+    assert "has joined the channel" in page.state(RANDOM)["messages"][-1]["text"]
+    again = page.send("/invite @copbot", channel=RANDOM)
+    assert again["ok"] is False and "already in #random" in again["error"]
+    other = page.send("/invite @lena", channel=RANDOM)
+    assert other["ok"] is False and "/invite @copbot" in other["error"]
+    created = page.send("/cop create Coffee Club", channel=RANDOM)
+    assert created["ok"], created
+    page.wait_for(
+        lambda: any("now a community" in m["text"] for m in page.state(RANDOM)["messages"])
+    )
+    assert page.runner.standin.calls_to("conversations.join") == [], "it was already in"
+
+
 def test_unreadable_requests_and_unknown_paths(page: PageClient) -> None:
     request = urllib.request.Request(page.url + "/sandbox/send", data=b"{not json", method="POST")
     with pytest.raises(urllib.error.HTTPError) as bad:
