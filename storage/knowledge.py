@@ -587,11 +587,20 @@ _ITEMS_BY_ID = sqlalchemy.select(*_ITEM_COLUMNS).where(
 )
 
 
-def most_endorsed(*, session: Session, community_id: int, limit: int = 3) -> list[Snippet]:
-    """A community's confirmed snippets with the most endorsements."""
+def most_endorsed(
+    *, session: Session, community_id: int, shareable: Collection[str], limit: int = 3
+) -> list[Snippet]:
+    """A community's confirmed snippets with the most endorsements, a private channel's
+    only when it is one of the `shareable` channels (communities.shareable_channels)."""
     query = (
         select(Snippet)
-        .where(Snippet.community_id == community_id, Snippet.status == STATUS_CONFIRMED)
+        .where(
+            Snippet.community_id == community_id,
+            Snippet.status == STATUS_CONFIRMED,
+            sqlalchemy.or_(
+                col(Snippet.is_private).is_(False), col(Snippet.channel_id).in_(list(shareable))
+            ),
+        )
         .order_by(col(Snippet.endorsements).desc(), col(Snippet.created_at).desc())
         .limit(limit)
     )

@@ -74,7 +74,7 @@ def render_info(overview: CommunityOverview, schedule: Sequence[ScheduleLine]) -
         )
     )
     people = ", ".join(user(u) for u in overview.facilitator_ids) or "_none_"
-    facts.append(f"*Facilitators:* {people}")
+    facts.append(f"*Facilitators:* {people} (and the workspace's admins and owners)")
     facts.append(
         f"*Members:* {overview.member_count}   *Knowledge:* {overview.knowledge_count} "
         f"snippet{'s' if overview.knowledge_count != 1 else ''}"
@@ -124,14 +124,9 @@ def no_community_text(*, what: str, in_dm: bool, communities: Sequence[Community
 
 
 def render_membership(*, name: str, channel_id: str, joined: bool, changed: bool) -> Message:
-    """The answer to /cop join or /cop leave."""
+    """The answer to /cop join by a member already, or to /cop leave."""
     n = to_mrkdwn(name)
-    if joined and changed:
-        text = (
-            f":wave: Welcome to *{n}*! React with :bulb: on messages worth keeping, "
-            "share what you know with `/cop share`, and answer the weekly prompt."
-        )
-    elif joined:
+    if joined:  # (a newcomer gets the welcome instead: handlers.shared.communities)
         text = f"You're already a member of *{n}*."
     elif changed:
         text = (

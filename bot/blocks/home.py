@@ -147,7 +147,8 @@ def _card(c: HomeCommunity) -> str:
     ]
     if c.top:
         best = " · ".join(
-            f"{link(t.permalink, truncate(title_of(t.title, t.text), 60))} ({t.endorsements})"
+            f"{link(t.permalink, truncate(title_of(t.title, t.text), 60))} "
+            f"(endorsed by {t.endorsements})"
             for t in c.top
         )
         lines.append(f"Most endorsed: {best}")

@@ -71,7 +71,14 @@ def actions(*elements: Block, block_id: str | None = None) -> Block:
     return block
 
 
-def button(text: str, action_id: str, *, value: str = "", style: str | None = None) -> Block:
+def button(
+    text: str,
+    action_id: str,
+    *,
+    value: str = "",
+    style: str | None = None,
+    confirm: Block | None = None,
+) -> Block:
     element: Block = {
         "type": "button",
         "text": plain(truncate(text, MAX_BUTTON_TEXT)),
@@ -81,7 +88,21 @@ def button(text: str, action_id: str, *, value: str = "", style: str | None = No
         element["value"] = value
     if style:
         element["style"] = style
+    if confirm:
+        element["confirm"] = confirm
     return element
+
+
+def confirmation(*, title: str, text: str, confirm: str, deny: str = "Cancel") -> Block:
+    """Block Kit's confirmation dialog, shown by Slack before a button's click is sent (its
+    texts within Slack's limits: title 100, text 300, buttons 30 characters)."""
+    return {
+        "title": plain(truncate(title, 100)),
+        "text": plain(truncate(text, 300)),
+        "confirm": plain(truncate(confirm, 30)),
+        "deny": plain(truncate(deny, 30)),
+        "style": "danger",
+    }
 
 
 def mrkdwn(text: str) -> Block:

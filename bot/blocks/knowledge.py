@@ -89,7 +89,8 @@ def hit_blocks(hit: Hit, terms: Sequence[str]) -> list[Block]:
     meta = [f"by {escape(hit.author_name)}"]
     if hit.tags:
         meta.append(" ".join(f"#{escape(t)}" for t in hit.tags))
-    meta.append(f":bulb: {hit.endorsements}")
+    if hit.endorsements:  # a fresh share has none yet: ":bulb: 0" says nothing
+        meta.append(f":bulb: {hit.endorsements}")
     meta.append(f"in {channel(hit.channel_id)} · {hit.created_at:%Y-%m-%d}")
     return [section(body), context(" · ".join(meta))]
 

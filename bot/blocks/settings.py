@@ -11,6 +11,7 @@ from bot.blocks.kit import (
     Message,
     actions,
     button,
+    confirmation,
     context,
     divider,
     link,
@@ -220,7 +221,18 @@ def pending_buttons(snippet_id: int) -> Block:
     value = str(snippet_id)
     return actions(
         button("Confirm", CONFIRM_SNIPPET, value=value, style="primary"),
-        button("Reject", REJECT_SNIPPET, value=value, style="danger"),
+        button(
+            "Reject",
+            REJECT_SNIPPET,
+            value=value,
+            style="danger",
+            confirm=confirmation(
+                title="Reject this knowledge?",
+                text="It is withdrawn for good: search and digests won't show it, and its "
+                "curator is told privately.",
+                confirm="Reject",
+            ),
+        ),
     )
 
 

@@ -10,6 +10,7 @@ from handlers.shared.communities import (
     check_can_create,
     parse_create_args,
     start_community,
+    welcome_message,
 )
 from scheduler.slots import schedule_lines
 from storage import communities, db
@@ -84,11 +85,13 @@ def _membership(inv: Invocation, *, join: bool) -> None:
                 f"You're the last facilitator of *{community.name}*. Hand over first with "
                 "`/cop facilitator add @name`, then leave."
             ) from None
-    inv.reply(
-        render_membership(
-            name=community.name, channel_id=inv.channel_id, joined=join, changed=changed
-        )
-    )
+        if join and changed:  # the newcomer's welcome, as joining the channel gives it
+            message = welcome_message(inv.client, session, community, inv.channel_id)
+        else:
+            message = render_membership(
+                name=community.name, channel_id=inv.channel_id, joined=join, changed=changed
+            )
+    inv.reply(message)
 
 
 def run_join(inv: Invocation) -> None:

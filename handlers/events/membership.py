@@ -9,13 +9,11 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot.blocks.community import render_welcome
-from bot.blocks.kit import Message
-from bot.lookups import channel_member_ids, display_names, user_profile, workspace_of
+from bot.lookups import channel_member_ids, user_profile, workspace_of
 from bot.private import tell
-from bot.text import title_from
 from handlers.events.channels import pause_for_channel
-from storage import communities, db, knowledge, roster, users
+from handlers.shared.communities import welcome_message
+from storage import communities, db, roster, users
 from storage.models import Community
 
 
@@ -32,24 +30,6 @@ def _community_of(
         channel_id=event.get("channel", ""),
     )
     return (community, user_id) if community is not None else None
-
-
-def welcome_message(
-    client: WebClient, session: Session, community: Community, channel_id: str
-) -> Message:
-    """The welcome for a newcomer: domain, facilitators, how to contribute, best knowledge."""
-    assert community.id is not None
-    facilitators = communities.facilitator_ids(session=session, community_id=community.id)
-    names = display_names(client, session, team_id=community.team_id, user_ids=facilitators)
-    top = knowledge.most_endorsed(session=session, community_id=community.id)
-    return render_welcome(
-        name=community.name,
-        domain=community.domain,
-        channel_id=channel_id,
-        facilitator_names=[names[f] for f in facilitators],
-        knowledge_emojis=community.knowledge_emojis,
-        top=[(s.title or title_from(s.text), s.permalink) for s in top],
-    )
 
 
 def member_joined_channel(

@@ -16,11 +16,20 @@ from bot.blocks.community import (
     CommunityLink,
     no_community_text,
     render_created,
+    render_welcome,
 )
+from bot.blocks.kit import Message
 from bot.errors import CopError
-from bot.lookups import ChannelFacts, channel_facts, channel_member_ids, user_profile
+from bot.lookups import (
+    ChannelFacts,
+    channel_facts,
+    channel_member_ids,
+    display_names,
+    user_profile,
+)
+from bot.text import title_from
 from scheduler.kinds import default_slots
-from storage import communities
+from storage import communities, knowledge
 from storage.markup import from_typed, visible
 from storage.models import Community
 
@@ -213,3 +222,25 @@ def visible_communities(*, session: Session, team_id: str, user_id: str) -> list
         if community.id not in links and (not bound.is_private or community.id in mine):
             links[community.id] = CommunityLink(community.name, bound.channel_id)
     return list(links.values())
+
+
+def welcome_message(
+    client: WebClient, session: Session, community: Community, channel_id: str
+) -> Message:
+    """The welcome for a newcomer to `channel_id`: domain, facilitators, how to contribute,
+    and the best knowledge they may read there (a private channel's only in that channel)."""
+    assert community.id is not None
+    facilitators = communities.facilitator_ids(session=session, community_id=community.id)
+    names = display_names(client, session, team_id=community.team_id, user_ids=facilitators)
+    shareable = communities.shareable_channels(
+        session=session, community_id=community.id, shown_in=channel_id
+    )
+    top = knowledge.most_endorsed(session=session, community_id=community.id, shareable=shareable)
+    return render_welcome(
+        name=community.name,
+        domain=community.domain,
+        channel_id=channel_id,
+        facilitator_names=[names[f] for f in facilitators],
+        knowledge_emojis=community.knowledge_emojis,
+        top=[(s.title or title_from(s.text), s.permalink) for s in top],
+    )

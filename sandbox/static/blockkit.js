@@ -421,6 +421,9 @@ export function renderElement(e, blockId, ctx, isInput, idx = 0) {
       if (e.url) b.dataset.url = e.url;
       b.append(renderText(e.text, ctx));
       b.addEventListener("click", () => {
+        // a confirmation dialog (Block Kit's `confirm`): nothing is sent unless it is accepted
+        const ask = e.confirm;
+        if (ask && !window.confirm([ask.title?.text, ask.text?.text].filter(Boolean).join("\n\n"))) return;
         const url = e.url && safeUrl(e.url);
         if (url) window.open(url, "_blank", "noopener");
         const action = { ...base, value: e.value ?? null };

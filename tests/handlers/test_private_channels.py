@@ -156,3 +156,18 @@ def test_a_partner_workspaces_admin_is_no_admin_here(copbot: Copbot) -> None:
     copbot.standin.set_members("CPYTHON", [*members, "UERIN"])
     assert "Only facilitators" in copbot.cop("/cop settings reactions 5", user="UERIN").text
     assert "Only facilitators" not in copbot.cop("/cop settings reactions 2", user="UADMIN").text
+
+
+def test_a_newcomers_welcome_in_the_public_channel_leaves_private_knowledge_out(
+    copbot: Copbot,
+) -> None:
+    _guild_with_secret(copbot)
+    copbot.standin.add_user("UDAN", "dan", real_name="Dan Newcomer")
+    copbot.standin.set_members("CPYTHON", [*copbot.standin.channel_members("CPYTHON"), "UDAN"])
+    copbot.event({"type": "member_joined_channel", "user": "UDAN", "channel": "CPYTHON"})
+    welcome = "\n".join(
+        e["text"] + flatten_text(e.get("blocks") or [])
+        for e in copbot.standin.ephemerals
+        if e["user"] == "UDAN"
+    )
+    assert "Welcome to *Python Guild*" in welcome and "0451" not in welcome

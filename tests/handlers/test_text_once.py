@@ -41,3 +41,10 @@ def test_a_saved_message_waiting_for_confirmation_is_shown_once(copbot: Copbot) 
     ts = copbot.say(TIP, user="UCAROL")
     copbot.react(ts, user="UBOB")
     assert _shown(copbot.cop("/cop pending")).count("kubectl rollout undo") == 1
+
+
+def test_a_fresh_share_shows_no_zero_count(copbot: Copbot) -> None:
+    copbot.cop("/cop create Platform Guild")
+    copbot.cop(f"/cop share {TIP}")
+    found = _shown(copbot.cop("/cop search rollout"))
+    assert ":bulb: 0" not in found and "by Alice Liddell" in found

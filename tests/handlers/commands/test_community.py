@@ -137,3 +137,12 @@ def test_a_creator_whose_timezone_slack_does_not_know_gets_the_default(copbot: C
     copbot.standin.set_members("CPYTHON", [*members, "UMARS"])
     copbot.cop("/cop create Rover Club", user="UMARS")
     assert "*Schedule* (UTC)" in copbot.cop("/cop schedule show", user="UMARS")
+
+
+def test_joining_by_command_gets_the_whole_welcome(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild — writing better Python")
+    copbot.cop("/cop leave", user="UBOB")
+    welcome = copbot.cop("/cop join", user="UBOB")
+    assert "Welcome to *Python Guild*" in welcome and "writing better Python" in welcome
+    assert "Facilitated by Alice Liddell" in welcome
+    assert "already a member" in copbot.cop("/cop join", user="UBOB")

@@ -53,7 +53,7 @@ def test_home_is_each_communitys_week_at_a_glance(copbot: Copbot) -> None:
         "Tip 2: use the standard library",
         "Tip 1: use the standard library",
     ]
-    assert best.count("(3)") == 2 and best.endswith("(2)")
+    assert best.count("(endorsed by 3)") == 2 and best.endswith("(endorsed by 2)")
 
 
 def test_home_lists_what_you_saved_from_others_beside_what_you_wrote(copbot: Copbot) -> None:

@@ -61,6 +61,19 @@ def test_pending_knowledge_is_confirmed_with_a_button(copbot: Copbot) -> None:
     assert "Nothing else is waiting" in shown
 
 
+def test_reject_asks_first_as_slack_shows_a_confirmation_dialog(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.cop("/cop settings confirmation on")
+    _pending_reaction(copbot, "Keep secrets out of git history")
+    reject = _buttons(copbot.cop("/cop pending").responses[0])["Reject"]
+    dialog = reject["confirm"]
+    assert dialog["title"]["text"] == "Reject this knowledge?" and dialog["style"] == "danger"
+    assert "withdrawn for good" in dialog["text"]["text"]
+    assert dialog["confirm"]["text"] == "Reject" and dialog["deny"]["text"] == "Cancel"
+    assert len(dialog["title"]["text"]) <= 100 and len(dialog["text"]["text"]) <= 300
+    assert "confirm" not in _buttons(copbot.cop("/cop pending").responses[0])["Confirm"]
+
+
 def test_a_rejected_snippet_is_withdrawn_for_good_and_its_curator_told_once(
     copbot: Copbot,
 ) -> None:
