@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from enum import Enum
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -22,7 +23,13 @@ class Told(Enum):
 
 
 def tell_privately(
-    client: WebClient, session: Session, *, team_id: str, user_id: str, text: str
+    client: WebClient,
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    text: str,
+    blocks: list[Any] | None = None,
 ) -> Told:
     """A DM to `user_id` unless they muted copbot; says what became of it (never raises for
     Slack's refusal: the caller's work is done either way)."""
@@ -30,7 +37,7 @@ def tell_privately(
         return Told.MUTED
     session.commit()  # no transaction waits on Slack
     try:
-        client.chat_postMessage(channel=user_id, text=text)
+        client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
     except SlackApiError as exc:
         log.warning("a private note was not delivered: %s", exc.response.get("error"))
         return Told.REFUSED

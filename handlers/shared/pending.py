@@ -5,8 +5,8 @@ from __future__ import annotations
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot.blocks.kit import Message
-from bot.blocks.settings import PendingItem, pending_note, render_pending
+from bot.blocks.kit import Message, section
+from bot.blocks.settings import PendingItem, pending_buttons, pending_note, render_pending
 from bot.lookups import display_names
 from handlers.shared.notify import tell_privately
 from handlers.shared.privacy import visible_to
@@ -85,5 +85,10 @@ def tell_facilitators(
         waiting=waiting,
         channel_id=home.channel_id if home else "",
     )
+    # the newest one can be settled right there (a private channel's only in /cop pending,
+    # where who may see it is checked)
+    blocks = None if snippet.is_private else [section(text), pending_buttons(snippet.id or 0)]
     for user_id in told:
-        tell_privately(client, session, team_id=community.team_id, user_id=user_id, text=text)
+        tell_privately(
+            client, session, team_id=community.team_id, user_id=user_id, text=text, blocks=blocks
+        )

@@ -9,7 +9,8 @@ from sqlmodel import select
 
 from storage import db
 from storage.models import Member
-from tests.harness import Copbot, flatten_text
+from sandbox.slack import block_actions_payload
+from tests.harness import Copbot, buttons, flatten_text
 
 
 def _notes(copbot: Copbot, user: str) -> list[str]:
@@ -68,3 +69,25 @@ def test_the_digest_says_what_waits_for_a_facilitator(copbot: Copbot) -> None:
     copbot.cop("/cop kudos @bob for the tips")  # not a quiet week
     preview = flatten_text(copbot.cop("/cop digest").responses)
     assert "2 pieces of knowledge wait for a facilitator to confirm: `/cop pending`." in preview
+
+
+def test_the_note_settles_the_knowledge_right_there(copbot: Copbot) -> None:
+    _guild(copbot)
+    copbot.cop("/cop share Pin your CI images", user="UBOB")
+    [note] = [
+        c.args
+        for c in copbot.standin.calls_to("chat.postMessage")
+        if c.args["channel"] == "UALICE" and "waits for your confirmation" in c.args["text"]
+    ]
+    confirm = buttons({"blocks": note["blocks"]}, "confirm_snippet")
+    assert confirm and buttons({"blocks": note["blocks"]}, "reject_snippet")[0].get("confirm")
+    payload = block_actions_payload(
+        user_id="UALICE",
+        action_id="confirm_snippet",
+        value=confirm[0]["value"],
+        channel_id="DALICE",
+        response_url=copbot.standin.new_response_url("DALICE", user="UALICE"),
+    )
+    copbot.interactive(payload)
+    shown = flatten_text(copbot.standin.responses[-1]["body"])
+    assert "Confirmed “Pin your CI images”" in shown
