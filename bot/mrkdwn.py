@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 ELLIPSIS = "…"
@@ -54,6 +54,8 @@ def when(moment: datetime, timezone: str, tokens: str = "{date_short_pretty} at 
     Slack's date token; clients that cannot render it show the fallback, the moment in
     `timezone` with the zone's name ("Fri 11 Dec 16:00 UTC").
     """
+    if moment.tzinfo is None:  # stored naive (SQLite): it is UTC
+        moment = moment.replace(tzinfo=UTC)
     local = moment.astimezone(ZoneInfo(timezone))
     fallback = f"{local:%a %d %b %H:%M} {local.tzname() or timezone}"
     return f"<!date^{int(moment.timestamp())}^{tokens}|{escape(fallback)}>"

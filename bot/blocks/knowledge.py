@@ -28,7 +28,7 @@ from bot.blocks.kit import (
     title_of,
     title_repeats_text,
 )
-from bot.mrkdwn import channel, escape, truncate, user
+from bot.mrkdwn import channel, escape, truncate, user, when
 from bot.text import counted
 from storage.markup import to_mrkdwn, visible
 
@@ -76,6 +76,9 @@ def excerpt(text: str, terms: Sequence[str], length: int = EXCERPT_LENGTH) -> st
     return escape(piece)
 
 
+DAY = "{date_short_pretty}"  # "Today", "Yesterday", "Dec 7, 2026", in the reader's timezone
+
+
 def hit_blocks(hit: Hit, terms: Sequence[str]) -> list[Block]:
     """A result: linked title, excerpt, then author, tags, endorsements and where it lives."""
     title = title_of(hit.title, hit.text)
@@ -91,7 +94,7 @@ def hit_blocks(hit: Hit, terms: Sequence[str]) -> list[Block]:
         meta.append(" ".join(f"#{escape(t)}" for t in hit.tags))
     if hit.endorsements:  # a fresh share has none yet: ":bulb: 0" says nothing
         meta.append(f":bulb: {hit.endorsements}")
-    meta.append(f"in {channel(hit.channel_id)} · {hit.created_at:%Y-%m-%d}")
+    meta.append(f"in {channel(hit.channel_id)} · {when(hit.created_at, 'UTC', DAY)}")
     return [section(body), context(" · ".join(meta))]
 
 

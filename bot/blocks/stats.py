@@ -30,7 +30,11 @@ def render_stats(
 ) -> Message:
     """The weekly table and who is slipping away (by name); `from_start` when the weeks are
     all the community has had (it is younger than the weeks asked for)."""
-    header = "".join(f"{c:>9}" for c in COLUMNS)
+
+    def row(cells: Sequence[object]) -> str:  # the week to the left, numbers to the right
+        return f"{cells[0]!s:<8}" + "".join(f"{c!s:>10}" for c in cells[1:])
+
+    header = row(COLUMNS)
     lines = [header]
     for w in weeks:
         values = (
@@ -42,7 +46,7 @@ def render_stats(
             w.prompt_replies,
             w.first_time,
         )
-        lines.append("".join(f"{v:>9}" for v in values))
+        lines.append(row(values))
     table = "```\n" + "\n".join(lines) + "\n```"
     blocks = [
         section(f":bar_chart: *{to_mrkdwn(community_name)}*, {_span(len(weeks), from_start)}"),

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from bot.blocks.stats import render_stats
 from bot.errors import CopError
 from bot.lookups import display_names
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import FACILITATORS, Subcommand
-from scheduler.periods import period_key, week_bounds
+from scheduler.periods import week_bounds
 from storage import db
 from storage.clock import utcnow
 from storage.markup import visible
@@ -36,7 +37,9 @@ def run_stats(inv: Invocation) -> None:
             if start < first_week:  # before the community began: nothing to show
                 continue
             end = min(start + timedelta(weeks=1), now)
-            label = period_key(start, community.timezone).split("-")[1]
+            # the week by its first day, as people say it ("Dec 7"), not its ISO number
+            monday = start.astimezone(ZoneInfo(community.timezone))
+            label = f"{monday:%b} {monday.day}"
             weeks.append(
                 week_stats(session=session, community=community, label=label, start=start, end=end)
             )

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from sqlmodel import select
 
+from sandbox.slack import block_actions_payload
 from storage import db
 from storage.models import Member
-from sandbox.slack import block_actions_payload
 from tests.harness import Copbot, buttons, flatten_text
 
 

@@ -104,7 +104,7 @@ def inert(payload: Any, *, mentions: tuple[str, ...] = (), links: tuple[str, ...
     """No broadcast anywhere; only the given mentions, and links to Slack or typed URLs (a
     date copbot wrote, `<!date^…>`, is neither: each reader sees it in their timezone)."""
     for target, _ in TOKEN.findall(mrkdwn_of(payload)):
-        if re.fullmatch(r"!date\^\d+\^\{date_short_pretty\} at \{time\}", target):
+        if re.fullmatch(r"!date\^\d+\^(\{date_short_pretty\}|\{time\}| at )+", target):
             continue
         assert not target.startswith("!"), target
         if target.startswith("@"):

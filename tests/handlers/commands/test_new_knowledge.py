@@ -53,9 +53,9 @@ def test_knowledge_confirmed_a_week_after_capture_is_new_in_the_week_it_was_conf
 
     table = copbot.cop("/cop stats 3").text.split("```")[1].strip().splitlines()[1:]
     weeks = [row.split() for row in table]
-    # columns: week, active, snippets, endorse, kudos, replies, first
-    assert [w[2] for w in weeks][-1] == "1" and sum(int(w[2]) for w in weeks) == 1
-    assert [w[6] for w in weeks] == [w[2] for w in weeks]
+    # columns: week ("Dec 7": two words), active, snippets, endorse, kudos, replies, first
+    assert [w[3] for w in weeks][-1] == "1" and sum(int(w[3]) for w in weeks) == 1
+    assert [w[7] for w in weeks] == [w[3] for w in weeks]
 
     top = copbot.cop("/cop top week")
     assert "Bob Builder" in top.text.split("Knowledge shared")[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from storage import communities, db, messages
@@ -40,9 +41,13 @@ def test_stats_table_and_chart(copbot: Copbot) -> None:
     assert "last 6 weeks" in reply
     table = reply.text.split("```")[1]
     assert len(table.strip().splitlines()) == 7  # header + 6 weeks
-    last = table.strip().splitlines()[-1].split()
+    header, *rows = table.strip().splitlines()
+    assert header.split() == ["week", "active", "snippets", "endorse", "kudos", "replies", "first"]
+    assert "  snippets   endorse" in header, "columns apart, never run together"
+    assert re.fullmatch(r"[A-Z][a-z]{2} \d{1,2}", rows[-1][:8].strip()), rows[-1]  # "Dec 7"
+    last = rows[-1].split()
     # active (alice thanked, bob shared), snippets, endorsements (sharing is not endorsing)
-    assert last[1:4] == ["2", "1", "0"]
+    assert last[2:5] == ["2", "1", "0"]  # after the week, "Dec 7"
     assert "Slipping away" in reply and "Carol Danvers" in reply
     [chart] = list(copbot.standin.files.values())
     assert chart["content"].startswith(b"\x89PNG") and chart["channel"].startswith("D")
