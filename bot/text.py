@@ -51,6 +51,14 @@ def title_from(text: str, limit: int = TITLE_LENGTH) -> str:
     return ""
 
 
+def ordinal(number: int) -> str:
+    """ "1st", "2nd", "3rd", "11th", "22nd"."""
+    suffix = (
+        "th" if 11 <= number % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
+    return f"{number}{suffix}"
+
+
 def counted(count: int, noun: str, plural: str | None = None) -> str:
     """ "1 snippet", "2 snippets"; `plural` for nouns that do not just take an s."""
     return f"{count} {noun if count == 1 else plural or noun + 's'}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import literal, tuple_
 from sqlmodel import Session, col, func, select
 
 from storage.clock import utcnow
@@ -69,6 +70,20 @@ def list_prompts(*, session: Session, community_id: int) -> list[Prompt]:
         .order_by(col(Prompt.times_used), col(Prompt.is_default), col(Prompt.id))
     )
     return list(session.exec(query))
+
+
+def position_of(*, session: Session, prompt: Prompt) -> int:
+    """Where `prompt` stands in the order of list_prompts: 1 for the next one posted."""
+    before = session.exec(
+        select(func.count())
+        .select_from(Prompt)
+        .where(
+            Prompt.community_id == prompt.community_id,
+            tuple_(col(Prompt.times_used), col(Prompt.is_default), col(Prompt.id))
+            < tuple_(literal(prompt.times_used), literal(prompt.is_default), literal(prompt.id)),
+        )
+    ).one()
+    return int(before) + 1
 
 
 def remove_prompt(*, session: Session, community_id: int, number: int) -> Prompt | None:

@@ -8,6 +8,7 @@ from bot.blocks.kit import Message, section
 from bot.errors import CopError
 from bot.lookups import named
 from bot.mrkdwn import truncate
+from bot.text import ordinal
 from handlers.commands.common import posted_reply
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import FACILITATORS, Subcommand
@@ -38,13 +39,16 @@ def _list(inv: Invocation, community_id: int) -> Message:
     lines = []
     for i, prompt in enumerate(bank[:LIST_LIMIT]):
         mark = ":arrow_right: " if i == 0 else ""
-        kind = "" if not prompt.is_default else " _(built in)_"
+        kind = "" if prompt.is_default else " _(added here)_"  # the few a community wrote
         used = f" · used {prompt.times_used}×" if prompt.times_used else ""
         shown = truncate(to_mrkdwn(texts[i]), 150)
         lines.append(f"{mark}`{prompt.number}` {shown}{kind}{used}")
     if len(bank) > LIST_LIMIT:
         lines.append(f"…and {len(bank) - LIST_LIMIT} more")
-    header = f"*{len(bank)} prompts*, in the order they will be posted (the arrow is next):"
+    header = (
+        f"*{len(bank)} prompts*, in the order they will be posted (the arrow is next; the "
+        "number is what `/cop prompt remove` takes):"
+    )
     blocks = [section(header)]
     for start in range(0, len(lines), 15):
         blocks.append(section("\n".join(lines[start : start + 15])))
@@ -66,7 +70,11 @@ def run_prompt(inv: Invocation) -> None:
             added = prompts.add_prompt(
                 session=session, community=community, text=rest, created_by=inv.user_id
             )
-            inv.reply_text(f"Added prompt `{added.number}`. It goes out before the built-in ones.")
+            position = prompts.position_of(session=session, prompt=added)
+            inv.reply_text(
+                f"Added prompt `{added.number}`: it is {ordinal(position)} in line to be posted "
+                "(prompts added here go before the built-in ones)."
+            )
         elif action == "list":
             inv.reply(_list(inv, community.id))
         elif action == "remove":

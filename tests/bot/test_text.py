@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.text import first_words, hashtags, normalise_tags, title_from, user_mentions
+from bot.text import first_words, hashtags, normalise_tags, ordinal, title_from, user_mentions
 
 
 def test_hashtags_ignore_channel_links_and_entities() -> None:
@@ -113,3 +113,12 @@ def test_counted_says_one_in_the_singular() -> None:
     assert counted(1, "result") == "1 result"
     assert counted(0, "result") == "0 results"
     assert counted(2, "active person", "active people") == "2 active people"
+
+
+@pytest.mark.parametrize(
+    ("number", "said"),
+    [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"), (13, "13th"),
+     (21, "21st"), (22, "22nd"), (101, "101st"), (111, "111th")],
+)  # fmt: skip
+def test_ordinals(number: int, said: str) -> None:
+    assert ordinal(number) == said

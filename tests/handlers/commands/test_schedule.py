@@ -63,7 +63,7 @@ def test_the_prompt_bank(copbot: Copbot) -> None:
     assert "What did you automate" not in flatten_text(
         copbot.standin.last_message("CPYTHON")["blocks"]
     )
-    prompt_id = listing.text.split("`")[1]
+    prompt_id = listing.text.split(":arrow_right: `")[1].split("`")[0]
     assert "Removed prompt" in copbot.cop(f"/cop prompt remove {prompt_id}")
     assert "There is no prompt `99999`" in copbot.cop("/cop prompt remove 99999")
     assert "Write the question" in copbot.cop("/cop prompt add ?")
