@@ -194,10 +194,12 @@ def _pending(data: HomeData) -> list[Block]:
     return blocks
 
 
-def render_home(data: HomeData) -> dict[str, Any]:
-    """The home tab view for one person (at most Slack's 100 blocks, whatever they belong to)."""
+def render_home(data: HomeData, *, note: str = "") -> dict[str, Any]:
+    """The home tab view for one person (at most Slack's 100 blocks, whatever they belong to),
+    under `note` (mrkdwn: what their last click on it did) when there is one."""
     blocks: list[Block] = [
         header("Your communities of practice"),
+        *([context(note)] if note else []),
         actions(
             button("Share knowledge", HOME_SHARE, style="primary"),
             button("Search knowledge", HOME_SEARCH),

@@ -179,7 +179,9 @@ def home_data(client: WebClient, session: Session, *, team_id: str, user_id: str
     )
 
 
-def publish_home(client: WebClient, session: Session, *, team_id: str, user_id: str) -> None:
-    """Render and publish someone's home tab."""
+def publish_home(
+    client: WebClient, session: Session, *, team_id: str, user_id: str, note: str = ""
+) -> None:
+    """Render and publish someone's home tab (with `note`, what their click just did)."""
     data = home_data(client, session, team_id=team_id, user_id=user_id)
-    client.views_publish(user_id=user_id, view=render_home(data))
+    client.views_publish(user_id=user_id, view=render_home(data, note=note))

@@ -55,8 +55,10 @@ def _show_again(
 ) -> Message | None:
     """The list the button was on, without what was settled: App Home (published here), or
     /cop pending's message (for the caller to respond with, once the session is over)."""
-    if not body.get("response_url"):  # clicked on the home tab
-        publish_home(client, session, team_id=community.team_id, user_id=body["user"]["id"])
+    if not body.get("response_url"):  # clicked on the home tab: it says what was done
+        publish_home(
+            client, session, team_id=community.team_id, user_id=body["user"]["id"], note=note
+        )
         return None
     return pending_message(client, session, community, viewer=body["user"]["id"], note=note)
 

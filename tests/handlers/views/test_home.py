@@ -23,8 +23,12 @@ def test_confirming_from_home_publishes_it_again(copbot: Copbot) -> None:
             user_id="UALICE", action_id=button["action_id"], value=button["value"], view=home
         )
     )
-    assert "Waiting for your confirmation" not in flatten_text(copbot.standin.home_views["UALICE"])
+    again = flatten_text(copbot.standin.home_views["UALICE"])
+    assert "Waiting for your confirmation" not in again
+    assert "Confirmed “Use pathlib”: it is now community knowledge." in again, "it says so"
     assert "Use pathlib" in copbot.cop("/cop search pathlib")
+    _open_home(copbot)  # opened afresh, the note has done its work
+    assert "Confirmed" not in flatten_text(copbot.standin.home_views["UALICE"])
 
 
 def test_home_buttons_open_share_and_search(copbot: Copbot) -> None:
