@@ -94,12 +94,12 @@ def render_schedule(
     return Message(text=f"Schedule of {to_mrkdwn(community_name)}", blocks=blocks)
 
 
-def _day_select(kind: str, label: str, weekday: int) -> Block:
+def _day_select(kind: str, weekday: int) -> Block:
     options = [{"text": plain(name), "value": str(i)} for i, name in enumerate(DAY_NAMES)]
     return {
         "type": "input",
         "block_id": f"{kind}_day",
-        "label": plain(f"{label}: day"),
+        "label": plain("Day"),
         "element": {
             "type": "static_select",
             "action_id": "day",
@@ -110,7 +110,7 @@ def _day_select(kind: str, label: str, weekday: int) -> Block:
 
 
 def _time_and_switch(kind: str, minute: int, enabled: bool) -> list[Block]:
-    on = {"text": plain("On"), "value": "on"}
+    on = {"text": plain("Post it every week"), "value": "on"}
     switch: Block = {"type": "checkboxes", "action_id": "on", "options": [on]}
     if enabled:
         switch["initial_options"] = [on]
@@ -118,7 +118,7 @@ def _time_and_switch(kind: str, minute: int, enabled: bool) -> list[Block]:
         {
             "type": "input",
             "block_id": f"{kind}_time",
-            "label": plain("time"),
+            "label": plain("Time"),
             "element": {
                 "type": "timepicker",
                 "action_id": "time",
@@ -129,7 +129,7 @@ def _time_and_switch(kind: str, minute: int, enabled: bool) -> list[Block]:
             "type": "input",
             "block_id": f"{kind}_on",
             "optional": True,
-            "label": plain("posted"),
+            "label": plain("Posted"),
             "element": switch,
         },
     ]
@@ -141,7 +141,10 @@ def schedule_modal(
     """The `/cop schedule` form: a day, a time and an on/off switch per kind, and the timezone."""
     blocks: list[Block] = []
     for line in lines:
-        blocks.append(_day_select(line.kind, line.label, line.weekday))
+        if blocks:
+            blocks.append({"type": "divider"})
+        blocks.append({"type": "header", "text": plain(line.label)})
+        blocks.append(_day_select(line.kind, line.weekday))
         blocks.extend(_time_and_switch(line.kind, line.minute, line.enabled))
     blocks.append(
         {
