@@ -13,13 +13,14 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def truncate(text: str, limit: int, *, more: str = "") -> str:
+def truncate(text: str, limit: int, *, more: str = "", at_word: bool = False) -> str:
     """Cut `text` to at most `limit` characters, ending in "…" (and `more`, e.g. a link) if cut.
 
     Args:
         text: already-escaped mrkdwn or plain text.
         limit: the maximum length of the result.
         more: appended after the ellipsis when the text is cut (counted in the limit).
+        at_word: cut before a word cut in two (unless that loses more than a third).
     """
     if len(text) <= limit:
         return text
@@ -27,6 +28,8 @@ def truncate(text: str, limit: int, *, more: str = "") -> str:
         more = ""
     keep = max(0, limit - len(ELLIPSIS) - len(more))
     cut = text[:keep]
+    if at_word and not text[keep].isspace() and cut.rfind(" ") > keep * 2 // 3:
+        cut = cut[: cut.rfind(" ")].rstrip(" .,;:")
     # never leave half an escape sequence such as "&am" behind
     amp = cut.rfind("&")
     if amp != -1 and ";" not in cut[amp:] and len(cut) - amp < 5:

@@ -147,7 +147,7 @@ def _card(c: HomeCommunity) -> str:
     ]
     if c.top:
         best = " · ".join(
-            f"{link(t.permalink, truncate(title_of(t.title, t.text), 60))} "
+            f"{link(t.permalink, truncate(title_of(t.title, t.text), 60, at_word=True))} "
             f"(endorsed by {t.endorsements})"
             for t in c.top
         )

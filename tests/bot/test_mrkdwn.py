@@ -106,3 +106,13 @@ def test_a_moment_is_slacks_date_token_with_the_communitys_time_as_fallback() ->
         "<!date^1797004800^{date_short_pretty} at {time}|Fri 11 Dec 17:00 CET>"
     )
     assert when(friday, "UTC", "{date_num}").endswith("^{date_num}|Fri 11 Dec 16:00 UTC>")
+
+
+def test_truncate_at_a_word_keeps_words_whole() -> None:
+    long = "Tip: python -X importtime -c import ourapp prints how long every import takes"
+    assert (
+        truncate(long, 60, at_word=True)
+        == "Tip: python -X importtime -c import ourapp prints how long…"
+    )
+    assert truncate("a" * 100, 60, at_word=True) == "a" * 59 + "…"  # one long word: cut
+    assert truncate("short enough", 60, at_word=True) == "short enough"
