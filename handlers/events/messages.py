@@ -16,7 +16,8 @@ from sqlmodel import Session
 from bot.lookups import workspace_of
 from handlers.shared.knowledge import auto_title, snippet_text
 from handlers.shared.messages import SlackMessage, remember
-from storage import communities, db, knowledge, messages
+from handlers.shared.questions import follow_message
+from storage import communities, db, knowledge, messages, questions
 from storage.models import Snippet
 from storage.tags import edited_tags
 from storage.threads import Reply, root_of
@@ -31,10 +32,14 @@ def message(event: dict[str, Any], client: WebClient, context: BoltContext, logg
     if channel_id.startswith("D") and subtype not in ("message_changed", "message_deleted"):
         return
     with db.session() as session:
-        community = not channel_id.startswith("D") and (
-            communities.channel_binding(session=session, team_id=team_id, channel_id=channel_id)
-            is not None
+        binding = (
+            None
+            if channel_id.startswith("D")
+            else communities.channel_binding(
+                session=session, team_id=team_id, channel_id=channel_id
+            )
         )
+        community = binding is not None
         if subtype == "message_changed":
             now = SlackMessage.from_slack(event.get("message") or {})
             if not (community or _has_snippet(session, team_id, channel_id, now)):
@@ -49,8 +54,10 @@ def message(event: dict[str, Any], client: WebClient, context: BoltContext, logg
             previous = SlackMessage.from_slack(event.get("previous_message") or {"ts": ts})
             if community or _has_snippet(session, team_id, channel_id, previous, ts):
                 _deleted(session, client, team_id, channel_id, ts, previous, logger)
-        elif community:
-            remember(session, team_id, channel_id, SlackMessage.from_slack(event))
+        elif binding is not None:
+            new = SlackMessage.from_slack(event)
+            remember(session, team_id, channel_id, new)
+            follow_message(session, binding=binding, message=new)
 
 
 def _has_snippet(
@@ -82,6 +89,13 @@ def _changed(
     cached = messages.edit_cached_message(
         session=session, team_id=team_id, channel_id=channel_id, ts=edited.ts, text=edited.text
     )
+    questions.update_question_text(  # a question reads as its message does now
+        session=session,
+        team_id=team_id,
+        channel_id=channel_id,
+        message_ts=edited.ts,
+        text=edited.text,
+    )
     if cached is None and cache:
         remember(session, team_id, channel_id, edited)
     # the message's own snippet, and the snippet of the thread it is a reply in
@@ -100,6 +114,9 @@ def _deleted(
     logger: Logger,
 ) -> None:
     messages.delete_cached_message(session=session, team_id=team_id, channel_id=channel_id, ts=ts)
+    questions.forget_question(
+        session=session, team_id=team_id, channel_id=channel_id, message_ts=ts
+    )
     snippet = knowledge.get_snippet(
         session=session, team_id=team_id, channel_id=channel_id, message_ts=ts
     )

@@ -20,6 +20,7 @@ from storage.models.knowledge import (
 )
 from storage.models.kudos import Kudos
 from storage.models.prompts import Prompt
+from storage.models.questions import Question
 from storage.models.schedule import CommunitySchedule, ScheduledPost
 from storage.models.users import UserProfile
 
@@ -38,6 +39,7 @@ __all__ = [
     "Kudos",
     "Member",
     "Prompt",
+    "Question",
     "ScheduledPost",
     "Snippet",
     "SnippetReply",

@@ -44,6 +44,7 @@ class Community(SQLModel, table=True):
     reactions_required: int = Field(default=1)
     require_confirmation: bool = Field(default=False)
     kudos_daily_quota: int = Field(default=10)
+    questions_enabled: bool = Field(default=True)  # question detection (bot.questions)
     paused: bool = Field(default=False)
     paused_reason: str | None = Field(default=None, max_length=500)
     paused_at: datetime | None = when_field()

@@ -1,0 +1,71 @@
+"""Questions followed from the messages copbot already receives (no history polling): asked,
+first answered by someone else, and answered when the asker thanks someone in the thread."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from bot.questions import is_question, is_thanks
+from handlers.shared.messages import SlackMessage
+from storage import messages, questions
+from storage.models import Community, CommunityChannel
+
+
+def follow_message(session: Session, *, binding: CommunityChannel, message: SlackMessage) -> None:
+    """A new message in a community channel (cached already): a person's top-level question is
+    recorded; a reply in a question's thread is its first response, and the asker's thanks
+    marks the reply before it, by someone else, as its answer."""
+    if not message.is_knowledge:
+        return
+    team_id, channel_id = binding.team_id, binding.channel_id
+    if message.is_reply and message.thread_ts:
+        question = questions.question_at(
+            session=session, team_id=team_id, channel_id=channel_id, message_ts=message.thread_ts
+        )
+        if question is None:
+            return
+        at = messages.ts_to_datetime(message.ts)
+        questions.record_reply(session=session, question=question, replier_id=message.user, at=at)
+        if message.user == question.asker_id and is_thanks(message.text):
+            answer = _answer_before(session, question.asker_id, binding, message)
+            if answer is not None:
+                questions.mark_answered(
+                    session=session,
+                    question=question,
+                    answered_by=answer.user,
+                    answer_ts=answer.ts,
+                    at=at,
+                )
+        return
+    if not is_question(message.text):
+        return
+    community = session.get(Community, binding.community_id)
+    if community is None or not community.questions_enabled:
+        return
+    questions.record_question(
+        session=session,
+        team_id=team_id,
+        community_id=binding.community_id,
+        channel_id=channel_id,
+        message_ts=message.ts,
+        is_private=binding.is_private,
+        asker_id=message.user,
+        text=message.text,
+        asked_at=messages.ts_to_datetime(message.ts),
+    )
+
+
+def _answer_before(
+    session: Session, asker_id: str, binding: CommunityChannel, thanks: SlackMessage
+) -> SlackMessage | None:
+    """The latest reply by someone other than the asker before their thanks."""
+    replies = messages.thread_replies(
+        session=session,
+        team_id=binding.team_id,
+        channel_id=binding.channel_id,
+        thread_ts=thanks.thread_ts or "",
+    )
+    for reply in reversed(replies):
+        if float(reply.ts) < float(thanks.ts) and reply.user_id != asker_id:
+            return SlackMessage(reply.ts, reply.user_id, reply.text, reply.thread_ts)
+    return None

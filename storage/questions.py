@@ -1,0 +1,128 @@
+"""Questions asked in community channels: recorded once, their first reply, their answer.
+
+Every change is one conditional statement (first reply only if none yet, answered only while
+open), so a re-delivered event or two at once change a question once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col, delete, select
+
+from storage.models.questions import QUESTION_ANSWERED, QUESTION_OPEN, Question
+from storage.types import no_nul
+from storage.upsert import insert_if_absent
+
+
+def record_question(
+    *,
+    session: Session,
+    team_id: str,
+    community_id: int,
+    channel_id: str,
+    message_ts: str,
+    is_private: bool,
+    asker_id: str,
+    text: str,
+    asked_at: datetime,
+) -> bool:
+    """Record a question (markup `text`); False when its message was recorded already.
+
+    Args:
+        session: the open session (committed here).
+        team_id: the workspace.
+        community_id: the community of the channel it was asked in.
+        channel_id: where it was asked.
+        message_ts: its message.
+        is_private: whether the channel is private (its question stays there).
+        asker_id: who asked.
+        text: what they asked, as markup.
+        asked_at: when.
+    """
+    values = dict(
+        team_id=team_id,
+        community_id=community_id,
+        channel_id=channel_id,
+        message_ts=message_ts,
+        is_private=is_private,
+        asker_id=asker_id,
+        text=no_nul(text),
+        asked_at=asked_at,
+        status=QUESTION_OPEN,
+    )
+    inserted = insert_if_absent(session=session, model=Question, values=values)
+    session.commit()
+    return inserted
+
+
+def question_at(
+    *, session: Session, team_id: str, channel_id: str, message_ts: str
+) -> Question | None:
+    """The question asked by a message, if it was one."""
+    return session.exec(
+        select(Question).where(
+            Question.team_id == team_id,
+            Question.channel_id == channel_id,
+            Question.message_ts == message_ts,
+        )
+    ).first()
+
+
+def record_reply(*, session: Session, question: Question, replier_id: str, at: datetime) -> bool:
+    """A reply in the question's thread: the first by someone other than the asker is its
+    first response. True when this reply was it."""
+    if replier_id == question.asker_id:
+        return False
+    done = session.connection().execute(
+        update(Question)
+        .where(col(Question.id) == question.id, col(Question.first_reply_at).is_(None))
+        .values(first_reply_at=at, first_replier_id=replier_id)
+    )
+    session.commit()
+    return bool(done.rowcount)
+
+
+def mark_answered(
+    *, session: Session, question: Question, answered_by: str, answer_ts: str, at: datetime
+) -> bool:
+    """The question is answered by `answered_by`'s reply `answer_ts`; False when it was no
+    longer open (answered or closed before), so an answer is counted once."""
+    done = session.connection().execute(
+        update(Question)
+        .where(col(Question.id) == question.id, col(Question.status) == QUESTION_OPEN)
+        .values(
+            status=QUESTION_ANSWERED, answered_by=answered_by, answer_ts=answer_ts, answered_at=at
+        )
+    )
+    session.commit()
+    return bool(done.rowcount)
+
+
+def update_question_text(
+    *, session: Session, team_id: str, channel_id: str, message_ts: str, text: str
+) -> None:
+    """The asker edited their question: it reads as the message does now."""
+    session.connection().execute(
+        update(Question)
+        .where(
+            col(Question.team_id) == team_id,
+            col(Question.channel_id) == channel_id,
+            col(Question.message_ts) == message_ts,
+        )
+        .values(text=no_nul(text))
+    )
+    session.commit()
+
+
+def forget_question(*, session: Session, team_id: str, channel_id: str, message_ts: str) -> None:
+    """The question's message was deleted: so is the question."""
+    session.connection().execute(
+        delete(Question).where(
+            col(Question.team_id) == team_id,
+            col(Question.channel_id) == channel_id,
+            col(Question.message_ts) == message_ts,
+        )
+    )
+    session.commit()

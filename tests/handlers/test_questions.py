@@ -1,0 +1,100 @@
+"""Questions followed from message events as Slack sends them: a question asked is recorded
+once, its first reply by someone else is its first response, the asker's thanks marks the
+reply before it as the answer; edits and deletes follow the message."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from storage import communities, db
+from storage.models import Question
+from tests.harness import TEAM, Copbot
+
+
+def _questions() -> list[Question]:
+    with db.session() as session:
+        return list(session.exec(select(Question).order_by(Question.id)))
+
+
+def test_a_question_is_recorded_once_and_a_statement_is_not(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.say("TIL: `functools.cache` keeps `self` alive. Use `cached_property`.", user="UBOB")
+    ts = copbot.say("How do I pin <dependencies> in a monorepo?", user="UBOB")
+    copbot.say("Lunch, who's in?", user="UCAROL", channel="CRANDOM")  # no community there
+    [question] = _questions()
+    assert (question.message_ts, question.asker_id, question.status) == (ts, "UBOB", "open")
+    assert question.text == "How do I pin &lt;dependencies&gt; in a monorepo?", "markup, as stored"
+    assert question.first_reply_at is None and not question.is_private
+
+    copbot.event(  # the same message event again
+        {
+            "type": "message",
+            "channel": "CPYTHON",
+            "user": "UBOB",
+            "text": question.text,
+            "ts": ts,
+            "team": "T0001",
+        }
+    )
+    assert len(_questions()) == 1, "a re-delivered event records nothing twice"
+
+
+def test_first_response_and_an_answer_by_thanks(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    asked = copbot.say("Does anyone know why my Celery workers die silently?", user="UBOB")
+    copbot.say("Any logs?", user="UBOB", thread_ts=asked)  # the asker: no response yet
+    assert _questions()[0].first_reply_at is None
+    first = copbot.say("Check the OOM killer in dmesg", user="UALICE", thread_ts=asked)
+    copbot.say("+1, same here last month", user="UCAROL", thread_ts=asked)
+    question = _questions()[0]
+    assert question.first_replier_id == "UALICE" and question.first_reply_at is not None
+    assert question.status == "open"
+    copbot.say("Thanks, that worked!", user="UBOB", thread_ts=asked)
+    question = _questions()[0]
+    assert (question.status, question.answered_by, question.answer_ts) == (
+        "answered",
+        "UCAROL",  # the reply just before the thanks
+        copbot.standin.messages("CPYTHON")[-2]["ts"],
+    )
+    assert first != question.answer_ts
+    copbot.say("thanks again", user="UBOB", thread_ts=asked)
+    assert _questions()[0].answer_ts == question.answer_ts, "answered once"
+
+
+def test_thanks_in_advance_and_others_thanks_do_not_answer(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    asked = copbot.say("How can I speed up our Docker builds? Thanks in advance", user="UBOB")
+    copbot.say("Use BuildKit cache mounts", user="UALICE", thread_ts=asked)
+    copbot.say("Thanks in advance for more ideas", user="UBOB", thread_ts=asked)
+    copbot.say("Thanks Alice, that worked for me too", user="UCAROL", thread_ts=asked)
+    assert _questions()[0].status == "open"
+
+
+def test_edits_and_deletes_follow_the_message(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    asked = copbot.say("How do I rotate the API keys?", user="UBOB")
+    copbot.edit(asked, "How do I rotate the API keys without downtime?")
+    assert _questions()[0].text == "How do I rotate the API keys without downtime?"
+    copbot.delete(asked)
+    assert _questions() == []
+
+
+def test_facilitators_can_turn_detection_off(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    with db.session() as session:
+        guild = communities.community_for_channel(
+            session=session, team_id=TEAM, channel_id="CPYTHON"
+        )
+        assert guild is not None and guild.questions_enabled
+        guild.questions_enabled = False
+        session.add(guild)
+        session.commit()
+    copbot.say("How do I pin dependencies?", user="UBOB")
+    assert _questions() == []
+
+
+def test_a_private_channels_question_is_marked_private(copbot: Copbot) -> None:
+    copbot.cop("/cop create Secret Society", channel="CSECRET")
+    copbot.say("Where is the vault code kept?", user="UALICE", channel="CSECRET")
+    [question] = _questions()
+    assert question.is_private and question.channel_id == "CSECRET"
