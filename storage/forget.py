@@ -20,6 +20,7 @@ from storage.models import (
     Endorsement,
     Kudos,
     Member,
+    Question,
     Snippet,
     SnippetReply,
     UserProfile,
@@ -123,6 +124,20 @@ def forget_user(*, session: Session, team_id: str, user_id: str) -> Forgotten:
         session.execute(
             delete(Member).where(col(Member.team_id) == team_id, col(Member.user_id) == user_id)
         )
+    )
+    # questions they asked go (their words); where they replied or answered, no name stays
+    session.execute(
+        delete(Question).where(col(Question.team_id) == team_id, col(Question.asker_id) == user_id)
+    )
+    session.execute(
+        update(Question)
+        .where(col(Question.team_id) == team_id, col(Question.first_replier_id) == user_id)
+        .values(first_replier_id=None)
+    )
+    session.execute(
+        update(Question)
+        .where(col(Question.team_id) == team_id, col(Question.answered_by) == user_id)
+        .values(answered_by=None)
     )
     messages = _count(
         session.execute(

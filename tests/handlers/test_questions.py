@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from storage import communities, db
 from storage.models import Question
+from tests.handlers.commands.test_forget import _forget
 from tests.harness import TEAM, Copbot
 
 
@@ -98,3 +99,17 @@ def test_a_private_channels_question_is_marked_private(copbot: Copbot) -> None:
     copbot.say("Where is the vault code kept?", user="UALICE", channel="CSECRET")
     [question] = _questions()
     assert question.is_private and question.channel_id == "CSECRET"
+
+
+def test_forget_me_takes_their_questions_and_their_name_off_others(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    mine = copbot.say("How do I rotate the API keys?", user="UBOB")
+    theirs = copbot.say("Does anyone use Renovate?", user="UCAROL")
+    copbot.say("Yes, on every repo", user="UBOB", thread_ts=theirs)
+    copbot.say("Thanks, that helped", user="UCAROL", thread_ts=theirs)
+    copbot.say("Use the vault CLI", user="UALICE", thread_ts=mine)
+    forgotten = _forget(copbot, "UBOB")  # /cop forget me, confirmed
+    assert "removed" in forgotten.lower() or "deleted" in forgotten.lower(), forgotten
+    [left] = _questions()
+    assert left.message_ts == theirs and left.status == "answered"
+    assert left.first_replier_id is None and left.answered_by is None
