@@ -84,6 +84,8 @@ def page(browser: Any, runner: SandboxRunner) -> Iterator[Any]:
     errors: list[str] = []
     opened.on("pageerror", lambda error: errors.append(str(error)))
     opened.goto(runner.url)
+    # the page has drawn the workspace (its first state arrived) before anyone types
+    opened.locator("[data-testid=messages] .message").first.wait_for()
     try:
         yield opened
         assert errors == [], f"the page's JavaScript failed: {errors}"
