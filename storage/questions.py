@@ -7,10 +7,12 @@ open), so a re-delivered event or two at once change a question once.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import update
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, func, select
 
+from storage.models import ChannelMessage
 from storage.models.questions import QUESTION_ANSWERED, QUESTION_OPEN, Question
 from storage.types import no_nul
 from storage.upsert import insert_if_absent
@@ -126,3 +128,56 @@ def forget_question(*, session: Session, team_id: str, channel_id: str, message_
         )
     )
     session.commit()
+
+
+class Listed(NamedTuple):
+    """A question as /cop questions lists it, with how many replies its thread has."""
+
+    question: Question
+    replies: int
+
+
+_REPLIES = (
+    select(func.count())
+    .select_from(ChannelMessage)
+    .where(
+        col(ChannelMessage.team_id) == col(Question.team_id),
+        col(ChannelMessage.channel_id) == col(Question.channel_id),
+        col(ChannelMessage.thread_ts) == col(Question.message_ts),
+        col(ChannelMessage.deleted_at).is_(None),
+    )
+    .correlate(Question)
+    .scalar_subquery()
+)
+
+
+def questions_of(
+    *,
+    session: Session,
+    community_id: int,
+    status: str | None = None,
+    asker_id: str | None = None,
+    limit: int = 50,
+) -> list[Listed]:
+    """A community's questions with their reply counts: open ones oldest first (the longest
+    waiting on top), answered ones latest answered first, someone's own newest first.
+
+    Args:
+        session: the open session.
+        community_id: the community.
+        status: QUESTION_OPEN, QUESTION_ANSWERED or None for any.
+        asker_id: only this person's.
+        limit: at most this many.
+    """
+    query = select(Question, _REPLIES).where(Question.community_id == community_id)
+    if status is not None:
+        query = query.where(Question.status == status)
+    if asker_id is not None:
+        query = query.where(Question.asker_id == asker_id)
+    if status == QUESTION_OPEN:
+        query = query.order_by(col(Question.asked_at), col(Question.id))
+    elif status == QUESTION_ANSWERED:
+        query = query.order_by(col(Question.answered_at).desc(), col(Question.id).desc())
+    else:
+        query = query.order_by(col(Question.asked_at).desc(), col(Question.id).desc())
+    return [Listed(q, int(n or 0)) for q, n in session.exec(query.limit(limit))]

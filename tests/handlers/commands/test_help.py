@@ -51,7 +51,7 @@ def test_an_unknown_subcommand_gets_related_commands_not_the_whole_help(copbot: 
 
 
 def test_nothing_alike_gets_no_made_up_suggestions(copbot: Copbot) -> None:
-    for typed in ("xyzzy", "questions"):
+    for typed in ("xyzzy", "canvas"):
         reply = copbot.cop(f"/cop {typed}")
         assert f"I don't know `/cop {typed}`. `/cop help` lists what copbot can do." in reply
         assert reply.responses[0]["text"].count("`/cop ") == 2  # what was typed, and help

@@ -1,0 +1,86 @@
+"""/cop questions: a community's questions, with their age, replies and what became of them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.blocks.kit import Block, Message, context, link, section
+from bot.mrkdwn import escape
+from bot.text import counted, title_from
+from storage.markup import to_mrkdwn, visible
+
+SHOWN = 10  # questions listed; the rest are counted
+LINES_PER_SECTION = 5
+
+OPEN, ANSWERED, MINE = "open", "answered", "mine"
+HEADINGS = {
+    OPEN: "Open questions in *{name}*, the longest waiting first",
+    ANSWERED: "Answered questions in *{name}*, the latest first",
+    MINE: "Your questions in *{name}*, the newest first",
+}
+EMPTY = {
+    OPEN: "No open questions in *{name}*. A question asked in the channel shows up here "
+    "until someone answers it.",
+    ANSWERED: "No answered questions in *{name}* yet. When an asker thanks someone in the "
+    "thread, their question counts as answered.",
+    MINE: "You haven't asked a question in *{name}* yet: ask in the channel, and it shows up here.",
+}
+
+
+@dataclass(frozen=True)
+class QuestionLine:
+    """One question as listed (text is markup; names already looked up)."""
+
+    text: str
+    permalink: str
+    asker: str
+    age: timedelta
+    replies: int
+    answered_by: str = ""  # a name, when it was answered
+    open: bool = True
+
+
+def ago(age: timedelta) -> str:
+    """ "just now", "5 minutes ago", "3 hours ago", "2 days ago", "5 weeks ago"."""
+    minutes = int(age.total_seconds() // 60)
+    if minutes < 1:
+        return "just now"
+    for size, unit in ((60 * 24 * 7, "week"), (60 * 24, "day"), (60, "hour"), (1, "minute")):
+        if minutes >= size:
+            return f"{counted(minutes // size, unit)} ago"
+    return "just now"
+
+
+def _line(item: QuestionLine) -> str:
+    title = visible(title_from(item.text, 80)) or "(no text)"  # link() wants it as read
+    asked = f"asked by {escape(item.asker)} {ago(item.age)}"
+    if not item.open:
+        status = f"answered by {escape(item.answered_by)}" if item.answered_by else "answered"
+    elif item.replies:
+        status = counted(item.replies, "reply", "replies")
+    else:
+        status = "no reply yet"
+    return f"• {link(item.permalink, title)}, {asked} · {status}"
+
+
+def render_questions(
+    *, community_name: str, which: str, items: Sequence[QuestionLine], total: int
+) -> Message:
+    """The list, or a line saying there is nothing in it and how questions get there."""
+    name = to_mrkdwn(community_name)
+    if not items:
+        text = EMPTY[which].format(name=name)
+        return Message(text=text, blocks=[section(f":grey_question: {text}")])
+    heading = HEADINGS[which].format(name=name) + f" ({total})"
+    lines = [_line(item) for item in items[:SHOWN]]
+    blocks: list[Block] = [section(f":grey_question: {heading}")]
+    for start in range(0, len(lines), LINES_PER_SECTION):
+        blocks.append(section("\n".join(lines[start : start + LINES_PER_SECTION])))
+    if total > len(lines):
+        blocks.append(context(f"…and {total - len(lines)} more."))
+    blocks.append(
+        context("`/cop questions open`, `/cop questions answered` or `/cop questions mine`.")
+    )
+    return Message(text=f"{heading.replace('*', '')}", blocks=blocks)
