@@ -12,7 +12,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from storage import communities, db, schedule
+from storage import communities, db, questions, schedule
+from storage.models.questions import QUESTION_ANSWERED
 
 from .driver import Sandbox
 from .slack.shapes import format_ts
@@ -63,7 +64,13 @@ GUILD_TALK: list[tuple[str, str, list[tuple[str, str]]]] = [
         "function keyed on something small. #gotchas",
         [],
     ),
-    ("UJORDAN", "Anyone going to the PyData meetup next Thursday?", [("USAM", "I'll be there!")]),
+    ("UJORDAN", "PyData meetup next Thursday, I'll be there :tada:", [("USAM", "Me too!")]),
+    (
+        "UMARCO",
+        "Has anyone run our test suite with pytest-xdist? It hangs on the database fixtures "
+        "for me. #testing",
+        [],
+    ),
     (
         "UPRIYA",
         "Reminder of our review habits: small PRs, one reviewer, answer within a day, and "
@@ -71,6 +78,7 @@ GUILD_TALK: list[tuple[str, str, list[tuple[str, str]]]] = [
         [],
     ),
 ]
+THANKS = "Thanks @lena, that worked: our monorepo builds the same everywhere now."
 PROMPT_ANSWERS = [
     (
         "ULENA",
@@ -117,8 +125,9 @@ def seed_talk(sandbox: Sandbox) -> None:
 
 
 def seed_activity(sandbox: Sandbox) -> None:
-    """What the guild did with its talk: two tips saved with 💡 (one endorsed twice), this
-    week's prompt posted and answered, kudos by command and by reaction."""
+    """What the guild did with its talk: two tips saved with 💡 (one endorsed twice), Sam's
+    question answered (Marco's stays open), this week's prompt posted and answered, kudos by
+    command and by reaction."""
     ws = sandbox.standin
     tip, lock_file = _ts_of(sandbox, "importtime"), _ts_of(sandbox, "lock everything")
     sandbox.react("USAM", GUILD, tip, "bulb")
@@ -126,6 +135,9 @@ def seed_activity(sandbox: Sandbox) -> None:
     sandbox.react("ULENA", GUILD, tip, "bulb")
     sandbox.react("UMARCO", GUILD, lock_file, "bulb")
     _wait(sandbox, lambda: _told(sandbox, "UMARCO", "knowledge"), "save the lock-file advice")
+    pinning = _ts_of(sandbox, "pin dependencies")  # Sam's question, answered by Lena
+    sandbox.post("USAM", GUILD, THANKS, thread_ts=pinning)
+    _wait(sandbox, lambda: _answered(ws.team_id, pinning), "see Sam's question answered")
 
     before = {m["ts"] for m in ws.messages(GUILD)}
     sandbox.command(FACILITATOR, GUILD, "/cop prompt now")
@@ -169,6 +181,14 @@ def _prompt_recorded(team_id: str, ts: str) -> bool:
             return False
         posted = schedule.last_post(session=session, community_id=guild.id, kind="prompt")
         return posted is not None and posted.message_ts == ts
+
+
+def _answered(team_id: str, ts: str) -> bool:
+    with db.session() as session:
+        asked = questions.question_at(
+            session=session, team_id=team_id, channel_id=GUILD, message_ts=ts
+        )
+        return asked is not None and asked.status == QUESTION_ANSWERED
 
 
 def _wait(sandbox: Sandbox, predicate: Any, what: str) -> Any:

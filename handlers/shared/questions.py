@@ -8,6 +8,7 @@ from sqlmodel import Session
 from bot.questions import is_question, is_thanks
 from handlers.shared.messages import SlackMessage
 from storage import messages, questions
+from storage.markup import mentioned_users
 from storage.models import Community, CommunityChannel
 
 
@@ -58,14 +59,18 @@ def follow_message(session: Session, *, binding: CommunityChannel, message: Slac
 def _answer_before(
     session: Session, asker_id: str, binding: CommunityChannel, thanks: SlackMessage
 ) -> SlackMessage | None:
-    """The latest reply by someone other than the asker before their thanks."""
+    """The reply the asker's thanks is for: the latest by the person they thank by name
+    ("thanks @lena"), else the latest by anyone other than the asker, before the thanks."""
     replies = messages.thread_replies(
         session=session,
         team_id=binding.team_id,
         channel_id=binding.channel_id,
         thread_ts=thanks.thread_ts or "",
     )
-    for reply in reversed(replies):
-        if float(reply.ts) < float(thanks.ts) and reply.user_id != asker_id:
-            return SlackMessage(reply.ts, reply.user_id, reply.text, reply.thread_ts)
-    return None
+    before = [r for r in replies if float(r.ts) < float(thanks.ts) and r.user_id != asker_id]
+    thanked = mentioned_users(thanks.text)
+    chosen = [r for r in before if r.user_id in thanked] or before
+    if not chosen:
+        return None
+    reply = chosen[-1]
+    return SlackMessage(reply.ts, reply.user_id, reply.text, reply.thread_ts)

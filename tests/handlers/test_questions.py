@@ -113,3 +113,13 @@ def test_forget_me_takes_their_questions_and_their_name_off_others(copbot: Copbo
     [left] = _questions()
     assert left.message_ts == theirs and left.status == "answered"
     assert left.first_replier_id is None and left.answered_by is None
+
+
+def test_thanking_someone_by_name_credits_their_reply(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    asked = copbot.say("How do you all pin dependencies?", user="UBOB")
+    answer = copbot.say("Lock everything, commit the lock file", user="UALICE", thread_ts=asked)
+    copbot.say("+1, and upgrade it weekly", user="UCAROL", thread_ts=asked)
+    copbot.say("Thanks @alice, that worked", user="UBOB", thread_ts=asked)
+    question = _questions()[0]
+    assert (question.answered_by, question.answer_ts) == ("UALICE", answer)

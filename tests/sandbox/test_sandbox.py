@@ -65,9 +65,9 @@ def test_a_new_sandbox_is_the_demo_workspace(page: PageClient) -> None:
     announcement = state["messages"][0]
     assert announcement["is_bot"] and "Python Guild" in announcement["text"]
     pinning = message_by(state, "pin dependencies")
-    assert pinning["reply_count"] == 2
+    assert pinning["reply_count"] == 3  # Lena, Jordan, and Sam thanking Lena
     thread = page.state(thread=pinning["ts"])["thread"]
-    assert [r["name"] for r in thread["replies"]] == ["Lena Fischer", "Jordan Lee"]
+    assert [r["name"] for r in thread["replies"]] == ["Lena Fischer", "Jordan Lee", "Sam Okafor"]
     assert state["next_post"]["label"].endswith("of Python Guild")
     assert page.state(RANDOM)["messages"], "#random has its own chatter"
 
@@ -86,6 +86,12 @@ def test_the_demo_workspace_has_knowledge_a_prompt_and_kudos(page: PageClient) -
     assert [a["name"] for a in answers] == ["Lena Fischer", "Marco Rossi"]
     assert "gave kudos" in text_of(state["messages"])
     assert not any(m["ephemeral"] for m in state["messages"]), "seed-time notes are gone"
+
+    page.send("/cop questions")
+    open_questions = text_of(page.ephemeral_with("Open questions"))
+    assert "pytest-xdist" in open_questions and "pin dependencies" not in open_questions
+    page.send("/cop questions answered")
+    assert "answered by Lena Fischer" in text_of(page.ephemeral_with("Answered questions"))
 
     page.send("/cop search lock")
     found = page.ephemeral_with("1 result for lock")
