@@ -57,7 +57,7 @@ def message(event: dict[str, Any], client: WebClient, context: BoltContext, logg
         elif binding is not None:
             new = SlackMessage.from_slack(event)
             remember(session, team_id, channel_id, new)
-            follow_message(session, binding=binding, message=new)
+            follow_message(client, session, binding=binding, message=new)
 
 
 def _has_snippet(

@@ -3,19 +3,27 @@ first answered by someone else, and answered when the asker thanks someone in th
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot.questions import is_question, is_thanks
-from handlers.shared.messages import SlackMessage
-from storage import messages, questions
+from handlers.shared.knowledge import new_snippet, recorded_by
+from handlers.shared.messages import SlackMessage, fetch_message
+from storage import knowledge, messages, questions
 from storage.markup import mentioned_users
-from storage.models import Community, CommunityChannel
+from storage.models import Community, CommunityChannel, Question
+from storage.models.knowledge import SOURCE_ANSWER
 
 
-def follow_message(session: Session, *, binding: CommunityChannel, message: SlackMessage) -> None:
+def follow_message(
+    client: WebClient, session: Session, *, binding: CommunityChannel, message: SlackMessage
+) -> None:
     """A new message in a community channel (cached already): a person's top-level question is
     recorded; a reply in a question's thread is its first response, and the asker's thanks
-    marks the reply before it, by someone else, as its answer."""
+    marks the reply before it, by someone else, as its answer, whose thread becomes
+    knowledge."""
     if not message.is_knowledge:
         return
     team_id, channel_id = binding.team_id, binding.channel_id
@@ -29,14 +37,14 @@ def follow_message(session: Session, *, binding: CommunityChannel, message: Slac
         questions.record_reply(session=session, question=question, replier_id=message.user, at=at)
         if message.user == question.asker_id and is_thanks(message.text):
             answer = _answer_before(session, question.asker_id, binding, message)
-            if answer is not None:
-                questions.mark_answered(
-                    session=session,
-                    question=question,
-                    answered_by=answer.user,
-                    answer_ts=answer.ts,
-                    at=at,
-                )
+            if answer is not None and questions.mark_answered(
+                session=session,
+                question=question,
+                answered_by=answer.user,
+                answer_ts=answer.ts,
+                at=at,
+            ):
+                keep_answer(client, session, question=question, answer=answer)
         return
     if not is_question(message.text):
         return
@@ -74,3 +82,37 @@ def _answer_before(
         return None
     reply = chosen[-1]
     return SlackMessage(reply.ts, reply.user_id, reply.text, reply.thread_ts)
+
+
+def keep_answer(
+    client: WebClient, session: Session, *, question: Question, answer: SlackMessage
+) -> None:
+    """An answered question's thread becomes a knowledge candidate, credited to whoever
+    answered and saved by the asker: confirmed, or pending where the community confirms
+    knowledge first (its facilitators are told as for any)."""
+    community = session.get(Community, question.community_id)
+    root = fetch_message(
+        client,
+        session,
+        team_id=question.team_id,
+        channel_id=question.channel_id,
+        ts=question.message_ts,
+    )
+    if community is None or root is None or not root.is_knowledge:
+        return
+    new = new_snippet(
+        client,
+        session,
+        team_id=question.team_id,
+        channel_id=question.channel_id,
+        message=root,
+        curator_id=question.asker_id,
+        source=SOURCE_ANSWER,
+    )
+    snippet, created = knowledge.capture_snippet(
+        session=session, community=community, new=replace(new, author_id=answer.user)
+    )
+    if created:
+        recorded_by(
+            client, session, community=community, snippet=snippet, user_id=question.asker_id
+        )

@@ -32,6 +32,7 @@ CONFIRMED_ON_PURPOSE = "purpose"
 SOURCE_REACTION = "reaction"
 SOURCE_COMMAND = "command"
 SOURCE_SHORTCUT = "shortcut"
+SOURCE_ANSWER = "answer"  # a question's thread, once its asker said it was answered
 
 
 def _snippet_fk() -> Column[int]:

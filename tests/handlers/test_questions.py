@@ -9,6 +9,7 @@ from sqlmodel import select
 from storage import communities, db
 from storage.models import Question
 from tests.handlers.commands.test_forget import _forget
+from tests.handlers.knowledge_helpers import snippet_at
 from tests.harness import TEAM, Copbot
 
 
@@ -123,3 +124,32 @@ def test_thanking_someone_by_name_credits_their_reply(copbot: Copbot) -> None:
     copbot.say("Thanks @alice, that worked", user="UBOB", thread_ts=asked)
     question = _questions()[0]
     assert (question.answered_by, question.answer_ts) == ("UALICE", answer)
+
+
+def test_an_answered_threads_becomes_knowledge_credited_to_who_answered(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    asked = copbot.say("How do I find slow imports?", user="UBOB")
+    copbot.say("`python -X importtime` prints each import's cost", user="UALICE", thread_ts=asked)
+    copbot.say("Thanks @alice, that worked", user="UBOB", thread_ts=asked)
+    snippet = snippet_at(asked)
+    assert snippet is not None and snippet.source == "answer"
+    assert (snippet.author_id, snippet.curator_id, snippet.status) == (
+        "UALICE",
+        "UBOB",
+        "confirmed",
+    )
+    assert "How do I find slow imports?" in snippet.text and "importtime" in snippet.text
+    found = copbot.cop("/cop search importtime", user="UCAROL").text
+    assert "How do I find slow imports?" in found and "by Alice Liddell" in found
+    copbot.say("thanks again!", user="UBOB", thread_ts=asked)
+    assert snippet_at(asked).id == snippet.id, "kept once"
+
+
+def test_where_knowledge_is_confirmed_first_the_answer_waits(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.cop("/cop settings confirmation on")
+    asked = copbot.say("Which linter do you use for Terraform?", user="UBOB")
+    copbot.say("tflint, with the AWS ruleset", user="UCAROL", thread_ts=asked)
+    copbot.say("Thank you, that did it", user="UBOB", thread_ts=asked)
+    assert snippet_at(asked).status == "pending"
+    assert "tflint" in copbot.cop("/cop pending").text

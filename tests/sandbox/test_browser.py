@@ -182,7 +182,7 @@ def test_a_facilitators_first_week_for_the_readme(page: Any, tmp_path: Path) -> 
     page.locator("[data-testid=home-link]").click()
     home = page.locator("[data-testid=home]")
     expect(home).to_contain_text("Most endorsed")
-    expect(home).to_contain_text("Last 7 days: 2 new snippets")
+    expect(home).to_contain_text("Last 7 days: 3 new snippets")
     page.screenshot(path=str(shots / "app-home.png"))
 
     page.locator("[data-testid=channel-link][data-channel=CPYTHONGUILD]").click()

@@ -94,8 +94,9 @@ def test_the_demo_workspace_has_knowledge_a_prompt_and_kudos(page: PageClient) -
     assert "answered by Lena Fischer" in text_of(page.ephemeral_with("Answered questions"))
 
     page.send("/cop search lock")
-    found = page.ephemeral_with("1 result for lock")
-    assert "pip-compile" in text_of(found), "a saved thread reply is found"
+    found = text_of(page.ephemeral_with("2 results for lock"))
+    assert "pip-compile" in found, "a saved thread reply is found"
+    assert "pin dependencies" in found, "and the answered question's thread, kept as knowledge"
     priya = PageClient(page.runner, "UPRIYA")
     priya.send("/cop digest")
     preview = text_of(priya.ephemeral_with("week in review"))
@@ -240,7 +241,7 @@ def test_after_a_jump_copbot_lives_in_sandbox_time(runner: SandboxRunner) -> Non
     lena = PageClient(runner, "ULENA")
     jump_to_digest(lena)
     first_digest = lena.state()["messages"][-1]
-    assert "2 new snippets, 2 kudos" in first_digest["text"], "the demo seed's week"
+    assert "3 new snippets, 2 kudos" in first_digest["text"], "the demo seed's week"
     jumped_to = lena.state()["now"]
 
     tip = message_by(lena.state(), "review habits")
