@@ -20,6 +20,7 @@ from bot.private import tell
 from handlers.shared.knowledge import confirmation_note, endorse, new_snippet, pending_reason
 from handlers.shared.kudos import thank_by_reaction, unthank_by_reaction
 from handlers.shared.messages import fetch_message
+from handlers.shared.questions import ANSWERED_EMOJI, answered_by_reaction
 from storage import communities, db, knowledge
 from storage.models import Community
 from storage.models.knowledge import SOURCE_REACTION, STATUS_WITHDRAWN
@@ -73,7 +74,8 @@ def _reaction(session: Session, event: dict[str, Any], context: BoltContext) -> 
 def reaction_added(
     event: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger
 ) -> None:
-    """A knowledge emoji captures or endorses the message; a kudos emoji thanks its author."""
+    """A knowledge emoji captures or endorses the message; a kudos emoji thanks its author;
+    ✅ from a question's asker (or a facilitator) says it was answered."""
     with db.session() as session:
         reaction = _reaction(session, event, context)
         if reaction is None:
@@ -90,6 +92,15 @@ def reaction_added(
                 giver_id=reaction.user_id,
                 item_user=reaction.item_user,
                 bot_user_id=context.bot_user_id or "",
+            )
+        elif reaction.emoji == ANSWERED_EMOJI:
+            answered_by_reaction(
+                client,
+                session,
+                community=reaction.community,
+                channel_id=reaction.channel_id,
+                ts=reaction.ts,
+                user_id=reaction.user_id,
             )
 
 

@@ -11,10 +11,16 @@ from sqlmodel import Session
 from bot.questions import is_question, is_thanks
 from handlers.shared.knowledge import new_snippet, recorded_by
 from handlers.shared.messages import SlackMessage, fetch_message
+from handlers.shared.roles import is_facilitator
 from storage import knowledge, messages, questions
+from storage.clock import utcnow
 from storage.markup import mentioned_users
 from storage.models import Community, CommunityChannel, Question
 from storage.models.knowledge import SOURCE_ANSWER
+from storage.models.questions import QUESTION_OPEN
+
+# the reaction by which an asker (or a facilitator) says a question was answered
+ANSWERED_EMOJI = "white_check_mark"
 
 
 def follow_message(
@@ -69,19 +75,81 @@ def _answer_before(
 ) -> SlackMessage | None:
     """The reply the asker's thanks is for: the latest by the person they thank by name
     ("thanks @lena"), else the latest by anyone other than the asker, before the thanks."""
-    replies = messages.thread_replies(
-        session=session,
+    return _latest_reply(
+        session,
         team_id=binding.team_id,
         channel_id=binding.channel_id,
         thread_ts=thanks.thread_ts or "",
+        asker_id=asker_id,
+        before=float(thanks.ts),
+        thanked=mentioned_users(thanks.text),
     )
-    before = [r for r in replies if float(r.ts) < float(thanks.ts) and r.user_id != asker_id]
-    thanked = mentioned_users(thanks.text)
-    chosen = [r for r in before if r.user_id in thanked] or before
+
+
+def _latest_reply(
+    session: Session,
+    *,
+    team_id: str,
+    channel_id: str,
+    thread_ts: str,
+    asker_id: str,
+    before: float,
+    thanked: list[str] | None = None,
+) -> SlackMessage | None:
+    replies = messages.thread_replies(
+        session=session, team_id=team_id, channel_id=channel_id, thread_ts=thread_ts
+    )
+    others = [r for r in replies if float(r.ts) < before and r.user_id != asker_id]
+    chosen = [r for r in others if r.user_id in (thanked or [])] or others
     if not chosen:
         return None
     reply = chosen[-1]
     return SlackMessage(reply.ts, reply.user_id, reply.text, reply.thread_ts)
+
+
+def answered_by_reaction(
+    client: WebClient,
+    session: Session,
+    *,
+    community: Community,
+    channel_id: str,
+    ts: str,
+    user_id: str,
+) -> None:
+    """The asker (or a facilitator) reacted with ANSWERED_EMOJI: on a reply, that reply
+    answered the question; on the question itself, the latest reply by someone else did."""
+    reacted = fetch_message(
+        client, session, team_id=community.team_id, channel_id=channel_id, ts=ts
+    )
+    if reacted is None:
+        return
+    root = reacted.thread_ts if reacted.is_reply and reacted.thread_ts else reacted.ts
+    question = questions.question_at(
+        session=session, team_id=community.team_id, channel_id=channel_id, message_ts=root
+    )
+    if question is None or question.status != QUESTION_OPEN:
+        return
+    if user_id != question.asker_id and not is_facilitator(session, client, community, user_id):
+        return  # only the asker, or a facilitator, says a question is answered
+    if reacted.is_reply and reacted.user != question.asker_id:
+        answer: SlackMessage | None = reacted
+    else:
+        answer = _latest_reply(
+            session,
+            team_id=community.team_id,
+            channel_id=channel_id,
+            thread_ts=root,
+            asker_id=question.asker_id,
+            before=float("inf"),
+        )
+    if answer is not None and questions.mark_answered(
+        session=session,
+        question=question,
+        answered_by=answer.user,
+        answer_ts=answer.ts,
+        at=utcnow(),
+    ):
+        keep_answer(client, session, question=question, answer=answer)
 
 
 def keep_answer(

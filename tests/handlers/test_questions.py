@@ -153,3 +153,31 @@ def test_where_knowledge_is_confirmed_first_the_answer_waits(copbot: Copbot) -> 
     copbot.say("Thank you, that did it", user="UBOB", thread_ts=asked)
     assert snippet_at(asked).status == "pending"
     assert "tflint" in copbot.cop("/cop pending").text
+
+
+def test_a_check_mark_from_the_asker_or_a_facilitator_answers_it(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    asked = copbot.say("Is there a way to make mypy skip one module?", user="UBOB")
+    answer = copbot.say("Add `ignore_errors = true` in its section", user="UCAROL", thread_ts=asked)
+    copbot.say("Or exclude it", user="UALICE", thread_ts=asked)
+    copbot.react(answer, user="UCAROL", emoji="white_check_mark")  # not hers to say
+    assert _questions()[0].status == "open"
+    copbot.react(answer, user="UBOB", emoji="white_check_mark")  # the asker, on Carol's reply
+    question = _questions()[0]
+    assert (question.status, question.answered_by, question.answer_ts) == (
+        "answered",
+        "UCAROL",
+        answer,
+    )
+    assert snippet_at(asked).author_id == "UCAROL"
+
+
+def test_a_facilitators_check_mark_on_the_question_credits_the_latest_reply(
+    copbot: Copbot,
+) -> None:
+    copbot.cop("/cop create Python Guild")
+    asked = copbot.say("How do I rotate the API keys?", user="UBOB")
+    copbot.say("With the vault CLI", user="UCAROL", thread_ts=asked)
+    copbot.react(asked, user="UALICE", emoji="white_check_mark")  # Alice facilitates
+    question = _questions()[0]
+    assert (question.status, question.answered_by) == ("answered", "UCAROL")
