@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from bot.blocks.digest import render_digest, render_kudos_summary, render_prompt
 from bot.blocks.kit import Message
-from bot.lookups import display_names, named
+from bot.lookups import display_names, named, permalink
 from scheduler.periods import days_ago
 from storage import communities, prompts, schedule
 from storage.digest import DigestData, digest_data
@@ -51,6 +51,7 @@ def since_last(session: Session, community: Community, kind: str, now: datetime)
 def _people(data: DigestData) -> list[str]:
     people = [s.author_id for s in data.top_snippets]
     people += data.first_time_contributors + data.new_members
+    people += [q.asker_id for q in data.open_questions]
     people += [u for u, _ in data.kudos.top_receivers]
     if data.prompt:
         people += [author for author, _, _ in data.prompt.replies]
@@ -81,7 +82,12 @@ def draft_digest(
         shown_in=home.channel_id if home else "",
     )
     names = display_names(client, session, team_id=community.team_id, user_ids=_people(data))
-    return Draft(message=render_digest(data, names))
+    links = {  # the few open questions the digest links to
+        q.id: permalink(client, q.channel_id, q.message_ts)
+        for q in data.open_questions
+        if q.id is not None
+    }
+    return Draft(message=render_digest(data, names, links))
 
 
 def draft_kudos_summary(

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from statistics import median
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from storage import communities
+from storage import communities, questions
 from storage.kudos import KudosWeek, kudos_week
-from storage.models import ChannelMessage, Community, Member, Prompt, ScheduledPost, Snippet
+from storage.models import (
+    ChannelMessage,
+    Community,
+    Member,
+    Prompt,
+    Question,
+    ScheduledPost,
+    Snippet,
+)
 from storage.models.knowledge import SOURCE_REACTION, STATUS_CONFIRMED, STATUS_PENDING
 from storage.models.schedule import KIND_PROMPT, POST_POSTED
 from storage.search import snippet_tags
@@ -50,6 +59,12 @@ class DigestData:
     this_week: WeekCounts
     last_week: WeekCounts
     waiting: int = 0  # knowledge waiting for a facilitator's confirmation, now
+    # questions still waiting for an answer (the oldest few, of `open_total`)
+    open_questions: list[Question] = field(default_factory=list)
+    open_total: int = 0
+    # median wait for a first reply of the questions asked in the week, and the week before
+    response: timedelta | None = None
+    response_before: timedelta | None = None
 
     @property
     def quiet(self) -> bool:
@@ -58,6 +73,7 @@ class DigestData:
             and not self.kudos.kudos
             and not (self.prompt and self.prompt.reply_count)
             and not self.new_members
+            and not self.open_questions
         )
 
 
@@ -183,7 +199,22 @@ def digest_data(
     ).all()
     # members seeded when the community was created are its founders, not newcomers
     new_members = [] if community.created_at >= start else list(joined)
+    open_questions, open_total = questions.open_in(
+        session=session, community_id=community.id, shareable=shareable
+    )
     return DigestData(
+        open_questions=open_questions,
+        open_total=open_total,
+        response=_median(
+            questions.first_response_times(
+                session=session, community_id=community.id, start=start, end=end
+            )
+        ),
+        response_before=_median(
+            questions.first_response_times(
+                session=session, community_id=community.id, start=previous_start, end=start
+            )
+        ),
         community=community,
         start=start,
         end=end,
@@ -219,3 +250,7 @@ def digest_data(
         if community.require_confirmation
         else 0,
     )
+
+
+def _median(waits: list[timedelta]) -> timedelta | None:
+    return timedelta(seconds=median(w.total_seconds() for w in waits)) if waits else None

@@ -6,10 +6,11 @@ open), so a re-delivered event or two at once change a question once.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Collection
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, delete, func, select
 
 from storage.models import ChannelMessage
@@ -181,3 +182,39 @@ def questions_of(
     else:
         query = query.order_by(col(Question.asked_at).desc(), col(Question.id).desc())
     return [Listed(q, int(n or 0)) for q, n in session.exec(query.limit(limit))]
+
+
+def open_in(
+    *, session: Session, community_id: int, shareable: Collection[str], limit: int = 5
+) -> tuple[list[Question], int]:
+    """A community's open questions in the `shareable` channels, oldest first, and how many
+    there are (a private channel's only where that channel is shareable)."""
+    where = (
+        Question.community_id == community_id,
+        Question.status == QUESTION_OPEN,
+        or_(col(Question.is_private).is_(False), col(Question.channel_id).in_(list(shareable))),
+    )
+    total = session.exec(select(func.count()).select_from(Question).where(*where)).one()
+    oldest = session.exec(
+        select(Question)
+        .where(*where)
+        .order_by(col(Question.asked_at), col(Question.id))
+        .limit(limit)
+    )
+    return list(oldest), int(total)
+
+
+def first_response_times(
+    *, session: Session, community_id: int, start: datetime, end: datetime
+) -> list[timedelta]:
+    """How long each question asked between `start` and `end` waited for its first reply by
+    someone else (those still waiting are not in it)."""
+    rows = session.exec(
+        select(Question.asked_at, Question.first_reply_at).where(
+            Question.community_id == community_id,
+            col(Question.asked_at) >= start,
+            col(Question.asked_at) < end,
+            col(Question.first_reply_at).is_not(None),
+        )
+    )
+    return [replied - asked for asked, replied in rows if replied is not None]

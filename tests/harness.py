@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from bot.config import Settings
@@ -126,15 +127,20 @@ class Copbot(ServedApp):
         thread_ts: str | None = None,
         deliver: bool = True,
         wire: bool = False,
+        at: datetime | None = None,
     ) -> str:
         """`user` posts `text` in Slack; copbot gets the message event unless deliver=False.
 
-        Typed text is escaped and linked as Slack does; `wire=True` posts it exactly as given.
+        Typed text is escaped and linked as Slack does; `wire=True` posts it exactly as given;
+        `at` dates the message (its ts) then instead of now.
         """
         if not wire:
             text = self.standin.typed(text)
         blocks = composer_blocks(text)  # the composer's rich_text, sent beside `text`
-        posted = self.standin.add_message(channel, user, text, thread_ts=thread_ts, blocks=blocks)
+        ts = f"{at.timestamp():.6f}" if at is not None else None
+        posted = self.standin.add_message(
+            channel, user, text, thread_ts=thread_ts, blocks=blocks, ts=ts
+        )
         if deliver:
             event = message_event(channel, user, text, posted["ts"], thread_ts=thread_ts)
             self.event({**event, "blocks": blocks})

@@ -20,8 +20,9 @@ from bot.blocks.kit import (
     title_of,
 )
 from bot.blocks.kudos import join_names
+from bot.blocks.questions import ago, duration
 from bot.mrkdwn import escape, truncate
-from bot.text import counted, first_words
+from bot.text import counted, first_words, title_from
 from storage.markup import to_mrkdwn, visible, with_names
 
 if TYPE_CHECKING:
@@ -114,6 +115,32 @@ def _prompt_blocks(data: DigestData, names: Names) -> list[Block]:
     return [section(text)]
 
 
+def _question_blocks(data: DigestData, names: Names, links: Mapping[int, str]) -> list[Block]:
+    """The questions still waiting, oldest first, and how fast the week's got a first reply."""
+    lines = []
+    for question in data.open_questions:
+        title = visible(title_from(question.text, 100)) or "a question"
+        lines.append(
+            f"• {link(links.get(question.id or 0, ''), title)}, asked by "
+            f"{_name(names, question.asker_id)} {ago(data.end - question.asked_at)}"
+        )
+    more = data.open_total - len(data.open_questions)
+    if more > 0:
+        lines.append(f"…and {more} more: `/cop questions` lists them.")
+    text = f"*:grey_question: Open questions ({data.open_total})*\n" + "\n".join(lines)
+    if data.response is not None:
+        before = (
+            f" (last week {duration(data.response_before)})"
+            if data.response_before is not None
+            else ""
+        )
+        reply = f"Median time to a first reply: {duration(data.response)}{before}."
+        text = f"{text}\n{reply}" if lines else reply
+    elif not lines:
+        return []
+    return [section(text)]
+
+
 def _people_blocks(data: DigestData, names: Names) -> list[Block]:
     lines = []
     if data.first_time_contributors:
@@ -137,7 +164,9 @@ def _people_blocks(data: DigestData, names: Names) -> list[Block]:
     return [section("\n".join(lines))] if lines else []
 
 
-def render_digest(data: DigestData, names: Names) -> Message:
+def render_digest(
+    data: DigestData, names: Names, links: Mapping[int, str] | None = None
+) -> Message:
     """The weekly digest, or a short nudge when the week was quiet."""
     name = to_mrkdwn(data.community.name)
     if data.quiet:
@@ -154,6 +183,7 @@ def render_digest(data: DigestData, names: Names) -> Message:
     for part in (
         _knowledge_blocks(data, names) if data.new_snippets else [],
         _prompt_blocks(data, names),
+        _question_blocks(data, names, links or {}),
         _people_blocks(data, names),
     ):
         if part:

@@ -53,6 +53,19 @@ def ago(age: timedelta) -> str:
     return "just now"
 
 
+def duration(span: timedelta) -> str:
+    """ "under a minute", "45 min", "2 h 10 min", "3 days"."""
+    minutes = int(span.total_seconds() // 60)
+    if minutes < 1:
+        return "under a minute"
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        hours, rest = divmod(minutes, 60)
+        return f"{hours} h" + (f" {rest} min" if rest and hours < 10 else "")
+    return f"{minutes // (60 * 24)} days"
+
+
 def _line(item: QuestionLine) -> str:
     title = visible(title_from(item.text, 80)) or "(no text)"  # link() wants it as read
     asked = f"asked by {escape(item.asker)} {ago(item.age)}"

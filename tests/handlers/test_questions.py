@@ -4,9 +4,13 @@ reply before it as the answer; edits and deletes follow the message."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import timedelta
+
 from sqlmodel import select
 
 from storage import communities, db
+from storage.clock import utcnow
 from storage.models import Question
 from tests.handlers.commands.test_forget import _forget
 from tests.handlers.knowledge_helpers import snippet_at
@@ -181,3 +185,35 @@ def test_a_facilitators_check_mark_on_the_question_credits_the_latest_reply(
     copbot.react(asked, user="UALICE", emoji="white_check_mark")  # Alice facilitates
     question = _questions()[0]
     assert (question.status, question.answered_by) == ("answered", "UCAROL")
+
+
+def test_the_digest_lists_open_questions_and_the_time_to_a_first_reply(
+    copbot: Copbot, clock: Callable[[timedelta], None]
+) -> None:
+    copbot.cop("/cop create Python Guild")
+    start = utcnow()
+    answered = copbot.say("How do I find slow imports?", user="UBOB", at=start)
+    clock(timedelta(hours=2))  # the reply comes two hours later, and is dated so by Slack
+    later = start + timedelta(hours=2)
+    copbot.say("`python -X importtime`", user="UALICE", thread_ts=answered, at=later)
+    waiting = copbot.say(
+        "Has anyone run our tests with pytest-xdist?",
+        user="UCAROL",
+        at=later + timedelta(seconds=1),
+    )
+    clock(timedelta(hours=3, seconds=2))  # an hour after that (the clock is set, not moved)
+    digest = copbot.cop("/cop digest").text
+    assert "Open questions (2)" in digest
+    assert digest.index("slow imports") < digest.index("pytest-xdist"), "the oldest first"
+    assert "asked by Carol Danvers 1 hour ago" in digest
+    assert f"archives/CPYTHON/p{waiting.replace('.', '')}|Has anyone run" in digest
+    assert "Median time to a first reply: 2 h." in digest
+
+
+def test_a_private_channels_questions_stay_out_of_a_public_digest(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    copbot.cop("/cop channel add #secret")
+    copbot.say("Where is the vault code kept?", user="UALICE", channel="CSECRET")
+    copbot.say("Which linter for Terraform?", user="UBOB")
+    digest = copbot.cop("/cop digest").text
+    assert "Open questions (1)" in digest and "vault" not in digest

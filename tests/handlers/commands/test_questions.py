@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.blocks.questions import ago
+from bot.blocks.questions import ago, duration
 from tests.harness import Copbot
 
 
@@ -49,3 +49,11 @@ def test_ages_read_as_people_say_them() -> None:
     assert ago(timedelta(hours=3, minutes=5)) == "3 hours ago"
     assert ago(timedelta(days=2, hours=23)) == "2 days ago"
     assert ago(timedelta(days=15)) == "2 weeks ago"
+
+
+def test_waits_read_short() -> None:
+    assert duration(timedelta(seconds=30)) == "under a minute"
+    assert duration(timedelta(minutes=45)) == "45 min"
+    assert duration(timedelta(hours=2, minutes=10)) == "2 h 10 min"
+    assert duration(timedelta(hours=12, minutes=10)) == "12 h"
+    assert duration(timedelta(days=3, hours=5)) == "3 days"
