@@ -31,6 +31,7 @@ SHOWN_PENDING = 10  # four blocks each: a message holds 50
 SETTINGS_VIEW = "settings_form"
 KNOWLEDGE_BLOCK, KUDOS_BLOCK = "knowledge_emoji", "kudos_emoji"
 REACTIONS_BLOCK, CONFIRM_BLOCK, QUOTA_BLOCK = "reactions", "confirmation", "kudos_quota"
+QUESTIONS_BLOCK = "questions"
 VALUE = "value"  # every input's action_id
 MAX_REACTIONS, MAX_QUOTA = 20, 100
 
@@ -48,6 +49,7 @@ class SettingsValues:
     require_confirmation: bool
     kudos_emojis: tuple[str, ...]
     kudos_daily_quota: int
+    questions_enabled: bool = True
 
 
 LABELS = {
@@ -56,6 +58,7 @@ LABELS = {
     "require_confirmation": "Facilitator confirmation",
     "kudos_emojis": "Kudos emoji",
     "kudos_daily_quota": "Kudos per person per day",
+    "questions_enabled": "Questions followed",
 }
 
 
@@ -88,6 +91,7 @@ def _hints(values: SettingsValues) -> dict[str, str]:
         "require_confirmation": f"confirmation {'off' if values.require_confirmation else 'on'}",
         "kudos_emojis": "kudos-emoji " + emoji_names(kudos.split()),
         "kudos_daily_quota": f"kudos-quota {5 if values.kudos_daily_quota == 10 else 10}",
+        "questions_enabled": f"questions {'off' if values.questions_enabled else 'on'}",
     }
 
 
@@ -143,6 +147,10 @@ def settings_modal(*, community_id: int, name: str, values: SettingsValues) -> d
     switch: Block = {"type": "checkboxes", "options": [confirm]}
     if values.require_confirmation:
         switch["initial_options"] = [confirm]
+    follow = {"text": plain("Follow questions asked in the channel"), "value": "on"}
+    questions: Block = {"type": "checkboxes", "options": [follow]}
+    if values.questions_enabled:
+        questions["initial_options"] = [follow]
     blocks = [
         _input(
             KNOWLEDGE_BLOCK,
@@ -174,6 +182,14 @@ def settings_modal(*, community_id: int, name: str, values: SettingsValues) -> d
             "Kudos per person per day",
             _number(values.kudos_daily_quota, 1, MAX_QUOTA),
             "How many kudos each member can give a day.",
+        ),
+        _input(
+            QUESTIONS_BLOCK,
+            "Questions",
+            questions,
+            "copbot notes questions and their answers (/cop questions, the digest); an "
+            "answered question's thread becomes knowledge.",
+            optional=True,
         ),
     ]
     return {

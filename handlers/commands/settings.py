@@ -14,7 +14,7 @@ from storage import db
 
 SETTINGS_USAGE = (
     "`/cop settings` opens them all in a form. To change one, name it: `reactions`, "
-    "`confirmation`, `knowledge-emoji`, `kudos-emoji` or `kudos-quota`, e.g. "
+    "`confirmation`, `knowledge-emoji`, `kudos-emoji`, `kudos-quota` or `questions`, e.g. "
     "`/cop settings reactions 2`."
 )
 KEYS = {
@@ -30,6 +30,7 @@ KEYS = {
     "kudos": "kudos_emojis",
     "kudos-quota": "kudos_daily_quota",
     "quota": "kudos_daily_quota",
+    "questions": "questions_enabled",
 }
 
 
@@ -43,10 +44,13 @@ def apply_setting(values: SettingsValues, key: str, words: list[str]) -> Setting
         return replace(values, reactions_required=shared.reactions(one))
     if field == "kudos_daily_quota":
         return replace(values, kudos_daily_quota=shared.kudos_quota(one))
-    if field == "require_confirmation":
+    if field in ("require_confirmation", "questions_enabled"):
         if one.lower() not in ("on", "off", "yes", "no"):
-            raise CopError("Confirmation is `on` or `off`, e.g. `/cop settings confirmation on`.")
-        return replace(values, require_confirmation=one.lower() in ("on", "yes"))
+            raise CopError(f"{key.capitalize()} is `on` or `off`, e.g. `/cop settings {key} on`.")
+        on = one.lower() in ("on", "yes")
+        if field == "questions_enabled":
+            return replace(values, questions_enabled=on)
+        return replace(values, require_confirmation=on)
     if field == "knowledge_emojis":
         return replace(values, knowledge_emojis=tuple(shared.knowledge_emoji(words, values)))
     return replace(values, kudos_emojis=tuple(shared.kudos_emoji(words, values)))
@@ -88,7 +92,7 @@ SUBCOMMANDS = (
     Subcommand(
         "settings",
         "settings [<setting> <value>]",
-        "change reactions, confirmation, knowledge-emoji, kudos-emoji, kudos-quota (a form)",
+        "change reactions, confirmation, emoji, kudos-quota, questions (a form)",
         FACILITATORS,
         run_settings,
         aliases=("config",),

@@ -22,6 +22,7 @@ def values_of(community: Community) -> SettingsValues:
         require_confirmation=community.require_confirmation,
         kudos_emojis=tuple(community.kudos_emojis),
         kudos_daily_quota=community.kudos_daily_quota,
+        questions_enabled=community.questions_enabled,
     )
 
 
@@ -83,5 +84,6 @@ def save(session: Session, community: Community, after: SettingsValues) -> list[
             require_confirmation=after.require_confirmation,
             kudos_emoji=",".join(after.kudos_emojis),
             kudos_daily_quota=after.kudos_daily_quota,
+            questions_enabled=after.questions_enabled,
         )
     return changed

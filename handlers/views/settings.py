@@ -11,6 +11,7 @@ from bot.blocks.settings import (
     CONFIRM_BLOCK,
     KNOWLEDGE_BLOCK,
     KUDOS_BLOCK,
+    QUESTIONS_BLOCK,
     QUOTA_BLOCK,
     REACTIONS_BLOCK,
     VALUE,
@@ -52,6 +53,10 @@ def read_form(view: dict[str, Any]) -> tuple[SettingsValues | None, dict[str, st
         require_confirmation=checked(view, CONFIRM_BLOCK, VALUE),
         kudos_emojis=tuple(kudos),
         kudos_daily_quota=quota,
+        # a form opened before the setting existed has no such field: it stays on
+        questions_enabled=checked(view, QUESTIONS_BLOCK, VALUE)
+        if QUESTIONS_BLOCK in ((view.get("state") or {}).get("values") or {})
+        else True,
     ), {}
 
 

@@ -9,12 +9,12 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from storage import communities, db
+from storage import db
 from storage.clock import utcnow
 from storage.models import Question
 from tests.handlers.commands.test_forget import _forget
 from tests.handlers.knowledge_helpers import snippet_at
-from tests.harness import TEAM, Copbot
+from tests.harness import Copbot
 
 
 def _questions() -> list[Question]:
@@ -87,16 +87,16 @@ def test_edits_and_deletes_follow_the_message(copbot: Copbot) -> None:
 
 def test_facilitators_can_turn_detection_off(copbot: Copbot) -> None:
     copbot.cop("/cop create Python Guild")
-    with db.session() as session:
-        guild = communities.community_for_channel(
-            session=session, team_id=TEAM, channel_id="CPYTHON"
-        )
-        assert guild is not None and guild.questions_enabled
-        guild.questions_enabled = False
-        session.add(guild)
-        session.commit()
+    assert "Only facilitators" in copbot.cop("/cop settings questions off", user="UBOB")
+    changed = copbot.cop("/cop settings questions off")
+    assert "Saved. Questions followed: on → off." in changed
+    assert "`/cop settings questions on`" in changed, "the hint follows the value"
     copbot.say("How do I pin dependencies?", user="UBOB")
     assert _questions() == []
+    assert "Questions followed: off → on" in copbot.cop("/cop settings questions on")
+    assert "is `on` or `off`" in copbot.cop("/cop settings questions maybe")
+    copbot.say("How do I pin dependencies now?", user="UBOB")
+    assert len(_questions()) == 1
 
 
 def test_a_private_channels_question_is_marked_private(copbot: Copbot) -> None:

@@ -68,7 +68,7 @@ def _values(**typed: str) -> dict[str, dict[str, dict[str, Any]]]:
         "reactions": "1",
         "kudos_emoji": ":raised_hands:",
         "kudos_quota": "10",
-        **typed,
+        **{k: v for k, v in typed.items() if k not in ("confirmation", "questions")},
     }
     values = {
         block: {
@@ -78,8 +78,11 @@ def _values(**typed: str) -> dict[str, dict[str, dict[str, Any]]]:
         }
         for block, text in fields.items()
     }
-    on = ["on"] if typed.get("confirmation") == "on" else []
-    values["confirmation"] = {"value": state_value(on, element="checkboxes")}
+    for switch in ("confirmation", "questions"):  # checkboxes: on, or none ticked
+        if switch in typed:
+            on = ["on"] if typed[switch] == "on" else []
+            values[switch] = {"value": state_value(on, element="checkboxes")}
+    values.setdefault("confirmation", {"value": state_value([], element="checkboxes")})
     return values
 
 
@@ -134,3 +137,15 @@ def test_the_settings_form_shows_errors_in_words_under_each_field(copbot: Copbot
     assert "*Reactions needed:* 1" in flatten_text(
         copbot.cop("/cop settings reactions 1").responses
     )
+
+
+def test_the_form_turns_questions_off_and_an_older_form_leaves_them_on(copbot: Copbot) -> None:
+    community = _guild(copbot)
+    copbot.cop("/cop settings")
+    view = copbot.standin.calls_to("views.open")[-1].args["view"]
+    [questions] = [b for b in view["blocks"] if b.get("block_id") == "questions"]
+    assert questions["element"]["initial_options"][0]["value"] == "on"
+    _submit(copbot, community, kudos_quota="9")  # a form from before the field: stays on
+    assert "Questions followed" not in copbot.standin.ephemerals[-1]["text"]
+    _submit(copbot, community, kudos_quota="9", questions="off")
+    assert "Questions followed: on → off" in copbot.standin.ephemerals[-1]["text"]
