@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from statistics import median
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
@@ -205,12 +204,12 @@ def digest_data(
     return DigestData(
         open_questions=open_questions,
         open_total=open_total,
-        response=_median(
+        response=questions.median_wait(
             questions.first_response_times(
                 session=session, community_id=community.id, start=start, end=end
             )
         ),
-        response_before=_median(
+        response_before=questions.median_wait(
             questions.first_response_times(
                 session=session, community_id=community.id, start=previous_start, end=start
             )
@@ -250,7 +249,3 @@ def digest_data(
         if community.require_confirmation
         else 0,
     )
-
-
-def _median(waits: list[timedelta]) -> timedelta | None:
-    return timedelta(seconds=median(w.total_seconds() for w in waits)) if waits else None

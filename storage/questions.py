@@ -6,8 +6,10 @@ open), so a re-delivered event or two at once change a question once.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import math
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
+from statistics import median
 from typing import NamedTuple
 
 from sqlalchemy import or_, update
@@ -218,3 +220,61 @@ def first_response_times(
         )
     )
     return [replied - asked for asked, replied in rows if replied is not None]
+
+
+class QuestionWeek(NamedTuple):
+    """A week of a community's questions: asked, answered of those, and each one's wait for
+    a first reply (those replied to)."""
+
+    asked: int
+    answered: int
+    waits: list[timedelta]
+
+
+def question_week(
+    *, session: Session, community_id: int, start: datetime, end: datetime
+) -> QuestionWeek:
+    """The questions asked between `start` and `end` (one read)."""
+    rows = session.exec(
+        select(Question.status, Question.asked_at, Question.first_reply_at).where(
+            Question.community_id == community_id,
+            col(Question.asked_at) >= start,
+            col(Question.asked_at) < end,
+        )
+    ).all()
+    return QuestionWeek(
+        asked=len(rows),
+        answered=sum(status == QUESTION_ANSWERED for status, _, _ in rows),
+        waits=[replied - asked for _, asked, replied in rows if replied is not None],
+    )
+
+
+def top_answerers(
+    *, session: Session, community_id: int, since: datetime, limit: int = 3
+) -> list[tuple[str, int]]:
+    """Who answered most of the questions answered since `since`, most first."""
+    rows = session.exec(
+        select(Question.answered_by, func.count())
+        .where(
+            Question.community_id == community_id,
+            col(Question.answered_at) >= since,
+            col(Question.answered_by).is_not(None),
+        )
+        .group_by(col(Question.answered_by))
+        .order_by(func.count().desc(), col(Question.answered_by))
+        .limit(limit)
+    ).all()
+    return [(str(user), int(count)) for user, count in rows]
+
+
+def median_wait(waits: Sequence[timedelta]) -> timedelta | None:
+    """The median of `waits` (the mean of the middle two for an even count), None for none."""
+    return timedelta(seconds=median(w.total_seconds() for w in waits)) if waits else None
+
+
+def p90_wait(waits: Sequence[timedelta]) -> timedelta | None:
+    """The wait 90% of `waits` are within (nearest rank), None for none."""
+    if not waits:
+        return None
+    ordered = sorted(waits)
+    return ordered[math.ceil(0.9 * len(ordered)) - 1]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.blocks.kit import Message, context, section
+from bot.blocks.kit import Block, Message, context, section
 from bot.mrkdwn import escape
 from storage.markup import to_mrkdwn
 
@@ -21,12 +23,56 @@ def _span(weeks: int, from_start: bool) -> str:
     return "this week" if weeks == 1 else f"last {weeks} weeks"
 
 
+@dataclass(frozen=True)
+class QuestionRow:
+    """A week of questions as /cop stats shows it."""
+
+    label: str
+    asked: int
+    answered: int
+    median: timedelta | None  # wait for a first reply
+    p90: timedelta | None
+
+
+def _short(span: timedelta | None) -> str:
+    """ "-", "45m", "2h10m", "3d": a wait that fits a table cell."""
+    if span is None:
+        return "-"
+    minutes = int(span.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes}m"
+    if minutes < 48 * 60:
+        hours, rest = divmod(minutes, 60)
+        return f"{hours}h{rest:02d}m" if rest else f"{hours}h"
+    return f"{minutes // (60 * 24)}d"
+
+
+def _question_blocks(rows: Sequence[QuestionRow], answerers: Sequence[str]) -> list[Block]:
+    if not any(r.asked for r in rows):
+        return []
+
+    def row(cells: Sequence[object]) -> str:
+        return f"{cells[0]!s:<8}" + "".join(f"{c!s:>10}" for c in cells[1:])
+
+    lines = [row(("week", "asked", "answered", "1st reply", "p90"))]
+    for r in rows:
+        share = f"{round(100 * r.answered / r.asked)}%" if r.asked else "-"
+        lines.append(row((r.label, r.asked, share, _short(r.median), _short(r.p90))))
+    text = ":grey_question: *Questions* (1st reply: the median wait for a first answer)\n"
+    text += "```\n" + "\n".join(lines) + "\n```"
+    if answerers:
+        text += "\nAnswered most: " + ", ".join(escape(a) for a in answerers)
+    return [section(text)]
+
+
 def render_stats(
     *,
     community_name: str,
     weeks: Sequence[WeekStats],
     slipping: Sequence[str],
     from_start: bool = False,
+    questions: Sequence[QuestionRow] = (),
+    answerers: Sequence[str] = (),
 ) -> Message:
     """The weekly table and who is slipping away (by name); `from_start` when the weeks are
     all the community has had (it is younger than the weeks asked for)."""
@@ -51,6 +97,7 @@ def render_stats(
     blocks = [
         section(f":bar_chart: *{to_mrkdwn(community_name)}*, {_span(len(weeks), from_start)}"),
         section(table),
+        *_question_blocks(questions, answerers),
     ]
     if slipping:
         names = ", ".join(escape(n) for n in slipping[:20])

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.blocks.stats import render_stats
+from bot.blocks.stats import QuestionRow, render_stats
 from bot.errors import CopError
 from bot.lookups import display_names
 from handlers.commands.invocation import Invocation
 from handlers.commands.registry import FACILITATORS, Subcommand
 from scheduler.periods import week_bounds
-from storage import db
+from storage import db, questions
 from storage.clock import utcnow
 from storage.markup import visible
 from storage.stats import SILENT_WEEKS, slipping_away, week_stats
@@ -28,10 +28,11 @@ def run_stats(inv: Invocation) -> None:
     now = utcnow()
     with db.session() as session:
         community = inv.home
+        assert community.id is not None
         this_week, _ = week_bounds(community.timezone, now)
         first_week, _ = week_bounds(community.timezone, community.created_at)
         young = this_week - timedelta(weeks=count - 1) < first_week
-        weeks = []
+        weeks, question_rows = [], []
         for back in range(count - 1, -1, -1):
             start = this_week - timedelta(weeks=back)
             if start < first_week:  # before the community began: nothing to show
@@ -43,6 +44,18 @@ def run_stats(inv: Invocation) -> None:
             weeks.append(
                 week_stats(session=session, community=community, label=label, start=start, end=end)
             )
+            asked = questions.question_week(
+                session=session, community_id=community.id, start=start, end=end
+            )
+            question_rows.append(
+                QuestionRow(
+                    label,
+                    asked.asked,
+                    asked.answered,
+                    questions.median_wait(asked.waits),
+                    questions.p90_wait(asked.waits),
+                )
+            )
         silent_from = this_week - timedelta(weeks=SILENT_WEEKS - 1)
         slipping = slipping_away(
             session=session,
@@ -50,13 +63,25 @@ def run_stats(inv: Invocation) -> None:
             since=silent_from - timedelta(weeks=8),
             silent_from=silent_from,
         )
-        names = display_names(inv.client, session, team_id=inv.team_id, user_ids=slipping)
+        answerers = questions.top_answerers(
+            session=session,
+            community_id=community.id,
+            since=this_week - timedelta(weeks=count - 1),
+        )
+        names = display_names(
+            inv.client,
+            session,
+            team_id=inv.team_id,
+            user_ids=[*slipping, *(u for u, _ in answerers)],
+        )
     inv.reply(
         render_stats(
             community_name=community.name,
             weeks=weeks,
             slipping=[names[u] for u in slipping],
             from_start=young,
+            questions=question_rows,
+            answerers=[f"{names[u]} ({n})" for u, n in answerers],
         )
     )
     from bot.charts import stats_chart  # matplotlib loads on the first /cop stats, not at start

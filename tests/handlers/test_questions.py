@@ -217,3 +217,29 @@ def test_a_private_channels_questions_stay_out_of_a_public_digest(copbot: Copbot
     copbot.say("Which linter for Terraform?", user="UBOB")
     digest = copbot.cop("/cop digest").text
     assert "Open questions (1)" in digest and "vault" not in digest
+
+
+def test_stats_show_questions_answered_and_the_wait_for_a_first_reply(
+    copbot: Copbot, clock: Callable[[timedelta], None]
+) -> None:
+    copbot.cop("/cop create Python Guild")
+    start = utcnow()
+    first = copbot.say("How do I find slow imports?", user="UBOB", at=start)
+    copbot.say(
+        "Is there a way to skip one mypy module?", user="UCAROL", at=start + timedelta(seconds=1)
+    )
+    later = start + timedelta(minutes=45)
+    clock(timedelta(minutes=45))
+    copbot.say("`python -X importtime`", user="UALICE", thread_ts=first, at=later)
+    copbot.say("Thanks, that worked", user="UBOB", thread_ts=first, at=later + timedelta(seconds=1))
+    stats = copbot.cop("/cop stats 1").text
+    assert ":grey_question: *Questions*" in stats
+    rows = stats.split(":grey_question: *Questions*")[1].split("```")[1].strip().splitlines()
+    assert rows[0].split() == ["week", "asked", "answered", "1st", "reply", "p90"]
+    assert rows[1].split()[2:] == ["2", "50%", "45m", "45m"]  # after "Dec 7"
+    assert "Answered most: Alice Liddell (1)" in stats
+
+
+def test_stats_without_questions_leave_the_section_out(copbot: Copbot) -> None:
+    copbot.cop("/cop create Python Guild")
+    assert "*Questions*" not in copbot.cop("/cop stats").text
