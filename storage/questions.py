@@ -15,8 +15,9 @@ from typing import NamedTuple
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, delete, func, select
 
+from storage.clock import utcnow
 from storage.models import ChannelMessage
-from storage.models.questions import QUESTION_ANSWERED, QUESTION_OPEN, Question
+from storage.models.questions import QUESTION_ANSWERED, QUESTION_CLOSED, QUESTION_OPEN, Question
 from storage.types import no_nul
 from storage.upsert import insert_if_absent
 
@@ -161,6 +162,7 @@ def questions_of(
     status: str | None = None,
     asker_id: str | None = None,
     limit: int = 50,
+    settled: bool = False,
 ) -> list[Listed]:
     """A community's questions with their reply counts: open ones oldest first (the longest
     waiting on top), answered ones latest answered first, someone's own newest first.
@@ -169,17 +171,20 @@ def questions_of(
         session: the open session.
         community_id: the community.
         status: QUESTION_OPEN, QUESTION_ANSWERED or None for any.
+        settled: answered or closed ones (latest settled first).
         asker_id: only this person's.
         limit: at most this many.
     """
     query = select(Question, _REPLIES).where(Question.community_id == community_id)
     if status is not None:
         query = query.where(Question.status == status)
+    if settled:
+        query = query.where(Question.status != QUESTION_OPEN)
     if asker_id is not None:
         query = query.where(Question.asker_id == asker_id)
     if status == QUESTION_OPEN:
         query = query.order_by(col(Question.asked_at), col(Question.id))
-    elif status == QUESTION_ANSWERED:
+    elif status == QUESTION_ANSWERED or settled:
         query = query.order_by(col(Question.answered_at).desc(), col(Question.id).desc())
     else:
         query = query.order_by(col(Question.asked_at).desc(), col(Question.id).desc())
@@ -278,3 +283,32 @@ def p90_wait(waits: Sequence[timedelta]) -> timedelta | None:
         return None
     ordered = sorted(waits)
     return ordered[math.ceil(0.9 * len(ordered)) - 1]
+
+
+def question_by_id(*, session: Session, team_id: str, question_id: int) -> Question | None:
+    """A question of the workspace by id (None for another workspace's)."""
+    found = session.get(Question, question_id)
+    return found if found is not None and found.team_id == team_id else None
+
+
+def close_question(*, session: Session, question: Question) -> bool:
+    """A facilitator closes an open question unanswered; False when it was not open."""
+    done = session.connection().execute(
+        update(Question)
+        .where(col(Question.id) == question.id, col(Question.status) == QUESTION_OPEN)
+        .values(status=QUESTION_CLOSED, answered_at=utcnow())  # when it was settled
+    )
+    session.commit()
+    return bool(done.rowcount)
+
+
+def reopen_question(*, session: Session, question: Question) -> bool:
+    """A facilitator reopens an answered or closed question (its answer forgotten; knowledge
+    kept from it stays); False when it was open already."""
+    done = session.connection().execute(
+        update(Question)
+        .where(col(Question.id) == question.id, col(Question.status) != QUESTION_OPEN)
+        .values(status=QUESTION_OPEN, answered_at=None, answer_ts=None, answered_by=None)
+    )
+    session.commit()
+    return bool(done.rowcount)

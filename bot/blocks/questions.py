@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.blocks.kit import Block, Message, context, link, section
+from bot.blocks.kit import Block, Message, button, context, link, section
 from bot.mrkdwn import escape
 from bot.text import counted, title_from
 from storage.markup import to_mrkdwn, visible
 
 SHOWN = 10  # questions listed; the rest are counted
+QUESTION_CLOSE, QUESTION_REOPEN = "question_close", "question_reopen"  # facilitators' buttons
 LINES_PER_SECTION = 5
 
 OPEN, ANSWERED, MINE = "open", "answered", "mine"
 HEADINGS = {
     OPEN: "Open questions in *{name}*, the longest waiting first",
-    ANSWERED: "Answered questions in *{name}*, the latest first",
+    ANSWERED: "Answered and closed questions in *{name}*, the latest first",
     MINE: "Your questions in *{name}*, the newest first",
 }
 EMPTY = {
@@ -40,6 +42,8 @@ class QuestionLine:
     replies: int
     answered_by: str = ""  # a name, when it was answered
     open: bool = True
+    closed: bool = False  # by a facilitator, unanswered
+    question_id: int = 0
 
 
 def ago(age: timedelta) -> str:
@@ -69,7 +73,9 @@ def duration(span: timedelta) -> str:
 def _line(item: QuestionLine) -> str:
     title = visible(title_from(item.text, 80)) or "(no text)"  # link() wants it as read
     asked = f"asked by {escape(item.asker)} {ago(item.age)}"
-    if not item.open:
+    if item.closed:
+        status = "closed by a facilitator"
+    elif not item.open:
         status = f"answered by {escape(item.answered_by)}" if item.answered_by else "answered"
     elif item.replies:
         status = counted(item.replies, "reply", "replies")
@@ -78,21 +84,59 @@ def _line(item: QuestionLine) -> str:
     return f"• {link(item.permalink, title)}, {asked} · {status}"
 
 
+def button_value(question_id: int, which: str) -> str:
+    """A Close/Reopen button's value: the question, and the list to show again."""
+    return json.dumps({"q": question_id, "w": which})
+
+
+def parse_button_value(value: str) -> tuple[int, str] | None:
+    """The question and list a button names, or None for a damaged value."""
+    try:
+        data = json.loads(value)
+        question_id, which = data.get("q"), data.get("w")
+    except (ValueError, TypeError, AttributeError, RecursionError):
+        return None
+    if type(question_id) is not int or which not in HEADINGS:
+        return None
+    return question_id, which
+
+
+def _with_button(item: QuestionLine, which: str) -> Block:
+    if item.open:
+        action = button("Close", QUESTION_CLOSE, value=button_value(item.question_id, which))
+    else:
+        action = button("Reopen", QUESTION_REOPEN, value=button_value(item.question_id, which))
+    return {**section(_line(item)), "accessory": action}
+
+
 def render_questions(
-    *, community_name: str, which: str, items: Sequence[QuestionLine], total: int
+    *,
+    community_name: str,
+    which: str,
+    items: Sequence[QuestionLine],
+    total: int,
+    facilitator: bool = False,
+    note: str = "",
 ) -> Message:
-    """The list, or a line saying there is nothing in it and how questions get there."""
+    """The list, or a line saying there is nothing in it and how questions get there; for a
+    facilitator each question has Close (open ones) or Reopen (the others), and `note` says
+    what their last click did."""
     name = to_mrkdwn(community_name)
+    lead: list[Block] = [section(note)] if note else []
     if not items:
         text = EMPTY[which].format(name=name)
-        return Message(text=text, blocks=[section(f":grey_question: {text}")])
+        return Message(text=text, blocks=[*lead, section(f":grey_question: {text}")])
     heading = HEADINGS[which].format(name=name) + f" ({total})"
-    lines = [_line(item) for item in items[:SHOWN]]
-    blocks: list[Block] = [section(f":grey_question: {heading}")]
-    for start in range(0, len(lines), LINES_PER_SECTION):
-        blocks.append(section("\n".join(lines[start : start + LINES_PER_SECTION])))
-    if total > len(lines):
-        blocks.append(context(f"…and {total - len(lines)} more."))
+    blocks: list[Block] = [*lead, section(f":grey_question: {heading}")]
+    shown = items[:SHOWN]
+    if facilitator:
+        blocks += [_with_button(item, which) for item in shown]
+    else:
+        lines = [_line(item) for item in shown]
+        for start in range(0, len(lines), LINES_PER_SECTION):
+            blocks.append(section("\n".join(lines[start : start + LINES_PER_SECTION])))
+    if total > len(shown):
+        blocks.append(context(f"…and {total - len(shown)} more."))
     blocks.append(
         context("`/cop questions open`, `/cop questions answered` or `/cop questions mine`.")
     )

@@ -48,3 +48,11 @@ def may_see(client: WebClient, session: Session, *, user_id: str, snippet: Snipp
     return bool(
         visible_to(client, session, team_id=snippet.team_id, user_id=user_id, snippets=[snippet])
     )
+
+
+def may_see_channel(
+    client: WebClient, session: Session, *, team_id: str, user_id: str, channel_id: str
+) -> bool:
+    """Whether `user_id` is in the private community channel `channel_id` (as last read)."""
+    visible = visible_private_channels(client, session, team_id=team_id, user_id=user_id)
+    return channel_id in visible

@@ -8,16 +8,20 @@ from dataclasses import replace
 from slack_sdk import WebClient
 from sqlmodel import Session
 
+from bot.blocks.kit import Message
+from bot.blocks.questions import ANSWERED, MINE, OPEN, SHOWN, QuestionLine, render_questions
+from bot.lookups import display_names, permalink
 from bot.questions import is_question, is_thanks
 from handlers.shared.knowledge import new_snippet, recorded_by
 from handlers.shared.messages import SlackMessage, fetch_message
+from handlers.shared.privacy import visible_private_channels
 from handlers.shared.roles import is_facilitator
 from storage import knowledge, messages, questions
 from storage.clock import utcnow
 from storage.markup import mentioned_users
 from storage.models import Community, CommunityChannel, Question
 from storage.models.knowledge import SOURCE_ANSWER
-from storage.models.questions import QUESTION_OPEN
+from storage.models.questions import QUESTION_CLOSED, QUESTION_OPEN
 
 # the reaction by which an asker (or a facilitator) says a question was answered
 ANSWERED_EMOJI = "white_check_mark"
@@ -184,3 +188,60 @@ def keep_answer(
         recorded_by(
             client, session, community=community, snippet=snippet, user_id=question.asker_id
         )
+
+
+def questions_message(
+    client: WebClient,
+    session: Session,
+    *,
+    community: Community,
+    which: str,
+    viewer: str,
+    note: str = "",
+) -> Message:
+    """/cop questions as `viewer` sees it: a private channel's questions only if they are in
+    it, Close/Reopen buttons if they facilitate the community."""
+    assert community.id is not None
+    now = utcnow()
+    listed = questions.questions_of(
+        session=session,
+        community_id=community.id,
+        status=QUESTION_OPEN if which == OPEN else None,
+        settled=which == ANSWERED,
+        asker_id=viewer if which == MINE else None,
+    )
+    if any(item.question.is_private for item in listed):
+        visible = set(
+            visible_private_channels(client, session, team_id=community.team_id, user_id=viewer)
+        )
+        listed = [
+            item
+            for item in listed
+            if not item.question.is_private or item.question.channel_id in visible
+        ]
+    shown = listed[:SHOWN]
+    people = [i.question.asker_id for i in shown]
+    people += [i.question.answered_by for i in shown if i.question.answered_by]
+    names = display_names(client, session, team_id=community.team_id, user_ids=people)
+    items = [
+        QuestionLine(
+            text=q.text,
+            permalink=permalink(client, q.channel_id, q.message_ts),
+            asker=names.get(q.asker_id, "someone"),
+            age=now - q.asked_at,
+            replies=replies,
+            answered_by=names.get(q.answered_by or "", ""),
+            open=q.status == QUESTION_OPEN,
+            closed=q.status == QUESTION_CLOSED,
+            question_id=q.id or 0,
+        )
+        for q, replies in shown
+    ]
+    return render_questions(
+        community_name=community.name,
+        which=which,
+        items=items,
+        total=len(listed),
+        facilitator=is_facilitator(session, client, community, viewer),
+        note=note,
+    )

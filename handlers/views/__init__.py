@@ -15,6 +15,7 @@ from bot.blocks.knowledge import (
     SHARE_VIEW,
     SNIPPET_SHOW,
 )
+from bot.blocks.questions import QUESTION_CLOSE, QUESTION_REOPEN
 from bot.blocks.schedule import SCHEDULE_VIEW
 from bot.blocks.settings import CONFIRM_SNIPPET, REJECT_SNIPPET, SETTINGS_VIEW
 from bot.errors import guarded
@@ -24,6 +25,7 @@ from handlers.views.endorse import endorse_undo_clicked
 from handlers.views.forget import forget_me_cancelled, forget_me_confirmed
 from handlers.views.home import home_search_clicked, home_search_submitted, home_share_clicked
 from handlers.views.knowledge import save_knowledge_submitted, share_knowledge_submitted
+from handlers.views.questions import question_button_clicked
 from handlers.views.schedule import schedule_submitted
 from handlers.views.search_pages import search_page_clicked
 from handlers.views.settings import settings_submitted
@@ -43,6 +45,8 @@ def register(app: Any) -> None:
     app.action(ENDORSE_UNDO)(guarded(endorse_undo_clicked))
     app.action(CONFIRM_SNIPPET)(guarded(confirm_snippet_clicked))
     app.action(REJECT_SNIPPET)(guarded(reject_snippet_clicked))
+    app.action(QUESTION_CLOSE)(guarded(question_button_clicked))
+    app.action(QUESTION_REOPEN)(guarded(question_button_clicked))
     app.action(HOME_SHARE)(guarded(home_share_clicked))
     app.action(FORGET_CONFIRM)(guarded(forget_me_confirmed))
     app.action(FORGET_CANCEL)(guarded(forget_me_cancelled))

@@ -91,7 +91,7 @@ def test_the_demo_workspace_has_knowledge_a_prompt_and_kudos(page: PageClient) -
     open_questions = text_of(page.ephemeral_with("Open questions"))
     assert "pytest-xdist" in open_questions and "pin dependencies" not in open_questions
     page.send("/cop questions answered")
-    assert "answered by Lena Fischer" in text_of(page.ephemeral_with("Answered questions"))
+    assert "answered by Lena Fischer" in text_of(page.ephemeral_with("Answered and closed"))
 
     page.send("/cop search lock")
     found = text_of(page.ephemeral_with("2 results for lock"))
