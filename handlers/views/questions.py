@@ -37,13 +37,17 @@ def question_button_clicked(
         community = question and communities.get_community(
             session=session, team_id=team_id, community_id=question.community_id
         )
-        if not named or not question or not community:
+        # a private channel's question is, to anyone outside it, not there at all
+        hidden = bool(
+            question
+            and question.is_private
+            and not may_see_channel(
+                client, session, team_id=team_id, user_id=user_id, channel_id=question.channel_id
+            )
+        )
+        if not named or not question or not community or hidden:
             raise CopError("That question is no longer there.")
         require_facilitator(session, client, community, user_id, what="close or reopen questions")
-        if question.is_private and not may_see_channel(
-            client, session, team_id=team_id, user_id=user_id, channel_id=question.channel_id
-        ):
-            raise CopError("That question is in a private channel you are not in.")
         quoted = f"“{escape(truncate(title_of('', question.text), 80))}”"
         if action.get("action_id") == QUESTION_CLOSE:
             done = questions.close_question(session=session, question=question)
