@@ -135,10 +135,23 @@ def forget_question(*, session: Session, team_id: str, channel_id: str, message_
 
 
 class Listed(NamedTuple):
-    """A question as /cop questions lists it, with how many replies its thread has."""
+    """A question as /cop questions lists it, with how many replies its thread has (and,
+    for the privacy rules, where it was asked)."""
 
     question: Question
     replies: int
+
+    @property
+    def team_id(self) -> str:
+        return self.question.team_id
+
+    @property
+    def channel_id(self) -> str:
+        return self.question.channel_id
+
+    @property
+    def is_private(self) -> bool:
+        return self.question.is_private
 
 
 _REPLIES = (

@@ -34,6 +34,11 @@ class QuestionRow:
     p90: timedelta | None
 
 
+def _row(cells: Sequence[object]) -> str:
+    """A table line: the week to the left, numbers to the right."""
+    return f"{cells[0]!s:<8}" + "".join(f"{c!s:>10}" for c in cells[1:])
+
+
 def _short(span: timedelta | None) -> str:
     """ "-", "45m", "2h10m", "3d": a wait that fits a table cell."""
     if span is None:
@@ -51,13 +56,10 @@ def _question_blocks(rows: Sequence[QuestionRow], answerers: Sequence[str]) -> l
     if not any(r.asked for r in rows):
         return []
 
-    def row(cells: Sequence[object]) -> str:
-        return f"{cells[0]!s:<8}" + "".join(f"{c!s:>10}" for c in cells[1:])
-
-    lines = [row(("week", "asked", "answered", "1st reply", "p90"))]
+    lines = [_row(("week", "asked", "answered", "1st reply", "p90"))]
     for r in rows:
         share = f"{round(100 * r.answered / r.asked)}%" if r.asked else "-"
-        lines.append(row((r.label, r.asked, share, _short(r.median), _short(r.p90))))
+        lines.append(_row((r.label, r.asked, share, _short(r.median), _short(r.p90))))
     text = ":grey_question: *Questions* (1st reply: the median wait for a first answer)\n"
     text += "```\n" + "\n".join(lines) + "\n```"
     if answerers:
@@ -77,10 +79,7 @@ def render_stats(
     """The weekly table and who is slipping away (by name); `from_start` when the weeks are
     all the community has had (it is younger than the weeks asked for)."""
 
-    def row(cells: Sequence[object]) -> str:  # the week to the left, numbers to the right
-        return f"{cells[0]!s:<8}" + "".join(f"{c!s:>10}" for c in cells[1:])
-
-    header = row(COLUMNS)
+    header = _row(COLUMNS)
     lines = [header]
     for w in weeks:
         values = (
@@ -92,7 +91,7 @@ def render_stats(
             w.prompt_replies,
             w.first_time,
         )
-        lines.append(row(values))
+        lines.append(_row(values))
     table = "```\n" + "\n".join(lines) + "\n```"
     blocks = [
         section(f":bar_chart: *{to_mrkdwn(community_name)}*, {_span(len(weeks), from_start)}"),

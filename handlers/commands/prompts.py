@@ -112,17 +112,22 @@ def _post_now(inv: Invocation, session: Session, community: Community) -> str:
             now=now,
             claimed_by=mine,
         )
-        taken = schedule.get_post(
-            session=session, community_id=community.id, kind=PROMPT.name, period=period
-        )
-        ours = attempt.outcome == posts.TAKEN and taken is not None and taken.claimed_by == mine
-        if attempt.outcome == posts.POSTED or ours:
+        if attempt.outcome == posts.POSTED or (
+            attempt.outcome == posts.TAKEN and _claimed_by(session, community.id, period) == mine
+        ):
             if period == week:
                 return "Posted: it is this week's prompt, so the scheduled one won't repeat it."
             return "Posted an extra prompt: this week's had already gone out."
         if attempt.outcome != posts.TAKEN:
             break
     return posted_reply(attempt, "the prompt")
+
+
+def _claimed_by(session: Session, community_id: int, period: str) -> str:
+    taken = schedule.get_post(
+        session=session, community_id=community_id, kind=PROMPT.name, period=period
+    )
+    return taken.claimed_by if taken is not None else ""
 
 
 SUBCOMMANDS = (

@@ -29,7 +29,7 @@ def pending_message(
         session,
         team_id=community.team_id,
         user_id=viewer,
-        snippets=knowledge.pending_snippets(session=session, community_id=community.id),
+        items=knowledge.pending_snippets(session=session, community_id=community.id),
     )
     names = display_names(
         client, session, team_id=community.team_id, user_ids=[s.author_id for s in waiting]

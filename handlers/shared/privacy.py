@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -10,7 +12,6 @@ from sqlmodel import Session
 
 from bot.lookups import channel_member_ids
 from storage import roster
-from storage.models import Snippet
 
 log = logging.getLogger("copbot.privacy")
 
@@ -32,27 +33,33 @@ def visible_private_channels(
     return roster.private_channels_of(session=session, team_id=team_id, user_id=user_id)
 
 
+class Placed(Protocol):
+    """Something said in a channel: a snippet, a question."""
+
+    @property
+    def team_id(self) -> str: ...
+
+    @property
+    def channel_id(self) -> str: ...
+
+    @property
+    def is_private(self) -> bool: ...
+
+
+P = TypeVar("P", bound=Placed)
+
+
 def visible_to(
-    client: WebClient, session: Session, *, team_id: str, user_id: str, snippets: list[Snippet]
-) -> list[Snippet]:
-    """`snippets` without those of private channels `user_id` is not in (Slack asked only
-    when there are any)."""
-    if not any(s.is_private for s in snippets):
-        return snippets
+    client: WebClient, session: Session, *, team_id: str, user_id: str, items: Sequence[P]
+) -> list[P]:
+    """`items` without those of private channels `user_id` is not in (Slack asked only when
+    there are any)."""
+    if not any(item.is_private for item in items):
+        return list(items)
     visible = set(visible_private_channels(client, session, team_id=team_id, user_id=user_id))
-    return [s for s in snippets if not s.is_private or s.channel_id in visible]
+    return [item for item in items if not item.is_private or item.channel_id in visible]
 
 
-def may_see(client: WebClient, session: Session, *, user_id: str, snippet: Snippet) -> bool:
-    """Whether `user_id` may read `snippet`: public, or in a private channel they are in."""
-    return bool(
-        visible_to(client, session, team_id=snippet.team_id, user_id=user_id, snippets=[snippet])
-    )
-
-
-def may_see_channel(
-    client: WebClient, session: Session, *, team_id: str, user_id: str, channel_id: str
-) -> bool:
-    """Whether `user_id` is in the private community channel `channel_id` (as last read)."""
-    visible = visible_private_channels(client, session, team_id=team_id, user_id=user_id)
-    return channel_id in visible
+def may_see(client: WebClient, session: Session, *, user_id: str, item: Placed) -> bool:
+    """Whether `user_id` may read `item`: public, or in a private channel they are in."""
+    return bool(visible_to(client, session, team_id=item.team_id, user_id=user_id, items=[item]))

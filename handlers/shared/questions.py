@@ -14,7 +14,7 @@ from bot.lookups import display_names, permalink
 from bot.questions import is_question, is_thanks
 from handlers.shared.knowledge import new_snippet, recorded_by
 from handlers.shared.messages import SlackMessage, fetch_message
-from handlers.shared.privacy import visible_private_channels
+from handlers.shared.privacy import visible_to
 from handlers.shared.roles import is_facilitator
 from storage import knowledge, messages, questions
 from storage.clock import utcnow
@@ -210,15 +210,7 @@ def questions_message(
         settled=which == ANSWERED,
         asker_id=viewer if which == MINE else None,
     )
-    if any(item.question.is_private for item in listed):
-        visible = set(
-            visible_private_channels(client, session, team_id=community.team_id, user_id=viewer)
-        )
-        listed = [
-            item
-            for item in listed
-            if not item.question.is_private or item.question.channel_id in visible
-        ]
+    listed = visible_to(client, session, team_id=community.team_id, user_id=viewer, items=listed)
     shown = listed[:SHOWN]
     people = [i.question.asker_id for i in shown]
     people += [i.question.answered_by for i in shown if i.question.answered_by]

@@ -38,7 +38,7 @@ def _pending_snippet(
     )
     assert community is not None
     require_facilitator(session, client, community, user_id, what=what)
-    if not may_see(client, session, user_id=user_id, snippet=snippet):
+    if not may_see(client, session, user_id=user_id, item=snippet):
         raise CopError(
             "That knowledge is in a private channel you are not in: a facilitator who is "
             "there can settle it."

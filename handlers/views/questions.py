@@ -12,7 +12,7 @@ from bot.blocks.questions import QUESTION_CLOSE, parse_button_value
 from bot.errors import CopError
 from bot.lookups import team_of
 from bot.mrkdwn import escape, truncate
-from handlers.shared.privacy import may_see_channel
+from handlers.shared.privacy import may_see
 from handlers.shared.questions import questions_message
 from handlers.shared.roles import require_facilitator
 from storage import communities, db, questions
@@ -38,13 +38,7 @@ def question_button_clicked(
             session=session, team_id=team_id, community_id=question.community_id
         )
         # a private channel's question is, to anyone outside it, not there at all
-        hidden = bool(
-            question
-            and question.is_private
-            and not may_see_channel(
-                client, session, team_id=team_id, user_id=user_id, channel_id=question.channel_id
-            )
-        )
+        hidden = bool(question and not may_see(client, session, user_id=user_id, item=question))
         if not named or not question or not community or hidden:
             raise CopError("That question is no longer there.")
         require_facilitator(session, client, community, user_id, what="close or reopen questions")
